@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// One executable file per command (PyAirbyte and Meltano run it directly).
+import "../dist/src/cli/airbyte.js";

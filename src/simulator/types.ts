@@ -1,0 +1,108 @@
+// The simulator's public contract. Tests, the benchmark and the demo use only what is declared here;
+// the simulator's implementation (its own data model, JQL evaluator and paging) lives beside it and
+// shares no code with the connector.
+
+export type DeploymentMode = 'cloud' | 'datacenter';
+export type TokenSemantics = 'keyset' | 'offset';
+
+export interface ChurnOptions {
+  /** Issue updates per second (each bumps `updated` to now and may change fields). */
+  updatesPerSecond?: number;
+  createsPerSecond?: number;
+  deletesPerSecond?: number;
+  /** Comment/worklog adds per second (each also bumps the issue's `updated`, as Jira does). */
+  commentsPerSecond?: number;
+  worklogsPerSecond?: number;
+}
+
+export interface FaultOptions {
+  /** Probability per request (0..1) of each fault. */
+  rate429?: number;
+  /** Seconds sent in Retry-After with a 429; null sends no Retry-After header. Default 1. */
+  retryAfterSeconds?: number | null;
+  rate503?: number;
+  rateReset?: number;
+  rateTruncated?: number;
+  /** Only requests whose path starts with one of these get faults (default: all). */
+  paths?: string[];
+}
+
+export interface SimulatorOptions {
+  port?: number; // 0 = any free port (default)
+  host?: string; // default 127.0.0.1
+  seed?: number; // default 1
+  issues?: number; // default 1000
+  projects?: number; // default 4
+  mode?: DeploymentMode; // default cloud
+  /** IANA zone of the searching user (myself.timeZone); default a non-whole-hour zone (Asia/Kathmandu, +05:45). */
+  userTimeZone?: string;
+  email?: string; // default demo@example.com
+  apiToken?: string; // default demo-token
+  personalAccessToken?: string; // default demo-pat (datacenter)
+  tokenSemantics?: TokenSemantics; // default keyset
+  /** Page tokens expire after this many ms (default 7 days). */
+  tokenTtlMs?: number;
+  /** Largest page /search/jql returns when fields other than id/key are requested (default 100). */
+  fieldsPageCap?: number;
+  /** Data Center: silent cap on maxResults (default 1000) and deep-paging window (default 10000). */
+  dcMaxResults?: number;
+  dcResultWindow?: number;
+  /** Search sees a change only this many ms after it happened (default 0). */
+  indexLagMs?: number;
+  /** Per-request latency: fixed ms plus uniform jitter of +/- jitterMs (default 0). */
+  latencyMs?: number;
+  jitterMs?: number;
+  /** Token-bucket requests-per-second limit (default off); excess answered 429. */
+  rateLimitRps?: number;
+  rateLimitBurst?: number;
+  faults?: FaultOptions;
+  churn?: ChurnOptions;
+  /** Time the seeded history ends at (epoch ms, default Date.now() at start). Seeded `updated` values lie before it. */
+  now?: number;
+}
+
+/** One issue as the truth sees it (current, not as the lagging search index sees it). */
+export interface TruthIssue {
+  id: string;
+  key: string;
+  projectKey: string;
+  /** epoch ms */
+  updated: number;
+  created: number;
+  summary: string;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  status: number;
+  routed: boolean;
+  at: number;
+}
+
+export interface SimulatorControl {
+  /** The exact current state of every live issue, sorted by id. */
+  truth(): TruthIssue[];
+  /** Change behaviour at run time (faults, churn, latency, lag, token semantics, rate limit). */
+  configure(patch: Partial<Pick<SimulatorOptions, 'faults' | 'churn' | 'latencyMs' | 'jitterMs' | 'indexLagMs' | 'tokenSemantics' | 'rateLimitRps' | 'rateLimitBurst' | 'fieldsPageCap'>>): void;
+  /** Apply changes now (as churn would), returning the ids touched. */
+  updateIssues(count: number, opts?: { sameInstant?: boolean }): string[];
+  /** Set `updated` of `count` issues to one shared instant (a bulk edit); returns their ids. */
+  bulkEdit(count: number, at?: number): string[];
+  createIssues(count: number): string[];
+  deleteIssues(count: number): string[];
+  /** Start/stop background churn at the configured rates. */
+  startChurn(churn?: ChurnOptions): void;
+  stopChurn(): void;
+  /** Requests seen, with counts per endpoint; unrouted requests are listed too. */
+  requests(): RequestLogEntry[];
+  requestCounts(): Record<string, number>;
+  unrouted(): RequestLogEntry[];
+  resetRequestLog(): void;
+}
+
+export interface RunningSimulator {
+  url: string;
+  close(): Promise<void>;
+  control: SimulatorControl;
+}

@@ -1,0 +1,41 @@
+// A stream is data (name, keys, cursor, schema) plus one async generator. The protocol fronts
+// turn its events into RECORD/STATE messages, apply field selection and count records.
+import type { Config } from '../config/config.js';
+import type { Logger } from '../logger.js';
+import type { HttpClient } from '../http/http-client.js';
+
+export type JsonObject = Record<string, unknown>;
+export type SyncMode = 'full_refresh' | 'incremental';
+
+export interface StreamContext {
+  config: Config;
+  http: HttpClient;
+  logger: Logger;
+  /** Epoch milliseconds; injected so tests can freeze time. */
+  clock: () => number;
+  sleep: (ms: number) => Promise<void>;
+  syncMode: SyncMode;
+  /** This stream's saved state (the inner stream_state / Singer bookmark), or undefined. */
+  state: JsonObject | undefined;
+  signal?: AbortSignal;
+}
+
+/**
+ * What a stream yields. A `state` event is a checkpoint: every record it covers has already been
+ * yielded before it, and the value only moves forward.
+ */
+export type StreamEvent =
+  | { type: 'record'; data: JsonObject }
+  | { type: 'state'; state: JsonObject }
+  | { type: 'log'; level: 'INFO' | 'WARN'; message: string };
+
+export interface Stream {
+  /** snake_case name on the wire */
+  readonly name: string;
+  /** paths, Airbyte style: [["id"]] */
+  readonly primaryKey: string[][];
+  /** path of the cursor field, e.g. ["updated"]; absent for full-refresh-only streams */
+  readonly cursorField?: string[];
+  readonly schema: JsonObject;
+  read(ctx: StreamContext): AsyncIterable<StreamEvent>;
+}
