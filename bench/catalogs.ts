@@ -1,0 +1,54 @@
+// Builds the catalog a host would pass to `read`, from the connector's own discover output, selecting
+// only the issues stream. Pure builders; the discover call itself is in connector-process.ts.
+import type { Front } from './record-counter.js';
+
+type Json = any;
+
+/** Airbyte ConfiguredAirbyteCatalog with one stream, incremental when the stream supports it. */
+export function airbyteConfiguredCatalog(discovered: Json, stream = 'issues'): Json {
+  const s = discovered?.streams?.find((x: Json) => x.name === stream);
+  if (!s) throw new Error(`discover returned no "${stream}" stream`);
+  const incremental = Array.isArray(s.supported_sync_modes) && s.supported_sync_modes.includes('incremental');
+  return {
+    streams: [
+      {
+        stream: s,
+        sync_mode: incremental ? 'incremental' : 'full_refresh',
+        destination_sync_mode: incremental ? 'append_dedup' : 'overwrite',
+        ...(incremental && s.default_cursor_field ? { cursor_field: s.default_cursor_field } : {}),
+        ...(s.source_defined_primary_key ? { primary_key: s.source_defined_primary_key } : {}),
+      },
+    ],
+  };
+}
+
+/** Singer catalog with only `stream` selected (stream-level metadata, breadcrumb []). */
+export function singerSelectedCatalog(discovered: Json, stream = 'issues'): Json {
+  const streams = discovered?.streams;
+  if (!Array.isArray(streams) || !streams.some((s: Json) => (s.tap_stream_id ?? s.stream) === stream)) {
+    throw new Error(`--discover returned no "${stream}" stream`);
+  }
+  return {
+    ...discovered,
+    streams: streams.map((s: Json) => {
+      const selected = (s.tap_stream_id ?? s.stream) === stream;
+      const metadata: Json[] = Array.isArray(s.metadata) ? s.metadata.map((m: Json) => ({ ...m, metadata: { ...m.metadata } })) : [];
+      let top = metadata.find((m) => Array.isArray(m.breadcrumb) && m.breadcrumb.length === 0);
+      if (!top) metadata.push((top = { breadcrumb: [], metadata: {} }));
+      top.metadata.selected = selected;
+      if (selected && s.replication_key) top.metadata['replication-method'] = 'INCREMENTAL';
+      return { ...s, metadata };
+    }),
+  };
+}
+
+/** Extracts the discovered catalog from a discover command's stdout. */
+export function parseDiscoverOutput(front: Front, stdout: string): Json {
+  if (front === 'singer') return JSON.parse(stdout);
+  for (const line of stdout.split('\n')) {
+    if (!line.trim()) continue;
+    const m = JSON.parse(line);
+    if (m.type === 'CATALOG') return m.catalog;
+  }
+  throw new Error('discover printed no CATALOG message');
+}

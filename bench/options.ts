@@ -1,0 +1,124 @@
+// Command-line options of `npm run bench -- …` and the run plan they select.
+import { parseArgs } from 'node:util';
+import type { Mode, Scenario } from './limit-model.js';
+import type { Front } from './record-counter.js';
+
+export interface BenchOptions {
+  /** (N, scenario) pairs to run, in order; each runs once per front. */
+  plan: Array<{ n: number; scenario: Scenario }>;
+  fronts: Front[];
+  mode: Mode;
+  latencyMs: number;
+  jitterMs: number;
+  rateLimitRps: number;
+  consumerBytesPerSecond: number;
+  cpuTargetPerSecond: number;
+  maxRunSeconds: number;
+  pageSize?: number;
+  maxConcurrency?: number;
+  seed: number;
+  cpuProf: boolean;
+  out?: string;
+}
+
+export const usage = `usage: npm run bench -- [options]
+  --quick                     10k issues, every scenario (about a minute)
+  --sizes 10000,100000        issue counts (default: 10k and 100k for every scenario, plus 1M for a and c)
+  --scenarios a,b,c,d         a latency only, b latency + rate limit (429s), c zero latency (CPU-bound),
+                              d latency + a consumer reading stdout at --consumer-bps
+  --fronts airbyte,singer     which CLI fronts to run (default both)
+  --mode cloud|datacenter     simulator deployment (default cloud)
+  --latency-ms 100            mean per-request latency; --jitter-ms (default 20 % of it)
+  --rate-limit-rps 20         scenario b's allowed requests per second
+  --consumer-bps 2000000      scenario d's stdout read rate (bytes/s)
+  --cpu-target 20000          scenario c's target issues/s on one core (its "limit")
+  --max-run-s 900             kill a single connector run after this many seconds
+  --page-size N --max-concurrency N   passed into the connector config (default: its own defaults)
+  --seed 1  --cpu-prof (write and summarise a CPU profile per run)  --out file.json`;
+
+const allScenarios: Scenario[] = ['a', 'b', 'c', 'd'];
+
+function list(text: string, what: string): string[] {
+  const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) throw new Error(`--${what} is empty`);
+  return items;
+}
+
+function int(text: string | undefined, name: string, min: number): number | undefined {
+  if (text === undefined) return undefined;
+  const v = Number(text.replace(/_/g, ''));
+  if (!Number.isInteger(v) || v < min) throw new Error(`--${name} must be an integer ≥ ${min}, got "${text}"`);
+  return v;
+}
+
+/** Parses size lists like "10000,100k,1M". */
+export function parseSize(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(text.replace(/_/g, ''));
+  if (!m) throw new Error(`bad size "${text}" (use e.g. 10000, 100k, 1M)`);
+  const mult = { '': 1, k: 1e3, K: 1e3, m: 1e6, M: 1e6 }[m[2]!]!;
+  return Math.round(Number(m[1]) * mult);
+}
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const { values: v } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean' },
+      sizes: { type: 'string' },
+      scenarios: { type: 'string' },
+      fronts: { type: 'string' },
+      mode: { type: 'string' },
+      'latency-ms': { type: 'string' },
+      'jitter-ms': { type: 'string' },
+      'rate-limit-rps': { type: 'string' },
+      'consumer-bps': { type: 'string' },
+      'cpu-target': { type: 'string' },
+      'max-run-s': { type: 'string' },
+      'page-size': { type: 'string' },
+      'max-concurrency': { type: 'string' },
+      seed: { type: 'string' },
+      'cpu-prof': { type: 'boolean' },
+      out: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  if (v.help) throw new Error(usage);
+
+  const scenarios = v.scenarios ? list(v.scenarios, 'scenarios') : undefined;
+  for (const s of scenarios ?? []) if (!allScenarios.includes(s as Scenario)) throw new Error(`unknown scenario "${s}" (a, b, c or d)`);
+  const sizes = v.sizes ? list(v.sizes, 'sizes').map(parseSize) : undefined;
+
+  let plan: BenchOptions['plan'];
+  if (sizes || scenarios) {
+    plan = (sizes ?? [10_000, 100_000]).flatMap((n) => ((scenarios ?? allScenarios) as Scenario[]).map((scenario) => ({ n, scenario })));
+  } else if (v.quick) {
+    plan = allScenarios.map((scenario) => ({ n: 10_000, scenario }));
+  } else {
+    plan = [10_000, 100_000].flatMap((n) => allScenarios.map((scenario) => ({ n, scenario })));
+    plan.push({ n: 1_000_000, scenario: 'a' }, { n: 1_000_000, scenario: 'c' });
+  }
+
+  const fronts = (v.fronts ? list(v.fronts, 'fronts') : ['airbyte', 'singer']) as Front[];
+  for (const f of fronts) if (f !== 'airbyte' && f !== 'singer') throw new Error(`unknown front "${f}" (airbyte or singer)`);
+  const mode = (v.mode ?? 'cloud') as Mode;
+  if (mode !== 'cloud' && mode !== 'datacenter') throw new Error(`unknown mode "${mode}" (cloud or datacenter)`);
+  const latencyMs = int(v['latency-ms'], 'latency-ms', 0) ?? 100;
+
+  return {
+    plan,
+    fronts,
+    mode,
+    latencyMs,
+    jitterMs: int(v['jitter-ms'], 'jitter-ms', 0) ?? Math.round(latencyMs * 0.2),
+    rateLimitRps: int(v['rate-limit-rps'], 'rate-limit-rps', 1) ?? 20,
+    consumerBytesPerSecond: int(v['consumer-bps'], 'consumer-bps', 1) ?? 2_000_000,
+    cpuTargetPerSecond: int(v['cpu-target'], 'cpu-target', 1) ?? 20_000,
+    maxRunSeconds: int(v['max-run-s'], 'max-run-s', 1) ?? 900,
+    pageSize: int(v['page-size'], 'page-size', 1),
+    maxConcurrency: int(v['max-concurrency'], 'max-concurrency', 1),
+    seed: int(v.seed, 'seed', 0) ?? 1,
+    cpuProf: v['cpu-prof'] ?? false,
+    out: v.out,
+  };
+}

@@ -1,0 +1,216 @@
+// `npm run bench`: runs the real connector CLIs against the simulator (a separate process) for each
+// (N, scenario, front), prints one table with the modelled limits and writes the same as JSON.
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseOptions, usage, type BenchOptions } from './options.js';
+import { SimulatorProcess, diffTally, type SimSettings } from './simulator-process.js';
+import { prepareCatalog, runRead, type ConnectorBins, type ReadResult } from './connector-process.js';
+import { cloudPlan, dataCenterPlan, defaultCloudStrategy, defaultDataCenterStrategy, scenarioLimit, type RequestPlan, type Scenario } from './limit-model.js';
+import { formatTable, type BenchRow } from './table.js';
+import { topSelfTime } from './cpu-profile.js';
+import type { Front } from './record-counter.js';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const bins: ConnectorBins = {
+  airbyte: join(repoRoot, 'bin/source-jira.js'),
+  singer: join(repoRoot, 'bin/tap-jira.js'),
+  wrapper: join(repoRoot, 'dist/bench/measure-wrapper.js'),
+};
+const simBin = join(repoRoot, 'bin/jira-sim.js');
+
+function log(msg: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+}
+
+function simSettingsFor(o: BenchOptions, n: number, scenario: Scenario): SimSettings {
+  const zeroLatency = scenario === 'c';
+  return {
+    issues: n,
+    mode: o.mode,
+    seed: o.seed,
+    latencyMs: zeroLatency ? 0 : o.latencyMs,
+    jitterMs: zeroLatency ? 0 : o.jitterMs,
+    ...(scenario === 'b' ? { rateLimitRps: o.rateLimitRps } : {}),
+  };
+}
+
+function connectorConfig(o: BenchOptions, url: string): Record<string, unknown> {
+  return {
+    base_url: url,
+    credentials:
+      o.mode === 'cloud'
+        ? { auth_type: 'api_token', email: 'demo@example.com', api_token: 'demo-token' }
+        : { auth_type: 'personal_access_token', personal_access_token: 'demo-pat' },
+    start_date: '2000-01-01T00:00:00Z',
+    ...(o.pageSize ? { page_size: o.pageSize } : {}),
+    ...(o.maxConcurrency ? { max_concurrency: o.maxConcurrency } : {}),
+  };
+}
+
+function modelPlan(o: BenchOptions, n: number): RequestPlan {
+  if (o.mode === 'datacenter') return dataCenterPlan(n, { ...defaultDataCenterStrategy, pageSize: o.pageSize ?? defaultDataCenterStrategy.pageSize });
+  return cloudPlan(n, {
+    ...defaultCloudStrategy,
+    pageSize: o.pageSize ?? defaultCloudStrategy.pageSize,
+    concurrency: o.maxConcurrency ?? defaultCloudStrategy.concurrency,
+  });
+}
+
+function newestProfile(dir: string): string | undefined {
+  try {
+    const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(dir, f));
+    return files.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+  } catch {
+    return undefined;
+  }
+}
+
+function toRow(o: BenchOptions, n: number, scenario: Scenario, front: Front, r: ReadResult, requests: ReturnType<typeof diffTally>, simCpuS: number | undefined): BenchRow {
+  const plan = modelPlan(o, n);
+  const limit = scenarioLimit({
+    scenario,
+    n,
+    plan,
+    latencyMs: scenario === 'c' ? 0 : o.latencyMs,
+    rateLimitRps: o.rateLimitRps,
+    cpuTargetPerSecond: o.cpuTargetPerSecond,
+    stdoutBytes: r.counts.bytes,
+    consumerBytesPerSecond: o.consumerBytesPerSecond,
+  });
+  const http429 = requests.byStatus['429'] ?? 0;
+  const cpuS = r.userCpuS !== undefined && r.systemCpuS !== undefined ? r.userCpuS + r.systemCpuS : undefined;
+  const unique = r.counts.uniqueIds;
+  const problems: string[] = [];
+  if (r.exitCode !== 0) problems.push(`exit ${r.exitCode ?? r.signal}`);
+  if (r.counts.errors) problems.push(r.counts.firstError ?? 'error trace');
+  if (unique !== n) problems.push(`${n - unique} missing`);
+  if (r.counts.badLines) problems.push(`${r.counts.badLines} non-JSON lines`);
+  if (problems.length && r.stderrTail) problems.push(r.stderrTail.trim().split('\n').pop()!);
+  const mid = r.rssSamples.find(([t]) => t >= r.wallS / 2);
+  return {
+    n,
+    mode: o.mode,
+    scenario,
+    front,
+    status: r.timedOut ? 'timeout' : problems.length ? 'failed' : 'ok',
+    ...(problems.length ? { problem: problems.join('; ') } : {}),
+    wallS: r.wallS,
+    limitS: limit.seconds,
+    limitBasis: limit.basis,
+    latencyLimitS: limit.latencySeconds,
+    ratio: r.wallS / limit.seconds,
+    issuesPerS: unique / r.wallS,
+    requests: requests.total,
+    requestsPer1k: (requests.total * 1000) / Math.max(1, n),
+    http429,
+    model: plan,
+    requestRatio: (requests.total - http429) / plan.total,
+    cpuS,
+    userCpuS: r.userCpuS,
+    systemCpuS: r.systemCpuS,
+    issuesPerCpuS: cpuS ? unique / cpuS : undefined,
+    peakRssMb: r.peakRssMb,
+    midRssMb: mid?.[1],
+    records: r.counts.records,
+    uniqueIds: unique,
+    dupRatio: unique ? r.counts.records / unique : 0,
+    missing: n - unique,
+    states: r.counts.states,
+    stdoutBytes: r.counts.bytes,
+    simCpuS,
+    byEndpoint: requests.byEndpoint,
+    // Keep the JSON small: at most ~60 samples.
+    rssSamples: r.rssSamples.filter((_, i, a) => i % Math.ceil(a.length / 60) === 0 || i === a.length - 1),
+  };
+}
+
+async function main(): Promise<void> {
+  let o: BenchOptions;
+  try {
+    o = parseOptions(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    process.exit((e as Error).message === usage ? 0 : 2);
+  }
+  const resultsDir = join(repoRoot, 'bench/results');
+  mkdirSync(resultsDir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const outPath = o.out ? resolve(o.out) : join(resultsDir, `${stamp}.json`);
+  const workDir = mkdtempSync(join(tmpdir(), 'jira-bench-'));
+  const rows: BenchRow[] = [];
+
+  let sim: SimulatorProcess | undefined;
+  let simKey = '';
+  try {
+    for (const { n, scenario } of o.plan) {
+      const settings = simSettingsFor(o, n, scenario);
+      // Scenarios with identical simulator settings (a and d) share one simulator.
+      if (JSON.stringify(settings) !== simKey) {
+        await sim?.stop();
+        log(`starting jira-sim: ${JSON.stringify(settings)}`);
+        sim = await SimulatorProcess.start(simBin, settings);
+        simKey = JSON.stringify(settings);
+      }
+      const configPath = join(workDir, 'config.json');
+      writeFileSync(configPath, JSON.stringify(connectorConfig(o, sim!.url)));
+      for (const front of o.fronts) {
+        const catalogPath = join(workDir, `catalog-${front}.json`);
+        writeFileSync(catalogPath, JSON.stringify(prepareCatalog(front, bins, configPath)));
+        const profDir = join(resultsDir, `prof-${stamp}`, `${n}-${scenario}-${front}`);
+        const before = await sim!.requests();
+        const simCpuBefore = sim!.cpuSeconds();
+        log(`run N=${n} scenario=${scenario} front=${front}`);
+        const r = await runRead({
+          front,
+          bins,
+          configPath,
+          catalogPath,
+          workDir,
+          maxRunSeconds: o.maxRunSeconds,
+          ...(scenario === 'd' ? { consumerBytesPerSecond: o.consumerBytesPerSecond } : {}),
+          ...(o.cpuProf ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] } : {}),
+        });
+        const simCpuAfter = sim!.cpuSeconds();
+        const requests = diffTally(await sim!.requests(), before);
+        const simCpuS = simCpuBefore !== undefined && simCpuAfter !== undefined ? simCpuAfter - simCpuBefore : undefined;
+        const row = toRow(o, n, scenario, front, r, requests, simCpuS);
+        if (o.cpuProf) {
+          const p = newestProfile(profDir);
+          if (p) row.profile = { path: p, top: topSelfTime(p) };
+        }
+        rows.push(row);
+        log(
+          `  ${row.status}${row.problem ? ` (${row.problem})` : ''}: ${row.wallS.toFixed(2)} s (limit ${row.limitS.toFixed(2)} s, ${row.limitBasis}), ` +
+            `${row.uniqueIds} issues, ${row.requests} requests, CPU ${row.cpuS?.toFixed(2)} s, RSS ${row.peakRssMb?.toFixed(0)} MB, sim CPU ${simCpuS?.toFixed(2)} s`,
+        );
+        if (row.profile) for (const h of row.profile.top.slice(0, 8)) log(`    ${h.percent.toFixed(1).padStart(5)}%  ${h.name}`);
+      }
+    }
+  } finally {
+    await sim?.stop();
+    rmSync(workDir, { recursive: true, force: true });
+    if (rows.length) {
+      const report = {
+        startedAt: stamp,
+        host: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, platform: process.platform },
+        settings: { ...o, plan: undefined },
+        limitModel: {
+          rounds_cloud: 'fixedRounds + max(S + 1, 1 + ceil((S - 1 + F) / C)); S = max(1, ceil(N / page_size)), F = ceil(N / 100), C = max_concurrency',
+          rounds_datacenter: 'fixedRounds + max(1, ceil(N / min(page_size, 1000)))',
+          a: 'rounds x mean latency',
+          b: 'max(rounds x latency, model requests / rate_limit_rps)',
+          c: 'N / cpu_target (issues/s on one core)',
+          d: 'max(rounds x latency, stdout bytes / consumer bytes per second)',
+          strategy: o.mode === 'cloud' ? defaultCloudStrategy : defaultDataCenterStrategy,
+        },
+        rows,
+      };
+      writeFileSync(outPath, JSON.stringify(report, null, 2));
+      process.stdout.write(`${formatTable(rows)}\n\nresults: ${outPath}\n`);
+    }
+  }
+}
+
+await main();

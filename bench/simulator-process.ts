@@ -1,0 +1,104 @@
+// The simulator as its own process (the jira-sim bin), so its CPU is never charged to the connector.
+// Its first stdout line is its base URL; request counts come from its HTTP control surface.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { procCpuSeconds } from './proc-stats.js';
+import type { Mode } from './limit-model.js';
+
+export interface SimSettings {
+  issues: number;
+  mode: Mode;
+  seed: number;
+  latencyMs: number;
+  jitterMs: number;
+  rateLimitRps?: number;
+}
+
+export interface RequestTally {
+  total: number;
+  byStatus: Record<string, number>;
+  /** "METHOD path" → count */
+  byEndpoint: Record<string, number>;
+}
+
+export class SimulatorProcess {
+  private constructor(
+    readonly url: string,
+    private readonly child: ChildProcess,
+    private readonly stderrTail: () => string,
+  ) {}
+
+  static async start(bin: string, s: SimSettings, timeoutMs = 600_000): Promise<SimulatorProcess> {
+    const args = [bin, '--port', '0', '--seed', String(s.seed), '--issues', String(s.issues), '--mode', s.mode];
+    args.push('--latency-ms', String(s.latencyMs), '--jitter-ms', String(s.jitterMs));
+    if (s.rateLimitRps) args.push('--rate-limit-rps', String(s.rateLimitRps));
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
+    const lines = createInterface({ input: child.stdout! });
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`jira-sim did not print its URL within ${timeoutMs} ms\n${stderr}`)), timeoutMs);
+      lines.once('line', (line) => {
+        clearTimeout(timer);
+        resolve(line.trim());
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`jira-sim exited with ${code} before printing its URL\n${stderr}`));
+      });
+    });
+    // Keep draining its stdout so it never blocks on a full pipe.
+    lines.on('line', () => {});
+    return new SimulatorProcess(url.replace(/\/$/, ''), child, () => stderr);
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  /** CPU seconds the simulator has used so far (Linux only). */
+  cpuSeconds(): number | undefined {
+    return procCpuSeconds(this.pid);
+  }
+
+  async requests(): Promise<RequestTally> {
+    const res = await fetch(`${this.url}/__sim/requests`);
+    if (!res.ok) throw new Error(`GET /__sim/requests answered ${res.status}: ${await res.text()}`);
+    return tallyRequests(await res.json());
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((r) => this.child.once('exit', r));
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  stderr(): string {
+    return this.stderrTail();
+  }
+}
+
+/** Accepts the request log as an array of {method, path, status} or wrapped in {requests: [...]}. */
+export function tallyRequests(body: unknown): RequestTally {
+  const list = Array.isArray(body) ? body : (body as { requests?: unknown })?.requests;
+  if (!Array.isArray(list)) throw new Error(`unexpected /__sim/requests body: ${JSON.stringify(body).slice(0, 200)}`);
+  const t: RequestTally = { total: 0, byStatus: {}, byEndpoint: {} };
+  for (const e of list as Array<{ method: string; path: string; status: number }>) {
+    t.total++;
+    t.byStatus[e.status] = (t.byStatus[e.status] ?? 0) + 1;
+    const key = `${e.method} ${e.path.split('?')[0]}`;
+    t.byEndpoint[key] = (t.byEndpoint[key] ?? 0) + 1;
+  }
+  return t;
+}
+
+/** Requests made between two tallies (the simulator's log only grows). */
+export function diffTally(after: RequestTally, before: RequestTally): RequestTally {
+  const sub = (a: Record<string, number>, b: Record<string, number>) =>
+    Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v - (b[k] ?? 0)]).filter(([, v]) => (v as number) > 0));
+  return { total: after.total - before.total, byStatus: sub(after.byStatus, before.byStatus), byEndpoint: sub(after.byEndpoint, before.byEndpoint) };
+}
