@@ -5,7 +5,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { procMemoryMb } from './proc-stats.js';
-import { RecordCounter, type Front, type OutputCounts } from './record-counter.js';
+import { LOGGED_429, RecordCounter, type Front, type OutputCounts } from './record-counter.js';
 import { airbyteConfiguredCatalog, parseDiscoverOutput, singerSelectedCatalog } from './catalogs.js';
 
 export interface ConnectorBins {
@@ -74,8 +74,15 @@ export function runRead(o: ReadOptions): Promise<ReadResult> {
   }, o.maxRunSeconds * 1000);
 
   let stderrTail = '';
+  let stderrLine = '';
+  let stderr429 = 0;
   child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (d: string) => (stderrTail = (stderrTail + d).slice(-4000)));
+  child.stderr!.on('data', (d: string) => {
+    stderrTail = (stderrTail + d).slice(-4000);
+    const lines = (stderrLine + d).split('\n');
+    stderrLine = lines.pop()!;
+    for (const l of lines) if (LOGGED_429.test(l)) stderr429++;
+  });
 
   const stdout = child.stdout!;
   const bps = o.consumerBytesPerSecond;
@@ -97,6 +104,7 @@ export function runRead(o: ReadOptions): Promise<ReadResult> {
       clearInterval(sampler);
       clearTimeout(killer);
       const counts = counter.end();
+      counts.logged429 += stderr429 + (LOGGED_429.test(stderrLine) ? 1 : 0);
       let usage: { userCpuS?: number; systemCpuS?: number; maxRssMb?: number } = {};
       if (existsSync(usagePath)) {
         usage = JSON.parse(readFileSync(usagePath, 'utf8'));

@@ -15,13 +15,18 @@ export interface OutputCounts {
   /** Airbyte TRACE errors, Singer has none on stdout. First message kept for the report. */
   errors: number;
   firstError?: string;
+  /** Airbyte LOG messages reporting a retried HTTP 429 (the connector's own view of rate limiting). */
+  logged429: number;
 }
+
+/** How the connector's retry log line names a 429 ("… HTTP 429 on try n, retrying …"). */
+export const LOGGED_429 = /\bHTTP 429\b/;
 
 export class RecordCounter {
   private readonly decoder = new StringDecoder('utf8');
   private readonly ids = new Set<string>();
   private pending = '';
-  private readonly c: OutputCounts = { bytes: 0, lines: 0, records: 0, uniqueIds: 0, states: 0, badLines: 0, errors: 0 };
+  private readonly c: OutputCounts = { bytes: 0, lines: 0, records: 0, uniqueIds: 0, states: 0, badLines: 0, errors: 0, logged429: 0 };
 
   constructor(private readonly front: Front, private readonly stream = 'issues') {}
 
@@ -68,6 +73,7 @@ export class RecordCounter {
       this.c.records++;
       this.ids.add(String(id));
     } else if (m.type === 'STATE') this.c.states++;
+    else if (m.type === 'LOG' && LOGGED_429.test(String(m.log?.message))) this.c.logged429++;
     else if (m.type === 'TRACE' && m.trace?.type === 'ERROR') {
       this.c.errors++;
       this.c.firstError ??= String(m.trace.error?.message ?? 'unknown error');

@@ -79,7 +79,7 @@ function toRow(o: BenchOptions, n: number, scenario: Scenario, front: Front, r: 
     stdoutBytes: r.counts.bytes,
     consumerBytesPerSecond: o.consumerBytesPerSecond,
   });
-  const http429 = requests.byStatus['429'] ?? 0;
+  const http429 = requests.byStatus['429'] ?? r.counts.logged429;
   const cpuS = r.userCpuS !== undefined && r.systemCpuS !== undefined ? r.userCpuS + r.systemCpuS : undefined;
   const unique = r.counts.uniqueIds;
   const problems: string[] = [];

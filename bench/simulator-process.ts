@@ -82,18 +82,16 @@ export class SimulatorProcess {
   }
 }
 
-/** Accepts the request log as an array of {method, path, status} or wrapped in {requests: [...]}. */
+/**
+ * GET /__sim/requests answers {counts: {"METHOD route": n}, total, unrouted}. Status counts are used
+ * when the simulator adds them (`byStatus`); otherwise 429s are counted from the connector's log.
+ */
 export function tallyRequests(body: unknown): RequestTally {
-  const list = Array.isArray(body) ? body : (body as { requests?: unknown })?.requests;
-  if (!Array.isArray(list)) throw new Error(`unexpected /__sim/requests body: ${JSON.stringify(body).slice(0, 200)}`);
-  const t: RequestTally = { total: 0, byStatus: {}, byEndpoint: {} };
-  for (const e of list as Array<{ method: string; path: string; status: number }>) {
-    t.total++;
-    t.byStatus[e.status] = (t.byStatus[e.status] ?? 0) + 1;
-    const key = `${e.method} ${e.path.split('?')[0]}`;
-    t.byEndpoint[key] = (t.byEndpoint[key] ?? 0) + 1;
-  }
-  return t;
+  const b = body as { counts?: Record<string, number>; total?: number; byStatus?: Record<string, number> } | null;
+  if (!b || typeof b.counts !== 'object' || b.counts === null) throw new Error(`unexpected /__sim/requests body: ${JSON.stringify(body).slice(0, 200)}`);
+  const byEndpoint = { ...b.counts };
+  const total = typeof b.total === 'number' ? b.total : Object.values(byEndpoint).reduce((a, n) => a + n, 0);
+  return { total, byStatus: { ...(b.byStatus ?? {}) }, byEndpoint };
 }
 
 /** Requests made between two tallies (the simulator's log only grows). */

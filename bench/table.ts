@@ -18,7 +18,7 @@ export interface BenchRow {
   issuesPerS: number;
   requests: number;
   requestsPer1k: number;
-  /** Requests answered 429 (counted in `requests`). */
+  /** Requests answered 429 (counted in `requests`): the simulator's count when it reports statuses, else the connector's retry log. */
   http429: number;
   /** The fewest requests the strategy needs (the model's plan). */
   model: RequestPlan;
