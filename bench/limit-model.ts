@@ -18,7 +18,7 @@ export interface CloudStrategy {
   concurrency: number;
   /** True when the walk's search request takes one of the `concurrency` slots; false when it runs beside them. */
   walkUsesSlot: boolean;
-  /** Requests outside the walk and its bulkfetches (e.g. /myself, the tail-sweep query). */
+  /** Requests outside the walk and its bulkfetches (the tail-sweep query; /myself if read calls it). */
   fixedRequests: number;
   /** Of those, how many are sequential round trips before or after the walk. */
   fixedRounds: number;
@@ -47,8 +47,9 @@ export const defaultCloudStrategy: CloudStrategy = {
   batchSize: 100,
   concurrency: 8,
   walkUsesSlot: true,
-  fixedRequests: 2,
-  fixedRounds: 2,
+  // The tail sweep after the window: one search over [upper, now), empty when nothing changed.
+  fixedRequests: 1,
+  fixedRounds: 1,
 };
 
 export const defaultDataCenterStrategy: DataCenterStrategy = {

@@ -162,6 +162,7 @@ async function main(): Promise<void> {
         const before = await sim!.requests();
         const simCpuBefore = sim!.cpuSeconds();
         log(`run N=${n} scenario=${scenario} front=${front}`);
+        const benchCpuBefore = process.cpuUsage();
         const r = await runRead({
           front,
           bins,
@@ -172,10 +173,12 @@ async function main(): Promise<void> {
           ...(scenario === 'd' ? { consumerBytesPerSecond: o.consumerBytesPerSecond } : {}),
           ...(o.cpuProf ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] } : {}),
         });
+        const benchCpu = process.cpuUsage(benchCpuBefore);
         const simCpuAfter = sim!.cpuSeconds();
         const requests = diffTally(await sim!.requests(), before);
         const simCpuS = simCpuBefore !== undefined && simCpuAfter !== undefined ? simCpuAfter - simCpuBefore : undefined;
         const row = toRow(o, n, scenario, front, r, requests, simCpuS);
+        row.consumerCpuS = (benchCpu.user + benchCpu.system) / 1e6;
         if (o.cpuProf) {
           const p = newestProfile(profDir);
           if (p) row.profile = { path: p, top: topSelfTime(p) };
@@ -183,7 +186,8 @@ async function main(): Promise<void> {
         rows.push(row);
         log(
           `  ${row.status}${row.problem ? ` (${row.problem})` : ''}: ${row.wallS.toFixed(2)} s (limit ${row.limitS.toFixed(2)} s, ${row.limitBasis}), ` +
-            `${row.uniqueIds} issues, ${row.requests} requests, CPU ${row.cpuS?.toFixed(2)} s, RSS ${row.peakRssMb?.toFixed(0)} MB, sim CPU ${simCpuS?.toFixed(2)} s`,
+            `${row.uniqueIds} issues, ${row.requests} requests, CPU ${row.cpuS?.toFixed(2)} s, RSS ${row.peakRssMb?.toFixed(0)} MB, ` +
+            `sim CPU ${simCpuS?.toFixed(2)} s, bench consumer CPU ${row.consumerCpuS.toFixed(2)} s`,
         );
         if (row.profile) for (const h of row.profile.top.slice(0, 8)) log(`    ${h.percent.toFixed(1).padStart(5)}%  ${h.name}`);
       }

@@ -39,7 +39,10 @@ export interface BenchRow {
   missing: number;
   states: number;
   stdoutBytes: number;
+  /** CPU seconds the simulator process used during the run (Linux only). */
   simCpuS?: number;
+  /** CPU seconds the bench process (the stdout consumer) used during the run. */
+  consumerCpuS?: number;
   byEndpoint: Record<string, number>;
   rssSamples: Array<[number, number]>;
   profile?: { path: string; top: HotFunction[] };
@@ -61,6 +64,7 @@ const columns: Array<[string, (r: BenchRow) => string]> = [
   ['CPU s', (r) => fmt(r.cpuS, 2)],
   ['issues/CPU s', (r) => (r.issuesPerCpuS === undefined ? '-' : Math.round(r.issuesPerCpuS).toLocaleString('en-US'))],
   ['peak RSS MB', (r) => fmt(r.peakRssMb, 0)],
+  ['sim CPU s', (r) => fmt(r.simCpuS, 1)],
   ['dup ratio', (r) => r.dupRatio.toFixed(3)],
   ['status', (r) => (r.status === 'ok' ? 'ok' : `${r.status}${r.problem ? `: ${r.problem.slice(0, 60)}` : ''}`)],
 ];
