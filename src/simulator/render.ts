@@ -262,14 +262,14 @@ export class Renderer {
         return { field: 'status', fieldtype: 'jira', fieldId: 'status', from: STATUSES[h.from]!.id, fromString: STATUSES[h.from]!.name, to: STATUSES[h.to]!.id, toString: STATUSES[h.to]!.name };
       case 'priority':
         return { field: 'priority', fieldtype: 'jira', fieldId: 'priority', from: PRIORITIES[h.from]!.id, fromString: PRIORITIES[h.from]!.name, to: PRIORITIES[h.to]!.id, toString: PRIORITIES[h.to]!.name };
-      case 'assignee':
-        return {
-          field: 'assignee', fieldtype: 'jira', fieldId: 'assignee',
-          from: h.from ? c.users[h.from]!.accountId : null, fromString: h.from ? c.users[h.from]!.displayName : null,
-          to: c.users[h.to]!.accountId, toString: c.users[h.to]!.displayName,
-        };
+      case 'assignee': {
+        // The spec types from/fromString as plain strings: an empty side is left out rather than null.
+        const item: Json = { field: 'assignee', fieldtype: 'jira', fieldId: 'assignee' };
+        if (h.from) Object.assign(item, { from: c.users[h.from]!.accountId, fromString: c.users[h.from]!.displayName });
+        return Object.assign(item, { to: c.users[h.to]!.accountId, toString: c.users[h.to]!.displayName });
+      }
       default:
-        return { field: 'labels', fieldtype: 'jira', fieldId: 'labels', from: null, fromString: '', to: null, toString: 'bulk-edit' };
+        return { field: 'labels', fieldtype: 'jira', fieldId: 'labels', fromString: '', toString: 'bulk-edit' };
     }
   }
 

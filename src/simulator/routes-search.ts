@@ -169,5 +169,5 @@ export function bulkFetch(ctx: SimContext, req: SimRequest): SimReply {
   const r = ctx.renderer(req.api);
   const opt = renderOptions(req.api, expand, 20, 40);
   const issues = [...slots].sort((a, c) => a - c).map((idx) => r.issue(store.live, idx, { ...sel, idOnly: false }, opt));
-  return { status: 200, json: { expand: 'schema,names', issues, issueErrors: [] } };
+  return { status: 200, json: { issues, issueErrors: [] } };
 }
