@@ -3,7 +3,7 @@
 // over the same real sockets.
 import type { ChildProcess } from 'node:child_process';
 import { airbyteBin, runCli, writeJsonFiles, type CliResult, type Message } from '../helpers/run-cli.js';
-import { startSimulator } from '../../src/simulator/server.js';
+import { startSimulator } from '../../src/simulator/index.js';
 import type { RunningSimulator, SimulatorOptions, TruthIssue } from '../../src/simulator/types.js';
 import type { Config } from '../../src/config/config.js';
 import { createHttpClient } from '../../src/http/http-client.js';
