@@ -99,7 +99,8 @@ class StreamRun {
       } else if (event.type === 'state') {
         await this.emitState(event.state);
       } else {
-        ctx.logger[event.level === 'WARN' ? 'warn' : 'info'](`${p.stream.name}: ${event.message}`);
+        const prefix = event.message.startsWith(`${p.stream.name}:`) ? '' : `${p.stream.name}: `;
+        ctx.logger[event.level === 'WARN' ? 'warn' : 'info'](prefix + event.message);
       }
     }
     // Every stream ends with a state, even one that yielded none (e.g. nothing new to read).
