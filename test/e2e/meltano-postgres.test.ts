@@ -4,11 +4,17 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningSimulator, TruthIssue } from '../../src/simulator/types.js';
-import { describeDiff, diffAgainstTruth, requireConnector, requireInstalled, skipUnlessInstalled, startSim } from '../helpers/e2e-env.js';
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describeDiff, diffAgainstTruth, paths, requireConnector, requireInstalled, skipUnlessInstalled, startSim } from '../helpers/e2e-env.js';
 import { startPostgres, type PgServer } from '../helpers/e2e-postgres.js';
 import { ISSUES_QUERY, prepareMeltanoProject, runMeltano, type MeltanoRun } from '../helpers/e2e-meltano.js';
 import { assertValidSinger } from '../helpers/protocol-checks.js';
 
+const execFileAsync = promisify(execFile);
 const SEEDED_HISTORY_ENDS = () => Date.now() - 2 * 3600_000; // seeded `updated` values all lie before this
 
 function tail(r: MeltanoRun): string {
@@ -32,6 +38,17 @@ describe('Meltano: tap-jira -> target-postgres', { skip: skipUnlessInstalled(['p
   });
   after(async () => {
     await pg?.stop();
+  });
+
+  test('the committed example project resolves its extractor: meltano invoke tap-jira --about', async () => {
+    const r = await execFileAsync(paths.meltano, ['invoke', 'tap-jira', '--about', '--format', 'json'], {
+      cwd: paths.meltanoExample,
+      env: { ...process.env, MELTANO_SEND_ANONYMOUS_USAGE_STATS: 'false', DO_NOT_TRACK: '1', MELTANO_DATABASE_URI: `sqlite:///${join(mkdtempSync(join(tmpdir(), 'jira-source-meltano-db-')), 'meltano.db')}` },
+      encoding: 'utf8',
+    });
+    const about = JSON.parse(r.stdout);
+    assert.equal(about.name, 'tap-jira');
+    for (const c of ['catalog', 'discover', 'state', 'about']) assert.ok(about.capabilities.includes(c), `capability ${c}`);
   });
 
   test('a run with churn on loads every issue once, upserted on id; the next run fetches only the changes and the table equals the truth', async () => {

@@ -8,7 +8,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { paths } from './e2e-env.js';
 import { repoRoot } from './run-cli.js';
 
@@ -44,11 +43,11 @@ export function prepareMeltanoProject(t: MeltanoTargets, extraEnv: NodeJS.Proces
   );
   chmodSync(wrapper, 0o755);
 
-  const project = parseYaml(readFileSync(join(paths.meltanoExample, 'meltano.yml'), 'utf8')) as any;
-  const tap = project.plugins.extractors.find((p: any) => p.name === 'tap-jira');
-  if (!tap) throw new Error('examples/meltano/meltano.yml declares no tap-jira extractor');
-  tap.executable = wrapper;
-  writeFileSync(join(dir, 'meltano.yml'), stringifyYaml(project));
+  // A text edit, not a YAML round trip, so the copy keeps the example's exact quoting and comments.
+  const example = readFileSync(join(paths.meltanoExample, 'meltano.yml'), 'utf8');
+  const tapExecutable = /^(\s*executable:\s*)\.\.\/\.\.\/bin\/tap-jira\.js\s*$/m;
+  if (!tapExecutable.test(example)) throw new Error('examples/meltano/meltano.yml: tap-jira executable ../../bin/tap-jira.js not found');
+  writeFileSync(join(dir, 'meltano.yml'), example.replace(tapExecutable, (_m, lead: string) => `${lead}${JSON.stringify(wrapper)}`));
   mkdirSync(join(dir, '.meltano'));
   symlinkSync(join(paths.meltanoExample, '.meltano/loaders'), join(dir, '.meltano/loaders'));
 
