@@ -85,15 +85,17 @@ export interface SimulatorControl {
   truth(): TruthIssue[];
   /** Change behaviour at run time (faults, churn, latency, lag, token semantics, rate limit). */
   configure(patch: Partial<Pick<SimulatorOptions, 'faults' | 'churn' | 'latencyMs' | 'jitterMs' | 'indexLagMs' | 'tokenSemantics' | 'rateLimitRps' | 'rateLimitBurst' | 'fieldsPageCap'>>): void;
-  /** Apply changes now (as churn would), returning the ids touched. */
-  updateIssues(count: number, opts?: { sameInstant?: boolean }): string[];
-  /** Set `updated` of `count` issues to one shared instant (a bulk edit); returns their ids. */
-  bulkEdit(count: number, at?: number): string[];
+  /** Apply changes now (as churn would), returning the ids touched. `ids` picks the issues instead of random ones. */
+  updateIssues(count: number, opts?: { sameInstant?: boolean; ids?: string[] }): string[];
+  /** Set `updated` of `count` issues to one shared instant (a bulk edit); returns their ids. `ids` picks the issues. */
+  bulkEdit(count: number, at?: number, opts?: { ids?: string[] }): string[];
   createIssues(count: number): string[];
-  deleteIssues(count: number): string[];
+  deleteIssues(count: number, opts?: { ids?: string[] }): string[];
   /** Start/stop background churn at the configured rates. */
   startChurn(churn?: ChurnOptions): void;
   stopChurn(): void;
+  /** A copy of the truth taken now (same as truth(); named for tests that compare before/after). */
+  snapshot(): TruthIssue[];
   /** Requests seen, with counts per endpoint; unrouted requests are listed too. */
   requests(): RequestLogEntry[];
   requestCounts(): Record<string, number>;

@@ -1,0 +1,180 @@
+// The simulator's fixed metadata: projects, users, statuses, priorities, issue types, resolutions,
+// fields, versions, components, boards and sprints. Small, built once from the seed.
+import { hashInt } from './random.js';
+
+export interface Project { idx: number; id: string; key: string; name: string; leadUser: number }
+export interface User { accountId: string; displayName: string; emailAddress: string; active: boolean }
+export interface StatusCategory { id: number; key: string; colorName: string; name: string }
+export interface Status { id: string; name: string; description: string; categoryId: number }
+export interface Named { id: string; name: string; description: string }
+export interface IssueType extends Named { subtask: boolean; hierarchyLevel: number }
+export interface Option { id: string; value: string }
+export interface Sprint {
+  id: number; boardId: number; projectIdx: number; name: string; state: 'closed' | 'active' | 'future';
+  start: number; end: number; goal: string;
+}
+export interface Board { id: number; name: string; type: 'scrum' | 'kanban'; projectIdx: number }
+export interface Version { id: string; projectIdx: number; name: string; released: boolean; releaseDate: number }
+export interface Component { id: string; projectIdx: number; name: string; leadUser: number }
+export interface FieldDef {
+  id: string; name: string; custom: boolean; navigable: boolean; orderable: boolean; searchable: boolean;
+  clauseNames: string[]; schema?: Record<string, unknown>;
+}
+
+export const STATUS_CATEGORIES: StatusCategory[] = [
+  { id: 1, key: 'undefined', colorName: 'medium-gray', name: 'No Category' },
+  { id: 2, key: 'new', colorName: 'blue-gray', name: 'To Do' },
+  { id: 4, key: 'indeterminate', colorName: 'yellow', name: 'In Progress' },
+  { id: 3, key: 'done', colorName: 'green', name: 'Done' },
+];
+export const STATUSES: Status[] = [
+  { id: '10000', name: 'To Do', description: 'Work that has not been started.', categoryId: 2 },
+  { id: '3', name: 'In Progress', description: 'The issue is currently being worked on.', categoryId: 4 },
+  { id: '10001', name: 'In Review', description: 'Waiting for review.', categoryId: 4 },
+  { id: '10002', name: 'Done', description: 'Work has finished.', categoryId: 3 },
+];
+export const DONE_STATUS = 3;
+export const PRIORITIES: Named[] = ['Highest', 'High', 'Medium', 'Low', 'Lowest'].map((name, i) => ({
+  id: String(i + 1), name, description: `${name} priority.`,
+}));
+export const ISSUE_TYPES: IssueType[] = [
+  { id: '10001', name: 'Task', description: 'A small, distinct piece of work.', subtask: false, hierarchyLevel: 0 },
+  { id: '10002', name: 'Bug', description: 'A problem or error.', subtask: false, hierarchyLevel: 0 },
+  { id: '10003', name: 'Story', description: 'A user story.', subtask: false, hierarchyLevel: 0 },
+  { id: '10000', name: 'Epic', description: 'A big user story that needs to be broken down.', subtask: false, hierarchyLevel: 1 },
+];
+export const RESOLUTIONS: Named[] = [
+  { id: '10000', name: 'Done', description: 'Work has been completed on this issue.' },
+  { id: '10001', name: "Won't Do", description: 'This issue will not be actioned.' },
+  { id: '10002', name: 'Duplicate', description: 'The problem is a duplicate of an existing issue.' },
+];
+export const TEAM_OPTIONS: Option[] = ['Platform', 'Web', 'Mobile', 'Data'].map((value, i) => ({ id: String(10100 + i), value }));
+export const AREA_OPTIONS: Option[] = ['Backend', 'Frontend', 'Infra', 'Docs', 'Security'].map((value, i) => ({ id: String(10200 + i), value }));
+export const LABELS = ['backend', 'frontend', 'urgent', 'tech-debt', 'customer', 'regression', 'perf', 'ux'];
+
+const PROJECT_KEYS = ['WEB', 'OPS', 'DATA', 'APP', 'CORE', 'MOB', 'SEC', 'INFRA', 'API', 'BI', 'QA', 'UX'];
+const PROJECT_NAMES = ['Website', 'Operations', 'Data Platform', 'Mobile App', 'Core Services', 'Mobile Web', 'Security',
+  'Infrastructure', 'Public API', 'Business Intelligence', 'Quality', 'User Experience'];
+const FIRST = ['Ada', 'Grace', 'Linus', 'Barbara', 'Ken', 'Margaret', 'Dennis', 'Frances', 'Edsger', 'Radia', 'Niklaus', 'Anita'];
+const LAST = ['Lovelace', 'Hopper', 'Torvalds', 'Liskov', 'Thompson', 'Hamilton', 'Ritchie', 'Allen', 'Dijkstra', 'Perlman', 'Wirth', 'Borg'];
+
+/** Custom field ids, one per common type. */
+export const CF = {
+  storyPoints: 'customfield_10016',
+  notes: 'customfield_10030',
+  team: 'customfield_10031',
+  areas: 'customfield_10032',
+  reviewer: 'customfield_10033',
+  startDate: 'customfield_10015',
+  dueAt: 'customfield_10034',
+  tags: 'customfield_10035',
+  sprint: 'customfield_10020',
+} as const;
+
+function sys(id: string, name: string, type: string, navigable = true, items?: string): FieldDef {
+  const schema: Record<string, unknown> = { type, system: id };
+  if (items) schema.items = items;
+  return { id, name, custom: false, navigable, orderable: true, searchable: true, clauseNames: [id], schema };
+}
+function custom(id: string, name: string, type: string, customType: string, items?: string): FieldDef {
+  const n = Number(id.slice('customfield_'.length));
+  const schema: Record<string, unknown> = { type, custom: `com.atlassian.jira.plugin.system.customfieldtypes:${customType}`, customId: n };
+  if (items) schema.items = items;
+  return { id, name, custom: true, navigable: true, orderable: true, searchable: true, clauseNames: [`cf[${n}]`, name], schema };
+}
+
+export const FIELDS: FieldDef[] = [
+  { id: 'issuekey', name: 'Key', custom: false, navigable: true, orderable: false, searchable: false, clauseNames: ['id', 'issue', 'issuekey', 'key'] },
+  sys('summary', 'Summary', 'string'),
+  sys('status', 'Status', 'status'),
+  sys('issuetype', 'Issue Type', 'issuetype'),
+  sys('priority', 'Priority', 'priority'),
+  sys('project', 'Project', 'project'),
+  sys('created', 'Created', 'datetime'),
+  sys('updated', 'Updated', 'datetime'),
+  sys('reporter', 'Reporter', 'user'),
+  sys('assignee', 'Assignee', 'user'),
+  sys('creator', 'Creator', 'user'),
+  sys('labels', 'Labels', 'array', true, 'string'),
+  sys('description', 'Description', 'string'),
+  sys('resolution', 'Resolution', 'resolution'),
+  sys('resolutiondate', 'Resolved', 'datetime'),
+  sys('components', 'Components', 'array', true, 'component'),
+  sys('fixVersions', 'Fix versions', 'array', true, 'version'),
+  sys('duedate', 'Due date', 'date'),
+  sys('comment', 'Comment', 'comments-page', false),
+  sys('worklog', 'Log Work', 'array', false, 'worklog'),
+  custom(CF.storyPoints, 'Story point estimate', 'number', 'float'),
+  custom(CF.notes, 'Release notes', 'string', 'textarea'),
+  custom(CF.team, 'Team', 'option', 'select'),
+  custom(CF.areas, 'Areas', 'array', 'multiselect', 'option'),
+  custom(CF.reviewer, 'Reviewer', 'user', 'userpicker'),
+  custom(CF.startDate, 'Start date', 'date', 'datepicker'),
+  custom(CF.dueAt, 'Deadline', 'datetime', 'datetime'),
+  custom(CF.tags, 'Tags', 'array', 'labels', 'string'),
+  custom(CF.sprint, 'Sprint', 'array', 'gh-sprint', 'json'),
+];
+export const NAVIGABLE_FIELDS = FIELDS.filter((f) => f.navigable && f.id !== 'issuekey').map((f) => f.id);
+export const ALL_FIELDS = FIELDS.filter((f) => f.id !== 'issuekey').map((f) => f.id);
+
+export interface Catalog {
+  projects: Project[];
+  /** Project indexes in key order (Jira's key order compares project keys first). */
+  projectRank: Uint8Array;
+  users: User[];
+  boards: Board[];
+  sprints: Sprint[];
+  versions: Version[];
+  components: Component[];
+}
+
+const DAY = 86_400_000;
+
+export function buildCatalog(seed: number, projectCount: number, now: number, email: string): Catalog {
+  const n = Math.max(1, Math.min(projectCount, PROJECT_KEYS.length));
+  const users: User[] = [{ accountId: '712020:00000000-demo-4000-8000-000000000001', displayName: 'Demo User', emailAddress: email, active: true }];
+  for (let i = 1; i < 40; i++) {
+    const first = FIRST[hashInt(FIRST.length, seed, i, 1)]!;
+    const last = LAST[hashInt(LAST.length, seed, i, 2)]!;
+    const hex = (hashInt(0xffffff, seed, i, 3) + 0x1000000).toString(16).slice(1);
+    users.push({
+      accountId: `712020:${hex}${String(i).padStart(2, '0')}-a1b2-4c3d-8e9f-0000000${String(1000 + i)}`,
+      displayName: `${first} ${last}`,
+      emailAddress: `${first}.${last}${i}@example.com`.toLowerCase(),
+      active: i % 13 !== 0,
+    });
+  }
+  const projects: Project[] = [];
+  for (let p = 0; p < n; p++) {
+    projects.push({ idx: p, id: String(10000 + p), key: PROJECT_KEYS[p]!, name: PROJECT_NAMES[p]!, leadUser: 1 + hashInt(users.length - 1, seed, p, 4) });
+  }
+  const order = projects.map((p) => p.idx).sort((a, b) => (projects[a]!.key < projects[b]!.key ? -1 : 1));
+  const projectRank = new Uint8Array(n);
+  order.forEach((pIdx, rank) => (projectRank[pIdx] = rank));
+
+  const boards: Board[] = projects.map((p, i) => ({ id: i + 1, name: `${p.key} board`, type: 'scrum' as const, projectIdx: p.idx }));
+  boards.push({ id: n + 1, name: `${projects[0]!.key} kanban`, type: 'kanban', projectIdx: 0 });
+  // Two-week sprints over the last 16 weeks, one active, one future, per scrum board.
+  const sprints: Sprint[] = [];
+  let sprintId = 1;
+  for (const b of boards) {
+    if (b.type !== 'scrum') continue;
+    for (let s = 0; s < 9; s++) {
+      const start = now - (8 - s) * 14 * DAY - 14 * DAY + DAY;
+      const end = start + 14 * DAY;
+      const state = s < 7 ? 'closed' : s === 7 ? 'active' : 'future';
+      sprints.push({ id: sprintId++, boardId: b.id, projectIdx: b.projectIdx, name: `${projects[b.projectIdx]!.key} Sprint ${s + 1}`, state, start, end, goal: s % 2 ? 'Ship it' : '' });
+    }
+  }
+  const versions: Version[] = [];
+  const components: Component[] = [];
+  projects.forEach((p) => {
+    for (let v = 0; v < 3; v++) {
+      versions.push({ id: String(10000 + p.idx * 10 + v), projectIdx: p.idx, name: `${p.key} 1.${v}`, released: v < 2, releaseDate: now - (2 - v) * 60 * DAY });
+    }
+    ['API', 'UI', 'Storage'].forEach((name, c) => {
+      components.push({ id: String(10000 + p.idx * 10 + c), projectIdx: p.idx, name, leadUser: 1 + ((p.idx + c) % (users.length - 1)) });
+    });
+  });
+  return { projects, projectRank, users, boards, sprints, versions, components };
+}

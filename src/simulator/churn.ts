@@ -1,0 +1,65 @@
+// Background churn: updates, creates, deletes, comments and worklogs at configured rates, driven by
+// a timer that is unref'd (never keeps the process alive) and stops on close().
+import type { IssueStore } from './issue-store.js';
+import type { ChurnOptions } from './types.js';
+
+const TICK_MS = 50;
+const MAX_PER_TICK = 20_000;
+
+export class Churn {
+  private timer: NodeJS.Timeout | undefined;
+  private carry = { u: 0, c: 0, d: 0, cm: 0, w: 0 };
+  private last = 0;
+  rates: ChurnOptions = {};
+
+  constructor(private readonly store: IssueStore, private readonly clock: () => number, private readonly rnd: () => number) {}
+
+  get running(): boolean {
+    return this.timer !== undefined;
+  }
+
+  start(rates?: ChurnOptions): void {
+    if (rates) this.rates = { ...this.rates, ...rates };
+    if (this.timer) return;
+    this.last = this.clock();
+    this.timer = setInterval(() => this.tick(), TICK_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private take(key: keyof Churn['carry'], rate: number | undefined, dt: number): number {
+    this.carry[key] += ((rate ?? 0) * dt) / 1000;
+    const n = Math.min(MAX_PER_TICK, Math.floor(this.carry[key]));
+    this.carry[key] -= n;
+    return n;
+  }
+
+  private tick(): void {
+    const now = this.clock();
+    const dt = Math.max(0, now - this.last);
+    this.last = now;
+    const s = this.store;
+    const r = this.rates;
+    for (let k = this.take('u', r.updatesPerSecond, dt); k > 0; k--) {
+      const idx = s.pickLive(this.rnd);
+      if (idx >= 0) s.update(idx, now, this.rnd);
+    }
+    for (let k = this.take('c', r.createsPerSecond, dt); k > 0; k--) s.create(now, this.rnd);
+    for (let k = this.take('d', r.deletesPerSecond, dt); k > 0; k--) {
+      const idx = s.pickLive(this.rnd);
+      if (idx >= 0) s.delete(idx, now);
+    }
+    for (let k = this.take('cm', r.commentsPerSecond, dt); k > 0; k--) {
+      const idx = s.pickLive(this.rnd);
+      if (idx >= 0) s.addComment(idx, now);
+    }
+    for (let k = this.take('w', r.worklogsPerSecond, dt); k > 0; k--) {
+      const idx = s.pickLive(this.rnd);
+      if (idx >= 0) s.addWorklog(idx, now);
+    }
+  }
+}

@@ -1,0 +1,74 @@
+// `jira-sim`: starts the simulator and prints its base URL as the first line of stdout, then runs
+// until SIGINT/SIGTERM. Out-of-process users drive it through /__sim/ (see README).
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { startSimulator } from './simulator.js';
+import type { SimulatorOptions } from './types.js';
+
+function int(name: string) {
+  return (v: string): number => {
+    if (!/^-?\d+$/.test(v)) throw new InvalidArgumentError(`${name} must be an integer, got '${v}'.`);
+    return Number(v);
+  };
+}
+function num(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative number, got '${v}'.`);
+    return n;
+  };
+}
+
+const program = new Command('jira-sim')
+  .description('A Jira Cloud / Data Center simulator for tests, benchmarks and demos.')
+  .option('--port <n>', 'port to listen on (0 = any free port)', int('--port'), 0)
+  .option('--host <host>', 'interface to listen on', '127.0.0.1')
+  .option('--seed <n>', 'seed for the generated data', int('--seed'), 1)
+  .option('--issues <n>', 'number of seeded issues', int('--issues'), 1000)
+  .option('--projects <n>', 'number of projects', int('--projects'), 4)
+  .addOption(new Option('--mode <mode>', 'deployment type').choices(['cloud', 'datacenter']).default('cloud'))
+  .option('--time-zone <zone>', 'IANA time zone of the searching user', 'Asia/Kathmandu')
+  .addOption(new Option('--token-semantics <kind>', 'what a nextPageToken means').choices(['keyset', 'offset']).default('keyset'))
+  .option('--token-ttl-ms <n>', 'page token lifetime', num('--token-ttl-ms'))
+  .option('--fields-page-cap <n>', 'largest /search/jql page when many fields are requested', int('--fields-page-cap'))
+  .option('--dc-max-results <n>', 'Data Center silent maxResults cap', int('--dc-max-results'))
+  .option('--dc-result-window <n>', 'Data Center deep-paging window', int('--dc-result-window'))
+  .option('--index-lag-ms <n>', 'search sees changes this late', num('--index-lag-ms'))
+  .option('--latency-ms <n>', 'fixed latency per request', num('--latency-ms'))
+  .option('--jitter-ms <n>', 'uniform latency jitter (+/-)', num('--jitter-ms'))
+  .option('--rate-limit-rps <n>', 'token-bucket requests per second (429 beyond)', num('--rate-limit-rps'))
+  .option('--rate-limit-burst <n>', 'token-bucket size', num('--rate-limit-burst'))
+  .option('--churn-updates-per-second <n>', 'background issue updates', num('--churn-updates-per-second'))
+  .option('--churn-creates-per-second <n>', 'background issue creates', num('--churn-creates-per-second'))
+  .option('--churn-deletes-per-second <n>', 'background issue deletes', num('--churn-deletes-per-second'))
+  .option('--churn-comments-per-second <n>', 'background comments', num('--churn-comments-per-second'))
+  .option('--churn-worklogs-per-second <n>', 'background worklogs', num('--churn-worklogs-per-second'))
+  .option('--now <epochMs>', 'end of the seeded history (default: now)', int('--now'));
+
+program.parse();
+const o = program.opts();
+const options: SimulatorOptions = {
+  port: o.port, host: o.host, seed: o.seed, issues: o.issues, projects: o.projects, mode: o.mode,
+  userTimeZone: o.timeZone, tokenSemantics: o.tokenSemantics, tokenTtlMs: o.tokenTtlMs, fieldsPageCap: o.fieldsPageCap,
+  dcMaxResults: o.dcMaxResults, dcResultWindow: o.dcResultWindow, indexLagMs: o.indexLagMs, latencyMs: o.latencyMs,
+  jitterMs: o.jitterMs, rateLimitRps: o.rateLimitRps, rateLimitBurst: o.rateLimitBurst, now: o.now,
+  churn: {
+    updatesPerSecond: o.churnUpdatesPerSecond, createsPerSecond: o.churnCreatesPerSecond, deletesPerSecond: o.churnDeletesPerSecond,
+    commentsPerSecond: o.churnCommentsPerSecond, worklogsPerSecond: o.churnWorklogsPerSecond,
+  },
+};
+
+try {
+  const sim = await startSimulator(options);
+  process.stdout.write(`${sim.url}\n`);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    sim.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+} catch (e) {
+  process.stderr.write(`jira-sim: could not start: ${(e as Error).message}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,24 @@
+// What route handlers see of the running simulator.
+import type { Catalog } from './catalog.js';
+import type { IssueStore } from './issue-store.js';
+import type { JqlContext } from './jql.js';
+import type { Renderer } from './render.js';
+import type { ResultCache } from './result-set.js';
+import type { ZoneClock } from './time-zone.js';
+import type { SimulatorOptions } from './types.js';
+
+/** Options with every default filled in; mutable through control.configure(). */
+export type Settings = Required<Omit<SimulatorOptions, 'faults' | 'churn' | 'now' | 'port' | 'host'>> &
+  Pick<SimulatorOptions, 'faults' | 'churn'>;
+
+export interface SimContext {
+  settings: Settings;
+  store: IssueStore;
+  catalog: Catalog;
+  zone: ZoneClock;
+  results: ResultCache;
+  baseUrl: string;
+  clock(): number;
+  renderer(api: '2' | '3'): Renderer;
+  jqlContext(): JqlContext;
+}

@@ -1,0 +1,113 @@
+// The control side of the simulator: truth, run-time configuration, synchronous changes, churn and
+// the request log; exposed in-process (SimulatorControl) and over HTTP under /__sim/.
+import type { SimContext } from './context.js';
+import { summaryOf } from './render.js';
+import type { RequestLog } from './request-log.js';
+import type { ChurnOptions, SimulatorControl, TruthIssue } from './types.js';
+
+export interface ControlDeps {
+  ctx: SimContext;
+  log: RequestLog;
+  rnd: () => number;
+  startChurn(c?: ChurnOptions): void;
+  stopChurn(): void;
+}
+
+/** Distinct random live issues, at most `count`; or the given ids/keys that are live. */
+function pickDistinct(ctx: SimContext, count: number, rnd: () => number, ids?: string[]): number[] {
+  const store = ctx.store;
+  if (ids) return [...new Set(ids.map((x) => store.resolve(x)).filter((i) => store.isLive(i)))];
+  const want = Math.min(Math.max(0, Math.floor(count)), store.size);
+  const out = new Set<number>();
+  while (out.size < want) {
+    const idx = store.pickLive(rnd);
+    if (idx < 0) break;
+    out.add(idx);
+  }
+  return [...out];
+}
+
+export function createControl(d: ControlDeps): SimulatorControl {
+  const { ctx, log, rnd } = d;
+  const store = ctx.store;
+  return {
+    snapshot(): TruthIssue[] {
+      return this.truth();
+    },
+    truth(): TruthIssue[] {
+      const out: TruthIssue[] = [];
+      const L = store.live;
+      for (let i = 0; i < store.count; i++) {
+        if (!L.exists[i]) continue;
+        out.push({
+          id: store.idOf(i), key: store.keyOf(i), projectKey: ctx.catalog.projects[store.project[i]!]!.key,
+          updated: L.updated[i]!, created: store.created[i]!, summary: summaryOf(store.seed, i, L.rev[i]!),
+        });
+      }
+      return out;
+    },
+    configure(patch) {
+      const s = ctx.settings;
+      for (const [k, v] of Object.entries(patch)) {
+        if (v === undefined) continue;
+        (s as unknown as Record<string, unknown>)[k] = v;
+      }
+      if (patch.indexLagMs !== undefined) store.lagMs = patch.indexLagMs;
+      if (patch.churn) d.startChurn(patch.churn);
+    },
+    updateIssues(count, opts) {
+      const now = ctx.clock();
+      const picked = pickDistinct(ctx, count, rnd, opts?.ids);
+      picked.forEach((idx, k) => store.update(idx, opts?.sameInstant ? now : now - (picked.length - 1 - k), rnd));
+      return picked.map((i) => store.idOf(i));
+    },
+    bulkEdit(count, at, opts) {
+      const when = at ?? ctx.clock();
+      const picked = pickDistinct(ctx, count, rnd, opts?.ids);
+      for (const idx of picked) store.touch(idx, when);
+      return picked.map((i) => store.idOf(i));
+    },
+    createIssues(count) {
+      const now = ctx.clock();
+      const out: string[] = [];
+      for (let k = 0; k < count; k++) out.push(store.idOf(store.create(now, rnd)));
+      return out;
+    },
+    deleteIssues(count, opts) {
+      const now = ctx.clock();
+      const picked = pickDistinct(ctx, count, rnd, opts?.ids);
+      for (const idx of picked) store.delete(idx, now);
+      return picked.map((i) => store.idOf(i));
+    },
+    startChurn: (c) => d.startChurn(c),
+    stopChurn: () => d.stopChurn(),
+    requests: () => log.all(),
+    requestCounts: () => log.countsByEndpoint(),
+    unrouted: () => log.unrouted(),
+    resetRequestLog: () => log.reset(),
+  };
+}
+
+/** HTTP face of the control API for out-of-process users (benchmark, end-to-end tests). */
+export function controlOverHttp(control: SimulatorControl, method: string, path: string, body: unknown): { status: number; json: unknown } {
+  const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  const count = Number.isInteger(b.count) ? (b.count as number) : 1;
+  const ids = Array.isArray(b.ids) ? b.ids.map(String) : undefined;
+  const route = `${method} ${path.replace(/\/+$/, '')}`;
+  switch (route) {
+    case 'GET /__sim/truth': return { status: 200, json: control.truth() };
+    case 'POST /__sim/configure': control.configure(b); return { status: 200, json: { ok: true } };
+    case 'POST /__sim/churn/start': control.startChurn(Object.keys(b).length ? (b as ChurnOptions) : undefined); return { status: 200, json: { ok: true } };
+    case 'POST /__sim/churn/stop': control.stopChurn(); return { status: 200, json: { ok: true } };
+    case 'POST /__sim/update': return { status: 200, json: { ids: control.updateIssues(count, { sameInstant: b.sameInstant === true, ids }) } };
+    case 'POST /__sim/bulk-edit': return { status: 200, json: { ids: control.bulkEdit(count, typeof b.at === 'number' ? b.at : undefined, { ids }) } };
+    case 'POST /__sim/create': return { status: 200, json: { ids: control.createIssues(count) } };
+    case 'POST /__sim/delete': return { status: 200, json: { ids: control.deleteIssues(count, { ids }) } };
+    case 'GET /__sim/requests': {
+      const unrouted = control.unrouted();
+      return { status: 200, json: { counts: control.requestCounts(), unrouted, total: Object.values(control.requestCounts()).reduce((a, n) => a + n, 0) } };
+    }
+    case 'POST /__sim/requests/reset': control.resetRequestLog(); return { status: 200, json: { ok: true } };
+  }
+  return { status: 404, json: { errorMessages: [`No simulator control route ${route}.`], errors: {} } };
+}

@@ -1,0 +1,3 @@
+// Public entry point of the Jira simulator.
+export { startSimulator } from './simulator.js';
+export type * from './types.js';

@@ -1,0 +1,317 @@
+// Compact, columnar issue records (typed arrays) so a million issues fit in tens of megabytes; bodies
+// are built on demand from these columns and the seed. Two views hold the mutable columns: `live`
+// (the truth, seen by bulkfetch and per-issue endpoints) and `indexed` (what search sees, trailing
+// live by the index lag).
+import { Catalog, DONE_STATUS, ISSUE_TYPES, PRIORITIES, STATUSES } from './catalog.js';
+import { createRandom, hash01, hashInt } from './random.js';
+
+export const ID_BASE = 10000;
+const DAY = 86_400_000;
+
+function grow<T extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(a: T, n: number): T {
+  if (a.length >= n) return a;
+  const b = new (a.constructor as new (n: number) => T)(Math.max(n, Math.ceil(a.length * 1.5)));
+  b.set(a);
+  return b;
+}
+
+/** The columns an edit changes. One instance for live data, one for the search index. */
+export class MutableColumns {
+  exists = new Uint8Array(0);
+  updated = new Float64Array(0);
+  status = new Uint8Array(0);
+  issuetype = new Uint8Array(0);
+  priority = new Uint8Array(0);
+  assignee = new Uint16Array(0); // 0 = unassigned, else user index
+  rev = new Uint32Array(0); // edit count; drives the summary text
+
+  ensure(n: number): void {
+    this.exists = grow(this.exists, n);
+    this.updated = grow(this.updated, n);
+    this.status = grow(this.status, n);
+    this.issuetype = grow(this.issuetype, n);
+    this.priority = grow(this.priority, n);
+    this.assignee = grow(this.assignee, n);
+    this.rev = grow(this.rev, n);
+  }
+  snapshot(i: number): Snapshot {
+    return { idx: i, exists: this.exists[i]!, updated: this.updated[i]!, status: this.status[i]!, issuetype: this.issuetype[i]!, priority: this.priority[i]!, assignee: this.assignee[i]!, rev: this.rev[i]! };
+  }
+  apply(s: Snapshot): void {
+    const i = s.idx;
+    this.exists[i] = s.exists; this.updated[i] = s.updated; this.status[i] = s.status; this.issuetype[i] = s.issuetype;
+    this.priority[i] = s.priority; this.assignee[i] = s.assignee; this.rev[i] = s.rev;
+  }
+}
+
+export interface Snapshot { idx: number; exists: number; updated: number; status: number; issuetype: number; priority: number; assignee: number; rev: number }
+
+export interface ChangeItem { at: number; field: string; from: number; to: number }
+/** Items added after seeding (by churn or control calls), kept sparsely per issue. */
+export interface IssueExtras { comments: number[]; worklogs: number[]; deletedWorklogs: number[]; changes: ChangeItem[] }
+
+export interface DeletedWorklog { worklogId: number; at: number }
+
+export class IssueStore {
+  count = 0; // slots, including deleted issues
+  readonly live = new MutableColumns();
+  readonly indexed = new MutableColumns();
+  // Immutable per-issue columns.
+  project = new Uint8Array(0);
+  num = new Uint32Array(0);
+  created = new Float64Array(0);
+  seedUpdated = new Float64Array(0);
+  seedComments = new Uint8Array(0);
+  seedWorklogs = new Uint8Array(0);
+  seedChanges = new Uint8Array(0);
+  reporter = new Uint16Array(0);
+  sprint = new Uint16Array(0); // 0 = none, else sprint id
+  /** idx of each issue by project, position = number - 1. */
+  byProject: Uint32Array[] = [];
+  projectCount: number[] = [];
+  extras = new Map<number, IssueExtras>();
+  deletedWorklogs: DeletedWorklog[] = [];
+  /** Bumped on every change to live data / to the index (caches key on these). */
+  liveGeneration = 0;
+  indexGeneration = 0;
+  private pending: Array<{ at: number; snap: Snapshot }> = [];
+  private pendingHead = 0;
+  lagMs = 0;
+  private liveCount = 0;
+
+  constructor(readonly seed: number, readonly catalog: Catalog, private readonly clock: () => number) {
+    this.byProject = catalog.projects.map(() => new Uint32Array(16));
+    this.projectCount = catalog.projects.map(() => 0);
+  }
+
+  get size(): number {
+    return this.liveCount;
+  }
+
+  private ensure(n: number): void {
+    this.live.ensure(n);
+    this.indexed.ensure(n);
+    this.project = grow(this.project, n);
+    this.num = grow(this.num, n);
+    this.created = grow(this.created, n);
+    this.seedUpdated = grow(this.seedUpdated, n);
+    this.seedComments = grow(this.seedComments, n);
+    this.seedWorklogs = grow(this.seedWorklogs, n);
+    this.seedChanges = grow(this.seedChanges, n);
+    this.reporter = grow(this.reporter, n);
+    this.sprint = grow(this.sprint, n);
+  }
+
+  /** Seed `n` issues created over the two years before `now`, with a few tie groups of `updated`. */
+  seedIssues(n: number, now: number): void {
+    this.ensure(n);
+    const rnd = createRandom(this.seed ^ 0x5eed);
+    const span = 730 * DAY;
+    const start = now - span;
+    const users = this.catalog.users.length;
+    for (let i = 0; i < n; i++) {
+      // Creation times increase with id (as in Jira), with jitter; exact ms precision.
+      const created = Math.floor(start + ((i + rnd()) / n) * span * 0.98);
+      const idx = this.addSlot(hashInt(this.catalog.projects.length, this.seed, i, 11), created);
+      const r = rnd();
+      // Most issues are touched again; recent ones more often.
+      const updated = r < 0.15 ? created : Math.floor(created + (now - created) * Math.pow(rnd(), 2.5));
+      const L = this.live;
+      L.updated[idx] = Math.min(updated, now - 1);
+      L.status[idx] = hashInt(STATUSES.length, this.seed, i, 12);
+      L.issuetype[idx] = hashInt(ISSUE_TYPES.length, this.seed, i, 13);
+      L.priority[idx] = hashInt(PRIORITIES.length, this.seed, i, 14);
+      L.assignee[idx] = hash01(this.seed, i, 15) < 0.2 ? 0 : 1 + hashInt(users - 1, this.seed, i, 16);
+      L.rev[idx] = 0;
+      this.reporter[idx] = 1 + hashInt(users - 1, this.seed, i, 17);
+      // A few issues carry long histories (more than 20 comments / 40 changelog entries).
+      const heavy = i % 97 === 5;
+      this.seedComments[idx] = heavy ? 25 + hashInt(20, this.seed, i, 18) : hashInt(4, this.seed, i, 18);
+      this.seedWorklogs[idx] = heavy ? 22 + hashInt(5, this.seed, i, 19) : hashInt(3, this.seed, i, 19);
+      this.seedChanges[idx] = heavy ? 45 + hashInt(20, this.seed, i, 20) : hashInt(6, this.seed, i, 20);
+      this.sprint[idx] = this.sprintFor(this.project[idx]!, created);
+    }
+    // Natural tie groups: bulk edits in the past gave several issues one shared `updated` instant.
+    for (let g = 0; g * 211 + 7 < n; g++) {
+      const first = g * 211 + 7;
+      const at = this.live.updated[first]!;
+      for (let k = 1; k < 6 && first + k * 3 < n; k++) {
+        const j = first + k * 3;
+        if (this.created[j]! <= at) this.live.updated[j] = at;
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      this.seedUpdated[i] = this.live.updated[i]!;
+      this.indexed.apply(this.live.snapshot(i));
+    }
+    this.liveGeneration++;
+    this.indexGeneration++;
+  }
+
+  private sprintFor(projectIdx: number, created: number): number {
+    for (const s of this.catalog.sprints) {
+      if (s.projectIdx === projectIdx && created >= s.start - 7 * DAY && created < s.end - 7 * DAY) return s.id;
+    }
+    return 0;
+  }
+
+  private addSlot(projectIdx: number, created: number): number {
+    const idx = this.count++;
+    this.ensure(this.count);
+    const num = ++this.projectCount[projectIdx]!;
+    this.byProject[projectIdx] = grow(this.byProject[projectIdx]!, num);
+    this.byProject[projectIdx]![num - 1] = idx;
+    this.project[idx] = projectIdx;
+    this.num[idx] = num;
+    this.created[idx] = created;
+    this.seedUpdated[idx] = created;
+    this.live.exists[idx] = 1;
+    this.live.updated[idx] = created;
+    this.liveCount++;
+    return idx;
+  }
+
+  idOf(idx: number): string {
+    return String(ID_BASE + idx);
+  }
+  keyOf(idx: number): string {
+    return `${this.catalog.projects[this.project[idx]!]!.key}-${this.num[idx]}`;
+  }
+
+  /** Resolve an id or key to a slot (deleted issues included; callers check `exists`). */
+  resolve(idOrKey: string | number): number {
+    const s = String(idOrKey).trim();
+    if (/^\d+$/.test(s)) {
+      const idx = Number(s) - ID_BASE;
+      return idx >= 0 && idx < this.count ? idx : -1;
+    }
+    const m = /^([A-Za-z][A-Za-z0-9_]*)-(\d+)$/.exec(s);
+    if (!m) return -1;
+    const p = this.catalog.projects.findIndex((x) => x.key === m[1]!.toUpperCase());
+    if (p < 0) return -1;
+    const num = Number(m[2]);
+    if (num < 1 || num > this.projectCount[p]!) return -1;
+    return this.byProject[p]![num - 1]!;
+  }
+
+  isLive(idx: number): boolean {
+    return idx >= 0 && idx < this.count && this.live.exists[idx] === 1;
+  }
+
+  extrasOf(idx: number): IssueExtras {
+    let e = this.extras.get(idx);
+    if (!e) {
+      e = { comments: [], worklogs: [], deletedWorklogs: [], changes: [] };
+      this.extras.set(idx, e);
+    }
+    return e;
+  }
+
+  // --- mutations: each writes live at once and queues the index change behind the lag -------------
+
+  update(idx: number, at: number, rnd: () => number): void {
+    const L = this.live;
+    const e = this.extrasOf(idx);
+    const r = rnd();
+    if (r < 0.4) {
+      const to = (L.status[idx]! + 1) % STATUSES.length;
+      e.changes.push({ at, field: 'status', from: L.status[idx]!, to });
+      L.status[idx] = to;
+    } else if (r < 0.7) {
+      const to = Math.floor(rnd() * PRIORITIES.length);
+      e.changes.push({ at, field: 'priority', from: L.priority[idx]!, to });
+      L.priority[idx] = to;
+    } else {
+      const to = 1 + Math.floor(rnd() * (this.catalog.users.length - 1));
+      e.changes.push({ at, field: 'assignee', from: L.assignee[idx]!, to });
+      L.assignee[idx] = to;
+    }
+    L.rev[idx]!++;
+    L.updated[idx] = Math.max(at, L.updated[idx]!);
+    this.changed(idx, at);
+  }
+
+  /** Touch an issue's `updated` only (a bulk edit of a field the simulator does not model). */
+  touch(idx: number, at: number): void {
+    this.live.rev[idx]!++;
+    this.live.updated[idx] = at;
+    this.extrasOf(idx).changes.push({ at, field: 'labels', from: 0, to: 0 });
+    this.changed(idx, at);
+  }
+
+  create(at: number, rnd: () => number): number {
+    const idx = this.addSlot(Math.floor(rnd() * this.catalog.projects.length), at);
+    const L = this.live;
+    L.status[idx] = 0;
+    L.issuetype[idx] = Math.floor(rnd() * ISSUE_TYPES.length);
+    L.priority[idx] = 2;
+    L.assignee[idx] = 0;
+    L.rev[idx] = 0;
+    this.reporter[idx] = 1 + Math.floor(rnd() * (this.catalog.users.length - 1));
+    this.sprint[idx] = 0;
+    this.changed(idx, at);
+    return idx;
+  }
+
+  delete(idx: number, at: number): void {
+    this.live.exists[idx] = 0;
+    this.liveCount--;
+    this.changed(idx, at);
+  }
+
+  addComment(idx: number, at: number): void {
+    this.extrasOf(idx).comments.push(at);
+    this.live.updated[idx] = Math.max(at, this.live.updated[idx]!);
+    this.changed(idx, at);
+  }
+
+  addWorklog(idx: number, at: number): void {
+    this.extrasOf(idx).worklogs.push(at);
+    this.live.updated[idx] = Math.max(at, this.live.updated[idx]!);
+    this.changed(idx, at);
+  }
+
+  private changed(idx: number, _at: number): void {
+    // The lag runs from when the change happened on the wall clock, not from the `updated` it carries.
+    const at = this.clock();
+    this.liveGeneration++;
+    const snap = this.live.snapshot(idx);
+    if (this.lagMs <= 0 && this.pendingHead === this.pending.length) {
+      this.indexed.apply(snap);
+      this.indexGeneration++;
+    } else {
+      this.pending.push({ at, snap });
+    }
+  }
+
+  /** Apply the queued index changes that are older than the lag. Called before every search. */
+  syncIndex(now: number): void {
+    const due = now - this.lagMs;
+    let applied = false;
+    while (this.pendingHead < this.pending.length && this.pending[this.pendingHead]!.at <= due) {
+      this.indexed.apply(this.pending[this.pendingHead++]!.snap);
+      applied = true;
+    }
+    if (this.pendingHead > 1024 && this.pendingHead * 2 > this.pending.length) {
+      this.pending = this.pending.slice(this.pendingHead);
+      this.pendingHead = 0;
+    }
+    if (applied) this.indexGeneration++;
+  }
+
+  /** A random live issue, or -1 when none is left. */
+  pickLive(rnd: () => number): number {
+    if (this.liveCount === 0) return -1;
+    for (let tries = 0; tries < 1000; tries++) {
+      const idx = Math.floor(rnd() * this.count);
+      if (this.live.exists[idx]) return idx;
+    }
+    for (let idx = 0; idx < this.count; idx++) if (this.live.exists[idx]) return idx;
+    return -1;
+  }
+
+  /** Resolution is derived from status: Done issues are resolved. */
+  isResolved(view: MutableColumns, idx: number): boolean {
+    return view.status[idx] === DONE_STATUS;
+  }
+}

@@ -1,0 +1,349 @@
+// Builds Jira-shaped JSON bodies on demand from the compact columns. Shared sub-objects (users,
+// statuses, projects…) are built once per renderer and reused, which keeps rendering cheap.
+import {
+  ALL_FIELDS, AREA_OPTIONS, CF, Catalog, FIELDS, ISSUE_TYPES, LABELS, NAVIGABLE_FIELDS, PRIORITIES, RESOLUTIONS,
+  STATUS_CATEGORIES, STATUSES, TEAM_OPTIONS,
+} from './catalog.js';
+import { ID_BASE, IssueStore, MutableColumns } from './issue-store.js';
+import { hash01, hashInt } from './random.js';
+import type { ZoneClock } from './time-zone.js';
+
+type Json = Record<string, unknown>;
+
+const VERBS = ['Fix', 'Add', 'Improve', 'Remove', 'Refactor', 'Document', 'Investigate', 'Speed up'];
+const NOUNS = ['login timeout', 'export to CSV', 'billing page', 'search index', 'webhook retries', 'dark mode', 'audit log', 'rate limiter', 'onboarding flow', 'release notes'];
+const PLACES = ['web client', 'mobile app', 'API gateway', 'worker', 'admin console', 'importer'];
+
+export function summaryOf(seed: number, idx: number, rev: number): string {
+  const id = ID_BASE + idx;
+  const base = `${VERBS[hashInt(VERBS.length, seed, id, 1)]} ${NOUNS[hashInt(NOUNS.length, seed, id, 2)]} in ${PLACES[hashInt(PLACES.length, seed, id, 3)]}`;
+  return rev ? `${base} (edit ${rev})` : base;
+}
+
+export function adf(text: string): Json {
+  return { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] };
+}
+
+export interface FieldSelection {
+  /** Field ids to render in `fields`. */
+  ids: string[];
+  /** Only `id` was asked for: issues are rendered as `{id}`. */
+  idOnly: boolean;
+  /** Many fields requested (`*all`, `*navigable`, > 5 explicit): pages may be capped. */
+  heavy: boolean;
+  key: string;
+}
+
+const FIELD_IDS = new Set(FIELDS.map((f) => f.id));
+
+/** Jira's `fields` parameter: comma lists and repeats, `*all`, `*navigable`, `-field` exclusions. */
+export function parseFields(raw: string[] | undefined, fallback: string): FieldSelection {
+  const tokens = (raw && raw.length ? raw : [fallback]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  const out = new Set<string>();
+  const minus = new Set<string>();
+  let heavy = false;
+  let explicit = 0;
+  let onlyId = true;
+  for (const t of tokens) {
+    if (t === '*all') { ALL_FIELDS.forEach((f) => out.add(f)); heavy = true; onlyId = false; }
+    else if (t === '*navigable') { NAVIGABLE_FIELDS.forEach((f) => out.add(f)); heavy = true; onlyId = false; }
+    else if (t.startsWith('-')) minus.add(t.slice(1));
+    else if (t === 'id') explicit++;
+    else {
+      onlyId = false;
+      explicit++;
+      if (t !== 'key' && t !== 'issuekey' && FIELD_IDS.has(t)) out.add(t);
+    }
+  }
+  minus.forEach((m) => out.delete(m));
+  if (explicit > 5) heavy = true;
+  const ids = [...out];
+  return { ids, idOnly: onlyId, heavy, key: tokens.join(',') };
+}
+
+export interface RenderOptions {
+  /** v3 bodies use Atlassian Document Format; v2 plain strings. */
+  adf: boolean;
+  commentCap: number;
+  changelogCap: number;
+  expandChangelog: boolean;
+}
+
+export interface CommentItem { id: number; at: number; author: number }
+export interface ChangeHistory { id: number; at: number; author: number; field: string; from: number; to: number }
+
+const DAY = 86_400_000;
+
+export class Renderer {
+  private users: Json[];
+  private statuses: Json[];
+  private types: Json[];
+  private priorities: Json[];
+  private projects: Json[];
+  private resolution: Json;
+  private teams: Json[];
+  private areas: Json[];
+  private sprints = new Map<number, Json>();
+
+  constructor(
+    readonly store: IssueStore,
+    readonly zone: ZoneClock,
+    readonly timeZone: string,
+    readonly base: string,
+    readonly api: '2' | '3',
+  ) {
+    const c = store.catalog;
+    this.users = c.users.map((_u, i) => this.user(i));
+    this.statuses = STATUSES.map((s) => this.status(s.id));
+    this.types = ISSUE_TYPES.map((t) => this.issueType(t.id));
+    this.priorities = PRIORITIES.map((p) => this.priority(p.id));
+    this.projects = c.projects.map((p) => this.projectRef(p.idx));
+    this.resolution = this.resolutionBean(RESOLUTIONS[0]!.id);
+    this.teams = TEAM_OPTIONS.map((o) => ({ self: `${base}/rest/api/${api}/customFieldOption/${o.id}`, value: o.value, id: o.id }));
+    this.areas = AREA_OPTIONS.map((o) => ({ self: `${base}/rest/api/${api}/customFieldOption/${o.id}`, value: o.value, id: o.id }));
+    for (const s of c.sprints) this.sprints.set(s.id, this.sprintRef(s.id));
+  }
+
+  get catalog(): Catalog {
+    return this.store.catalog;
+  }
+
+  text(s: string): unknown {
+    return this.api === '3' ? adf(s) : s;
+  }
+
+  avatars(kind: string, id: string): Json {
+    const u = `${this.base}/secure/${kind}avatar?avatarId=${id}`;
+    return { '48x48': u, '24x24': `${u}&size=small`, '16x16': `${u}&size=xsmall`, '32x32': `${u}&size=medium` };
+  }
+
+  user(i: number): Json {
+    const u = this.catalog.users[i]!;
+    return {
+      self: `${this.base}/rest/api/${this.api}/user?accountId=${encodeURIComponent(u.accountId)}`,
+      accountId: u.accountId, emailAddress: u.emailAddress, avatarUrls: this.avatars('user', String(10100 + i)),
+      displayName: u.displayName, active: u.active, timeZone: this.timeZone, accountType: 'atlassian',
+    };
+  }
+  userRef(i: number): Json {
+    return this.users[i]!;
+  }
+
+  statusCategory(id: number): Json {
+    const c = STATUS_CATEGORIES.find((x) => x.id === id)!;
+    return { self: `${this.base}/rest/api/${this.api}/statuscategory/${c.id}`, id: c.id, key: c.key, colorName: c.colorName, name: c.name };
+  }
+  status(id: string): Json {
+    const s = STATUSES.find((x) => x.id === id)!;
+    return {
+      self: `${this.base}/rest/api/${this.api}/status/${s.id}`, description: s.description,
+      iconUrl: `${this.base}/images/icons/statuses/generic.png`, name: s.name, id: s.id,
+      statusCategory: this.statusCategory(s.categoryId),
+    };
+  }
+  issueType(id: string): Json {
+    const t = ISSUE_TYPES.find((x) => x.id === id)!;
+    return {
+      self: `${this.base}/rest/api/${this.api}/issuetype/${t.id}`, id: t.id, description: t.description,
+      iconUrl: `${this.base}/rest/api/2/universal_avatar/view/type/issuetype/avatar/${t.id}`, name: t.name,
+      subtask: t.subtask, avatarId: 10300 + Number(t.id) % 100, hierarchyLevel: t.hierarchyLevel,
+    };
+  }
+  priority(id: string): Json {
+    const p = PRIORITIES.find((x) => x.id === id)!;
+    return { self: `${this.base}/rest/api/${this.api}/priority/${p.id}`, iconUrl: `${this.base}/images/icons/priorities/${p.name.toLowerCase()}.svg`, name: p.name, id: p.id };
+  }
+  resolutionBean(id: string): Json {
+    const r = RESOLUTIONS.find((x) => x.id === id)!;
+    return { self: `${this.base}/rest/api/${this.api}/resolution/${r.id}`, id: r.id, description: r.description, name: r.name };
+  }
+  projectRef(pIdx: number): Json {
+    const p = this.catalog.projects[pIdx]!;
+    return {
+      self: `${this.base}/rest/api/${this.api}/project/${p.id}`, id: p.id, key: p.key, name: p.name,
+      projectTypeKey: 'software', simplified: false, avatarUrls: this.avatars('project', String(10400 + pIdx)),
+    };
+  }
+  sprintRef(id: number): Json {
+    const s = this.catalog.sprints.find((x) => x.id === id)!;
+    const out: Json = {
+      id: s.id, name: s.name, state: s.state, boardId: s.boardId, goal: s.goal,
+      startDate: new Date(s.start).toISOString(), endDate: new Date(s.end).toISOString(),
+    };
+    if (s.state === 'closed') out.completeDate = new Date(s.end).toISOString();
+    return out;
+  }
+  version(vIdx: number): Json {
+    const v = this.catalog.versions[vIdx]!;
+    const p = this.catalog.projects[v.projectIdx]!;
+    return {
+      self: `${this.base}/rest/api/${this.api}/version/${v.id}`, id: v.id, description: `Release ${v.name}`, name: v.name,
+      archived: false, released: v.released, releaseDate: this.zone.formatDate(v.releaseDate), projectId: Number(p.id),
+    };
+  }
+  component(cIdx: number, full: boolean): Json {
+    const c = this.catalog.components[cIdx]!;
+    const ref: Json = { self: `${this.base}/rest/api/${this.api}/component/${c.id}`, id: c.id, name: c.name, description: `${c.name} component` };
+    if (!full) return ref;
+    const p = this.catalog.projects[c.projectIdx]!;
+    return {
+      ...ref, lead: this.userRef(c.leadUser), assigneeType: 'PROJECT_DEFAULT', assignee: this.userRef(p.leadUser),
+      realAssigneeType: 'PROJECT_DEFAULT', realAssignee: this.userRef(p.leadUser), isAssigneeTypeValid: true,
+      project: p.key, projectId: Number(p.id),
+    };
+  }
+
+  // --- per-issue collections --------------------------------------------------------------------
+
+  comments(idx: number): CommentItem[] {
+    const s = this.store;
+    const id = ID_BASE + idx;
+    const n = s.seedComments[idx]!;
+    const from = s.created[idx]!;
+    const span = s.seedUpdated[idx]! - from;
+    const out: CommentItem[] = [];
+    for (let j = 0; j < n; j++) out.push({ id: id * 1000 + j, at: Math.floor(from + (span * (j + 1)) / (n + 1)), author: 1 + hashInt(s.catalog.users.length - 1, s.seed, id, 100 + j) });
+    const extra = s.extras.get(idx);
+    extra?.comments.forEach((at, k) => out.push({ id: id * 1000 + n + k, at, author: 1 + hashInt(s.catalog.users.length - 1, s.seed, id, 300 + k) }));
+    return out;
+  }
+  comment(idx: number, c: CommentItem): Json {
+    const u = this.userRef(c.author);
+    return {
+      self: `${this.base}/rest/api/${this.api}/issue/${ID_BASE + idx}/comment/${c.id}`, id: String(c.id), author: u,
+      body: this.text(`Comment ${c.id % 1000 + 1} on ${this.store.keyOf(idx)}: looks good to me.`), updateAuthor: u,
+      created: this.zone.format(c.at), updated: this.zone.format(c.at), jsdPublic: true,
+    };
+  }
+  worklogs(idx: number): CommentItem[] {
+    const s = this.store;
+    const id = ID_BASE + idx;
+    const n = s.seedWorklogs[idx]!;
+    const from = s.created[idx]!;
+    const span = s.seedUpdated[idx]! - from;
+    const out: CommentItem[] = [];
+    for (let j = 0; j < n; j++) out.push({ id: id * 1000 + j, at: Math.floor(from + (span * (j + 0.5)) / n), author: 1 + hashInt(s.catalog.users.length - 1, s.seed, id, 500 + j) });
+    const extra = s.extras.get(idx);
+    extra?.worklogs.forEach((at, k) => out.push({ id: id * 1000 + n + k, at, author: 1 + hashInt(s.catalog.users.length - 1, s.seed, id, 700 + k) }));
+    const gone = extra?.deletedWorklogs;
+    return gone && gone.length ? out.filter((w) => !gone.includes(w.id)) : out;
+  }
+  worklog(idx: number, w: CommentItem): Json {
+    const u = this.userRef(w.author);
+    const secs = 900 * (1 + (w.id % 16));
+    return {
+      self: `${this.base}/rest/api/${this.api}/issue/${ID_BASE + idx}/worklog/${w.id}`, author: u, updateAuthor: u,
+      comment: this.text('Worked on it.'), created: this.zone.format(w.at), updated: this.zone.format(w.at),
+      started: this.zone.format(w.at - secs * 1000), timeSpent: `${Math.floor(secs / 3600)}h ${(secs % 3600) / 60}m`.replace(/^0h /, '').replace(/ 0m$/, ''),
+      timeSpentSeconds: secs, id: String(w.id), issueId: String(ID_BASE + idx),
+    };
+  }
+  changes(idx: number): ChangeHistory[] {
+    const s = this.store;
+    const id = ID_BASE + idx;
+    const n = s.seedChanges[idx]!;
+    const from = s.created[idx]!;
+    const span = s.seedUpdated[idx]! - from;
+    const out: ChangeHistory[] = [];
+    for (let j = 0; j < n; j++) {
+      out.push({ id: id * 1000 + j, at: Math.floor(from + (span * (j + 1)) / (n + 1)), author: 1 + hashInt(s.catalog.users.length - 1, s.seed, id, 900 + j), field: 'status', from: j % STATUSES.length, to: (j + 1) % STATUSES.length });
+    }
+    s.extras.get(idx)?.changes.forEach((c, k) => out.push({ id: id * 1000 + n + k, at: c.at, author: 1 + hashInt(s.catalog.users.length - 1, s.seed, id, 1100 + k), field: c.field, from: c.from, to: c.to }));
+    return out;
+  }
+  history(h: ChangeHistory): Json {
+    const item = this.changeItem(h);
+    return { id: String(h.id), author: this.userRef(h.author), created: this.zone.format(h.at), items: [item] };
+  }
+  private changeItem(h: ChangeHistory): Json {
+    const c = this.catalog;
+    switch (h.field) {
+      case 'status':
+        return { field: 'status', fieldtype: 'jira', fieldId: 'status', from: STATUSES[h.from]!.id, fromString: STATUSES[h.from]!.name, to: STATUSES[h.to]!.id, toString: STATUSES[h.to]!.name };
+      case 'priority':
+        return { field: 'priority', fieldtype: 'jira', fieldId: 'priority', from: PRIORITIES[h.from]!.id, fromString: PRIORITIES[h.from]!.name, to: PRIORITIES[h.to]!.id, toString: PRIORITIES[h.to]!.name };
+      case 'assignee':
+        return {
+          field: 'assignee', fieldtype: 'jira', fieldId: 'assignee',
+          from: h.from ? c.users[h.from]!.accountId : null, fromString: h.from ? c.users[h.from]!.displayName : null,
+          to: c.users[h.to]!.accountId, toString: c.users[h.to]!.displayName,
+        };
+      default:
+        return { field: 'labels', fieldtype: 'jira', fieldId: 'labels', from: null, fromString: '', to: null, toString: 'bulk-edit' };
+    }
+  }
+
+  // --- the issue ----------------------------------------------------------------------------------
+
+  issue(view: MutableColumns, idx: number, sel: FieldSelection, opt: RenderOptions): Json {
+    const id = String(ID_BASE + idx);
+    if (sel.idOnly && !opt.expandChangelog) return { id };
+    const fields: Json = {};
+    for (const f of sel.ids) fields[f] = this.field(view, idx, f, opt);
+    const out: Json = {
+      expand: 'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations',
+      id, self: `${this.base}/rest/api/${this.api}/issue/${id}`, key: this.store.keyOf(idx), fields,
+    };
+    if (opt.expandChangelog) {
+      // Embedded changelog is newest first and truncated, with the real total.
+      const all = this.changes(idx);
+      const shown = all.slice(-opt.changelogCap).reverse();
+      out.changelog = { startAt: 0, maxResults: shown.length, total: all.length, histories: shown.map((h) => this.history(h)) };
+    }
+    return out;
+  }
+
+  private field(v: MutableColumns, idx: number, f: string, opt: RenderOptions): unknown {
+    const s = this.store;
+    const seed = s.seed;
+    const id = ID_BASE + idx;
+    switch (f) {
+      case 'summary': return summaryOf(seed, idx, v.rev[idx]!);
+      case 'status': return this.statuses[v.status[idx]!];
+      case 'issuetype': return this.types[v.issuetype[idx]!];
+      case 'priority': return this.priorities[v.priority[idx]!];
+      case 'project': return this.projects[s.project[idx]!];
+      case 'created': return this.zone.format(s.created[idx]!);
+      case 'updated': return this.zone.format(v.updated[idx]!);
+      case 'reporter':
+      case 'creator': return this.users[s.reporter[idx]!];
+      case 'assignee': return v.assignee[idx] ? this.users[v.assignee[idx]!] : null;
+      case 'labels': return hash01(seed, id, 30) < 0.5 ? [] : [LABELS[hashInt(LABELS.length, seed, id, 31)]!];
+      case 'description': return hash01(seed, id, 32) < 0.1 ? null : this.text(`Steps to reproduce for ${s.keyOf(idx)}. Expected it to work; it did not.`);
+      case 'resolution': return s.isResolved(v, idx) ? this.resolution : null;
+      case 'resolutiondate': return s.isResolved(v, idx) ? this.zone.format(v.updated[idx]!) : null;
+      case 'components': {
+        const c = s.project[idx]! * 3 + hashInt(3, seed, id, 33);
+        return hash01(seed, id, 34) < 0.4 ? [] : [this.component(c, false)];
+      }
+      case 'fixVersions': {
+        const vi = s.project[idx]! * 3 + hashInt(3, seed, id, 35);
+        return hash01(seed, id, 36) < 0.5 ? [] : [this.version(vi)];
+      }
+      case 'duedate': return hash01(seed, id, 37) < 0.7 ? null : this.zone.formatDate(s.created[idx]! + 30 * DAY);
+      case 'comment': {
+        const all = this.comments(idx);
+        const shown = all.slice(0, opt.commentCap);
+        return { comments: shown.map((c) => this.comment(idx, c)), self: `${this.base}/rest/api/${this.api}/issue/${id}/comment`, maxResults: shown.length, total: all.length, startAt: 0 };
+      }
+      case 'worklog': {
+        const all = this.worklogs(idx);
+        const shown = all.slice(0, opt.commentCap);
+        return { startAt: 0, maxResults: shown.length, total: all.length, worklogs: shown.map((w) => this.worklog(idx, w)) };
+      }
+      case CF.storyPoints: return hash01(seed, id, 40) < 0.3 ? null : [1, 2, 3, 5, 8, 13][hashInt(6, seed, id, 41)];
+      case CF.notes: return hash01(seed, id, 42) < 0.6 ? null : this.text(`Release note for ${s.keyOf(idx)}.`);
+      case CF.team: return hash01(seed, id, 43) < 0.2 ? null : this.teams[hashInt(this.teams.length, seed, id, 44)];
+      case CF.areas: return hash01(seed, id, 45) < 0.3 ? null : [this.areas[hashInt(this.areas.length, seed, id, 46)], this.areas[(hashInt(this.areas.length, seed, id, 46) + 1) % this.areas.length]];
+      case CF.reviewer: return hash01(seed, id, 47) < 0.5 ? null : this.users[1 + hashInt(this.users.length - 1, seed, id, 48)];
+      case CF.startDate: return hash01(seed, id, 49) < 0.5 ? null : this.zone.formatDate(s.created[idx]! + DAY);
+      case CF.dueAt: return hash01(seed, id, 50) < 0.6 ? null : this.zone.format(s.created[idx]! + 14 * DAY);
+      case CF.tags: return hash01(seed, id, 51) < 0.5 ? null : ['imported', LABELS[hashInt(LABELS.length, seed, id, 52)]!];
+      case CF.sprint: {
+        const sp = s.sprint[idx]!;
+        return sp ? [this.sprints.get(sp)] : null;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,173 @@
+// Search endpoints: Cloud /search/jql (token paging), approximate-count, DC /search (offset paging),
+// and issue/bulkfetch (current data, not the lagging index).
+import type { SimContext } from './context.js';
+import { badRequest, HttpError, intParam, listParam, SimReply, SimRequest, unsupportedMediaType } from './http-io.js';
+import { CompiledJql, JqlError, parseJql, UNBOUNDED_MESSAGE } from './jql.js';
+import { decodeToken, encodeToken, queryHash } from './page-token.js';
+import { parseFields, RenderOptions } from './render.js';
+import { positionAfter } from './result-set.js';
+
+function compile(ctx: SimContext, jql: string): CompiledJql {
+  try {
+    return parseJql(jql, ctx.jqlContext());
+  } catch (e) {
+    if (e instanceof JqlError) throw badRequest(e.message);
+    throw e;
+  }
+}
+
+const SEARCH_KEYS = new Set(['jql', 'nextPageToken', 'maxResults', 'fields', 'expand', 'properties', 'fieldsByKeys', 'failFast', 'reconcileIssues']);
+
+interface SearchParams { jql: string; token?: string; maxResults: number; fields?: string[]; expand: string[] }
+
+export function fromBody(req: SimRequest, allowed: Set<string>, name: string): Record<string, unknown> {
+  if (!req.hasJsonBody) throw unsupportedMediaType(req);
+  const b = req.body;
+  if (!b || typeof b !== 'object' || Array.isArray(b)) throw badRequest(`Request body must be a JSON object (${name}).`);
+  for (const k of Object.keys(b)) {
+    if (!allowed.has(k)) throw badRequest(`Unrecognized field "${k}" (class ${name}), not marked as ignorable.`);
+  }
+  return b as Record<string, unknown>;
+}
+
+function stringList(v: unknown, name: string): string[] | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return v.split(',');
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+  throw badRequest(`Cannot deserialize value of '${name}': expected a list of strings.`);
+}
+
+function searchParams(req: SimRequest): SearchParams {
+  if (req.method === 'GET') {
+    return {
+      jql: req.query.get('jql') ?? '',
+      token: req.query.get('nextPageToken') ?? undefined,
+      maxResults: intParam(req.query, 'maxResults', 50),
+      fields: listParam(req.query, 'fields'),
+      expand: listParam(req.query, 'expand') ?? [],
+    };
+  }
+  const b = fromBody(req, SEARCH_KEYS, 'SearchAndReconcileRequestBean');
+  if (b.jql !== undefined && b.jql !== null && typeof b.jql !== 'string') throw badRequest('Cannot deserialize value of "jql": expected a string.');
+  if (b.nextPageToken !== undefined && b.nextPageToken !== null && typeof b.nextPageToken !== 'string') throw badRequest('Cannot deserialize value of "nextPageToken": expected a string.');
+  if (b.maxResults !== undefined && b.maxResults !== null && !Number.isInteger(b.maxResults)) throw badRequest('Cannot deserialize value of "maxResults": expected an integer.');
+  if (b.expand !== undefined && b.expand !== null && typeof b.expand !== 'string') throw badRequest('Cannot deserialize value of "expand": expected a string.');
+  return {
+    jql: (b.jql as string | undefined) ?? '',
+    token: (b.nextPageToken as string | undefined) ?? undefined,
+    maxResults: (b.maxResults as number | undefined) ?? 50,
+    fields: stringList(b.fields, 'fields'),
+    expand: ((b.expand as string | undefined) ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+  };
+}
+
+function renderOptions(api: '2' | '3', expand: string[], commentCap: number, changelogCap: number): RenderOptions {
+  return { adf: api === '3', commentCap, changelogCap, expandChangelog: expand.includes('changelog') };
+}
+
+export function searchJql(ctx: SimContext, req: SimRequest): SimReply {
+  const p = searchParams(req);
+  const sel = parseFields(p.fields, 'id');
+  const hash = queryHash(p.jql, sel.key);
+  const now = ctx.clock();
+  // Jira's measured precedence: token, then maxResults range, then unbounded JQL.
+  const token = p.token ? decodeToken(p.token, hash, now, ctx.settings.tokenTtlMs) : undefined;
+  if (p.maxResults < 1 || p.maxResults > 5000) throw badRequest('The max results parameter has to be between 1 and 5,000.');
+  const q = compile(ctx, p.jql);
+  if (!q.where) throw badRequest(UNBOUNDED_MESSAGE);
+  ctx.store.syncIndex(now);
+  const rs = ctx.results.get(ctx.store, q, req.principal === 'user');
+  const heavy = sel.heavy || p.expand.length > 0;
+  const size = Math.min(p.maxResults, heavy ? ctx.settings.fieldsPageCap : 5000);
+  let start = 0;
+  if (token?.m === 'offset') start = token.p!;
+  else if (token?.m === 'keyset') start = positionAfter(rs, token.k!, token.i!);
+  const end = Math.min(rs.rows.length, start + size);
+  const r = ctx.renderer(req.api);
+  const opt = renderOptions(req.api, p.expand, 20, 20);
+  const issues: unknown[] = [];
+  for (let j = start; j < end; j++) issues.push(r.issue(ctx.store.indexed, rs.rows[j]!, sel, opt));
+  const isLast = end >= rs.rows.length;
+  const out: Record<string, unknown> = { issues };
+  if (!isLast) {
+    const mode = ctx.settings.tokenSemantics;
+    out.nextPageToken = encodeToken(
+      mode === 'offset'
+        ? { q: hash, t: now, m: 'offset', p: end }
+        : { q: hash, t: now, m: 'keyset', k: rs.keys.map((col) => col[end - 1]!), i: rs.rows[end - 1]! },
+    );
+  }
+  out.isLast = isLast;
+  return { status: 200, json: out };
+}
+
+export function approximateCount(ctx: SimContext, req: SimRequest): SimReply {
+  const b = fromBody(req, new Set(['jql']), 'JQLCountRequestBean');
+  const jql = typeof b.jql === 'string' ? b.jql : '';
+  const q = compile(ctx, jql);
+  if (!q.where) throw badRequest(UNBOUNDED_MESSAGE);
+  ctx.store.syncIndex(ctx.clock());
+  const rs = ctx.results.get(ctx.store, q, req.principal === 'user');
+  return { status: 200, json: { count: rs.rows.length } };
+}
+
+const DC_KEYS = new Set(['jql', 'startAt', 'maxResults', 'fields', 'expand', 'validateQuery', 'properties', 'fieldsByKeys']);
+
+/** Data Center offset search: silent maxResults cap, total, and a 500 past the result window. */
+export function searchDc(ctx: SimContext, req: SimRequest): SimReply {
+  let jql: string, startAt: number, maxResults: number, fields: string[] | undefined, expand: string[];
+  if (req.method === 'GET') {
+    jql = req.query.get('jql') ?? '';
+    startAt = intParam(req.query, 'startAt', 0);
+    maxResults = intParam(req.query, 'maxResults', 50);
+    fields = listParam(req.query, 'fields');
+    expand = listParam(req.query, 'expand') ?? [];
+  } else {
+    const b = fromBody(req, DC_KEYS, 'SearchRequestBean');
+    jql = typeof b.jql === 'string' ? b.jql : '';
+    startAt = Number.isInteger(b.startAt) ? (b.startAt as number) : 0;
+    maxResults = Number.isInteger(b.maxResults) ? (b.maxResults as number) : 50;
+    fields = stringList(b.fields, 'fields');
+    expand = stringList(b.expand, 'expand') ?? [];
+  }
+  if (startAt < 0) throw badRequest("The value of 'startAt' must not be negative.");
+  const size = Math.max(0, Math.min(maxResults < 0 ? 50 : maxResults, ctx.settings.dcMaxResults));
+  const q = compile(ctx, jql);
+  const now = ctx.clock();
+  ctx.store.syncIndex(now);
+  const rs = ctx.results.get(ctx.store, q, req.principal === 'user');
+  const end = Math.min(rs.rows.length, startAt + size);
+  if (end > ctx.settings.dcResultWindow) {
+    throw new HttpError(500, `Search limit exceeded. The search request with startAt=${startAt} and maxResults=${size} exceeded the search platform limit of ${ctx.settings.dcResultWindow.toLocaleString('en-US')}. Narrow the query or page with a date or key range.`);
+  }
+  const sel = parseFields(fields, '*navigable');
+  const r = ctx.renderer('2');
+  const opt = renderOptions('2', expand, 20, 40);
+  const issues: unknown[] = [];
+  for (let j = startAt; j < end; j++) issues.push(r.issue(ctx.store.indexed, rs.rows[j]!, { ...sel, idOnly: false }, opt));
+  return { status: 200, json: { expand: 'schema,names', startAt, maxResults: size, total: rs.rows.length, issues } };
+}
+
+const BULK_KEYS = new Set(['issueIdsOrKeys', 'fields', 'expand', 'properties', 'fieldsByKeys']);
+
+export function bulkFetch(ctx: SimContext, req: SimRequest): SimReply {
+  const b = fromBody(req, BULK_KEYS, 'BulkFetchIssueRequestBean');
+  const ids = b.issueIdsOrKeys;
+  if (!Array.isArray(ids) || ids.length < 1 || ids.length > 100) {
+    throw badRequest('The number of issues requested must be between 1 and 100 (issueIdsOrKeys).');
+  }
+  const sel = parseFields(stringList(b.fields, 'fields'), '*navigable');
+  const expand = stringList(b.expand, 'expand') ?? [];
+  const store = ctx.store;
+  const slots = new Set<number>();
+  if (req.principal === 'user') {
+    for (const x of ids) {
+      const idx = store.resolve(x as string);
+      if (store.isLive(idx)) slots.add(idx);
+    }
+  }
+  const r = ctx.renderer(req.api);
+  const opt = renderOptions(req.api, expand, 20, 40);
+  const issues = [...slots].sort((a, c) => a - c).map((idx) => r.issue(store.live, idx, { ...sel, idOnly: false }, opt));
+  return { status: 200, json: { expand: 'schema,names', issues, issueErrors: [] } };
+}

@@ -1,0 +1,49 @@
+// The route table for each deployment mode.
+import type { SimReply } from './http-io.js';
+import * as meta from './routes-meta.js';
+import type { Route } from './router.js';
+import * as search from './routes-search.js';
+import type { DeploymentMode } from './types.js';
+
+const GONE: SimReply = {
+  status: 410,
+  json: {
+    errorMessages: ['The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. A full migration guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046'],
+    errors: {},
+  },
+};
+
+export function buildRoutes(mode: DeploymentMode): Route[] {
+  const cloud = mode === 'cloud';
+  // Cloud serves v2 and v3; Data Center serves v2 (and `latest`) only.
+  const versions: Array<'2' | '3'> = cloud ? ['2', '3'] : ['2'];
+  const r = (method: string, path: string, handler: Route['handler']): Route => ({ method, pattern: `/rest/api/{v}${path}`, handler, versions });
+  const routes: Route[] = [
+    r('GET', '/myself', meta.myself),
+    r('GET', '/serverInfo', meta.serverInfo),
+    r('GET', '/field', meta.fields),
+    r('GET', '/project/search', meta.projectSearch),
+    r('GET', '/project', meta.projectsList),
+    r('GET', '/project/{id}/versions', meta.projectVersions),
+    r('GET', '/project/{id}/components', meta.projectComponents),
+    r('GET', '/status', meta.statuses),
+    r('GET', '/statuscategory', meta.statusCategories),
+    r('GET', '/priority', meta.priorities),
+    r('GET', '/issuetype', meta.issueTypes),
+    r('GET', '/resolution', meta.resolutions),
+    r('GET', '/users/search', meta.usersSearch),
+    r('POST', '/issue/bulkfetch', search.bulkFetch),
+  ];
+  if (cloud) {
+    routes.push(
+      r('GET', '/search/jql', search.searchJql),
+      r('POST', '/search/jql', search.searchJql),
+      r('POST', '/search/approximate-count', search.approximateCount),
+      r('GET', '/search', () => GONE),
+      r('POST', '/search', () => GONE),
+    );
+  } else {
+    routes.push(r('GET', '/search', search.searchDc), r('POST', '/search', search.searchDc));
+  }
+  return routes;
+}

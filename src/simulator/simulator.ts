@@ -1,0 +1,239 @@
+// startSimulator: builds the seeded data, serves the Jira REST routes over node:http with auth,
+// faults, latency and a request log, and exposes the control API in-process and under /__sim/.
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { buildCatalog } from './catalog.js';
+import { Churn } from './churn.js';
+import type { Settings, SimContext } from './context.js';
+import { controlOverHttp, createControl } from './control.js';
+import { HTML_503, pickFault, rateLimitHeaders, TokenBucket } from './faults.js';
+import { HttpError, Principal, readBody, ReplyError, SimReply, SimRequest } from './http-io.js';
+import { IssueStore } from './issue-store.js';
+import { createRandom } from './random.js';
+import { Renderer } from './render.js';
+import { RequestLog } from './request-log.js';
+import { ResultCache } from './result-set.js';
+import { buildRoutes } from './routes.js';
+import { Router } from './router.js';
+import { createZoneClock } from './time-zone.js';
+import type { RunningSimulator, SimulatorOptions } from './types.js';
+
+export const DEFAULTS: Settings = {
+  seed: 1,
+  issues: 1000,
+  projects: 4,
+  mode: 'cloud',
+  userTimeZone: 'Asia/Kathmandu',
+  email: 'demo@example.com',
+  apiToken: 'demo-token',
+  personalAccessToken: 'demo-pat',
+  tokenSemantics: 'keyset',
+  tokenTtlMs: 7 * 86_400_000,
+  fieldsPageCap: 100,
+  dcMaxResults: 1000,
+  dcResultWindow: 10_000,
+  indexLagMs: 0,
+  latencyMs: 0,
+  jitterMs: 0,
+  rateLimitRps: 0,
+  rateLimitBurst: 0,
+  faults: undefined,
+  churn: undefined,
+};
+
+const HTML_401 = '<html><head><title>Unauthorized (401)</title></head><body><h1>Unauthorized (401)</h1><p>Client must be authenticated to access this resource.</p></body></html>';
+
+type AuthResult = Principal | 'failed' | 'badBearer';
+
+function authenticate(s: Settings, header: string | undefined): AuthResult {
+  if (!header) return 'anonymous';
+  const [scheme, value = ''] = header.split(/\s+/, 2);
+  if (scheme?.toLowerCase() === 'basic') {
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    return decoded === `${s.email}:${s.apiToken}` ? 'user' : 'failed';
+  }
+  if (scheme?.toLowerCase() === 'bearer') {
+    return s.mode === 'datacenter' && value === s.personalAccessToken ? 'user' : 'badBearer';
+  }
+  return 'failed';
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const settings: Settings = { ...DEFAULTS };
+  for (const [k, v] of Object.entries(options)) if (v !== undefined && k in DEFAULTS) (settings as unknown as Record<string, unknown>)[k] = v;
+  const now0 = options.now ?? Date.now();
+  const seed = settings.seed;
+  const catalog = buildCatalog(seed, settings.projects, now0, settings.email);
+  const clock = () => Date.now();
+  const store = new IssueStore(seed, catalog, clock);
+  store.seedIssues(Math.max(0, Math.floor(settings.issues)), now0);
+  store.lagMs = settings.indexLagMs;
+  const zone = createZoneClock(settings.userTimeZone);
+  const renderers = new Map<string, Renderer>();
+  const ctx: SimContext = {
+    settings, store, catalog, zone, results: new ResultCache(), baseUrl: '', clock,
+    renderer(api) {
+      let r = renderers.get(api);
+      if (!r) renderers.set(api, (r = new Renderer(store, zone, settings.userTimeZone, ctx.baseUrl, api)));
+      return r;
+    },
+    jqlContext: () => ({ store, zone, now: clock() }),
+  };
+  const router = new Router(buildRoutes(settings.mode));
+  const log = new RequestLog();
+  const faultRnd = createRandom(seed ^ 0xfa017);
+  const controlRnd = createRandom(seed ^ 0xc0de);
+  const churn = new Churn(store, clock, createRandom(seed ^ 0xc4a7));
+  let bucket: TokenBucket | undefined;
+  const control = createControl({
+    ctx, log, rnd: controlRnd,
+    startChurn: (c) => churn.start(c ?? settings.churn),
+    stopChurn: () => churn.stop(),
+  });
+
+  function currentBucket(now: number): TokenBucket | undefined {
+    const rps = settings.rateLimitRps;
+    if (!rps || rps <= 0) return (bucket = undefined);
+    const burst = settings.rateLimitBurst > 0 ? settings.rateLimitBurst : rps;
+    if (!bucket || bucket.rps !== rps || bucket.burst !== burst) bucket = new TokenBucket(rps, burst, now);
+    return bucket;
+  }
+
+  function send(res: ServerResponse, reply: SimReply, truncate: boolean): void {
+    let body: Buffer;
+    let type: string;
+    if (reply.text !== undefined) {
+      body = Buffer.from(reply.text);
+      type = reply.contentType ?? 'text/html;charset=UTF-8';
+    } else {
+      body = Buffer.from(JSON.stringify(reply.json ?? null));
+      type = reply.contentType ?? 'application/json;charset=UTF-8';
+    }
+    // A truncated body keeps a correct Content-Length for what is sent, so the client reads it
+    // completely and then fails to parse it.
+    if (truncate && body.length > 1) body = body.subarray(0, Math.max(1, Math.floor(body.length / 2)));
+    res.writeHead(reply.status, { 'Content-Type': type, 'Content-Length': body.length, ...(reply.headers ?? {}) });
+    res.end(body);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://sim');
+    const path = url.pathname;
+    const method = (req.method ?? 'GET').toUpperCase();
+    const raw = await readBody(req);
+    const contentType = String(req.headers['content-type'] ?? '');
+    const isJson = /^application\/([\w.+-]*\+)?json\b/i.test(contentType);
+    let body: unknown;
+    let bodyError = false;
+    if (isJson && raw.trim()) {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        bodyError = true;
+      }
+    }
+
+    if (path.startsWith('/__sim/')) {
+      const r = controlOverHttp(control, method, path, body);
+      send(res, r, false);
+      return;
+    }
+
+    const s = settings;
+    const delay = s.latencyMs + (s.jitterMs ? (faultRnd() * 2 - 1) * s.jitterMs : 0);
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+
+    const match = router.match(method, path);
+    const endpoint = match ? match.name : `${method} ${path}`;
+    const finish = (status: number) => log.record({ method, path, status, routed: !!match, at: clock() }, endpoint);
+
+    const now = clock();
+    const b = currentBucket(now);
+    if (b) {
+      const wait = b.take(now);
+      if (wait > 0) {
+        send(res, { status: 429, json: { errorMessages: ['Rate limit exceeded.'], errors: {} }, headers: rateLimitHeaders(wait, b.burst, now) }, false);
+        finish(429);
+        return;
+      }
+    }
+    const fault = pickFault(s.faults, path, faultRnd);
+    if (fault === '429') {
+      const ra = s.faults?.retryAfterSeconds === undefined ? 1 : s.faults.retryAfterSeconds;
+      send(res, { status: 429, json: { errorMessages: ['Rate limit exceeded.'], errors: {} }, headers: rateLimitHeaders(ra, 350, now) }, false);
+      finish(429);
+      return;
+    }
+    if (fault === '503') {
+      send(res, { status: 503, text: HTML_503 }, false);
+      finish(503);
+      return;
+    }
+    if (fault === 'reset') {
+      // Headers and part of a chunked body go out, then the socket dies mid-response.
+      res.writeHead(200, { 'Content-Type': 'application/json;charset=UTF-8' });
+      res.write('{"issues":[{"id":"1');
+      setImmediate(() => (res.socket as Socket | null)?.destroy());
+      finish(0);
+      return;
+    }
+
+    let reply: SimReply;
+    const auth = authenticate(s, req.headers.authorization);
+    if (!match) {
+      reply = { status: 404, json: { errorMessages: [`No route for ${method} ${path}.`], errors: {} } };
+    } else if (auth === 'badBearer' || ((auth === 'failed' || auth === 'anonymous') && match.route.pattern.endsWith('/myself'))) {
+      reply = { status: 401, text: HTML_401, headers: { 'X-Seraph-LoginReason': 'AUTHENTICATED_FAILED', 'WWW-Authenticate': 'OAuth realm="https%3A%2F%2Fsimulated.atlassian.net"' } };
+    } else {
+      const simReq: SimRequest = {
+        method, path, query: url.searchParams, body, hasJsonBody: isJson, contentType, params: match.params, api: match.api,
+        principal: auth === 'user' ? 'user' : 'anonymous',
+      };
+      try {
+        if (bodyError) throw new HttpError(400, 'Unexpected character in the JSON request body.');
+        reply = match.route.handler(ctx, simReq);
+      } catch (e) {
+        if (e instanceof HttpError) reply = e.reply();
+        else if (e instanceof ReplyError) reply = e.replyValue;
+        else reply = { status: 500, json: { errorMessages: [`Internal simulator error: ${(e as Error).message}`], errors: {} } };
+      }
+    }
+    send(res, reply, fault === 'truncated');
+    finish(reply.status);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e) => {
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+      res.end(String(e));
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  const sockets = new Set<Socket>();
+  server.on('connection', (sock) => {
+    sockets.add(sock);
+    sock.on('close', () => sockets.delete(sock));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  ctx.baseUrl = `http://${host}:${addr.port}`;
+  if (settings.churn && Object.values(settings.churn).some((v) => v)) churn.start(settings.churn);
+
+  let closed: Promise<void> | undefined;
+  return {
+    url: ctx.baseUrl,
+    control,
+    close() {
+      churn.stop();
+      closed ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      });
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,128 @@
+// Control API: truth, synchronous changes, bulk edits sharing one instant, churn, request log.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSimulator } from '../../src/simulator/index.js';
+import { NOW, sleep, withSim } from './helpers.js';
+
+test('truth is deterministic from the seed, sorted by id, with history before now and tie groups', async () => {
+  const a = await startSimulator({ issues: 500, seed: 7, now: NOW });
+  const b = await startSimulator({ issues: 500, seed: 7, now: NOW });
+  const c = await startSimulator({ issues: 500, seed: 8, now: NOW });
+  try {
+    const ta = a.control.truth();
+    assert.deepEqual(ta, b.control.truth());
+    assert.notDeepEqual(ta, c.control.truth());
+    assert.equal(ta.length, 500);
+    assert.deepEqual(ta.map((t) => Number(t.id)), [...ta.map((t) => Number(t.id))].sort((x, y) => x - y));
+    assert.ok(ta.every((t) => t.created <= t.updated && t.updated < NOW));
+    assert.ok(Math.min(...ta.map((t) => t.created)) < NOW - 600 * 86_400_000, 'history spans about two years');
+    const counts = new Map<number, number>();
+    for (const t of ta) counts.set(t.updated, (counts.get(t.updated) ?? 0) + 1);
+    assert.ok([...counts.values()].some((n) => n >= 3), 'some issues share one updated instant');
+    assert.ok(ta.some((t) => t.updated % 1000 !== 0), 'millisecond precision');
+  } finally {
+    await Promise.all([a.close(), b.close(), c.close()]);
+  }
+});
+
+test('updateIssues, createIssues, deleteIssues change the truth at once', async () => {
+  await withSim({}, async (sim) => {
+    const before = sim.control.truth();
+    const up = sim.control.updateIssues(3);
+    assert.equal(up.length, 3);
+    const after = sim.control.truth();
+    for (const id of up) {
+      const o = before.find((t) => t.id === id)!;
+      const n = after.find((t) => t.id === id)!;
+      assert.ok(n.updated > o.updated);
+      assert.notEqual(n.summary === o.summary && n.updated === o.updated, true);
+    }
+    const created = sim.control.createIssues(2);
+    const deleted = sim.control.deleteIssues(2);
+    const t = sim.control.truth();
+    assert.equal(t.length, before.length);
+    assert.ok(created.every((id) => t.some((x) => x.id === id)));
+    assert.ok(deleted.every((id) => !t.some((x) => x.id === id)));
+  });
+});
+
+test('bulkEdit gives many issues one shared updated instant, visible to search', async () => {
+  await withSim({}, async (sim, c) => {
+    const at = NOW + 5_000;
+    const ids = sim.control.bulkEdit(40, at);
+    assert.equal(ids.length, 40);
+    const got = await c.searchAll(`updated = ${at} ORDER BY key ASC`, { maxResults: 7 });
+    assert.deepEqual([...got].sort(), [...ids].sort());
+    const same = sim.control.updateIssues(5, { sameInstant: true });
+    const times = new Set(sim.control.truth().filter((t) => same.includes(t.id)).map((t) => t.updated));
+    assert.equal(times.size, 1);
+  });
+});
+
+test('churn updates, creates and deletes in the background and stops on stopChurn', async () => {
+  await withSim({}, async (sim) => {
+    const before = sim.control.truth();
+    sim.control.startChurn({ updatesPerSecond: 200, createsPerSecond: 40, deletesPerSecond: 40, commentsPerSecond: 40, worklogsPerSecond: 40 });
+    await sleep(300);
+    sim.control.stopChurn();
+    const after = sim.control.truth();
+    const ids = new Set(before.map((t) => t.id));
+    assert.ok(after.some((t) => !ids.has(t.id)), 'created');
+    assert.ok(before.some((t) => !after.some((x) => x.id === t.id)), 'deleted');
+    const changed = after.filter((t) => { const o = before.find((x) => x.id === t.id); return o && o.updated !== t.updated; });
+    assert.ok(changed.length > 10, `updated ${changed.length}`);
+    await sleep(150);
+    assert.deepEqual(sim.control.truth(), after, 'no churn after stopChurn');
+  });
+});
+
+test('churn configured at start runs until close', async () => {
+  const sim = await startSimulator({ issues: 100, now: NOW, churn: { updatesPerSecond: 500 } });
+  const before = sim.control.truth();
+  await sleep(200);
+  assert.notDeepEqual(sim.control.truth(), before);
+  await sim.close();
+});
+
+test('the request log counts per endpoint; an unrouted request is answered 404 and listed', async () => {
+  await withSim({}, async (sim, c) => {
+    await c.get('/rest/api/3/myself');
+    await c.get('/rest/api/3/project/WEB/versions');
+    await c.get('/rest/api/3/project/10001/versions');
+    const r = await c.get('/rest/api/3/no/such/thing');
+    assert.equal(r.status, 404);
+    const counts = sim.control.requestCounts();
+    assert.equal(counts['GET /rest/api/3/myself'], 1);
+    assert.equal(counts['GET /rest/api/3/project/{id}/versions'], 2);
+    const un = sim.control.unrouted();
+    assert.equal(un.length, 1);
+    assert.equal(un[0]!.path, '/rest/api/3/no/such/thing');
+    assert.equal(un[0]!.status, 404);
+    assert.equal(sim.control.requests().length, 4);
+    assert.ok(sim.control.requests().every((e) => typeof e.at === 'number' && e.method === 'GET'));
+    sim.control.resetRequestLog();
+    assert.deepEqual(sim.control.requestCounts(), {});
+  });
+});
+
+test('the HTTP control surface under /__sim/ is neither logged nor faulted', async () => {
+  await withSim({ faults: { rate503: 1 } }, async (sim, c) => {
+    const truth = await c.get('/__sim/truth');
+    assert.equal(truth.status, 200);
+    assert.deepEqual(truth.json, sim.control.truth());
+    assert.equal((await c.post('/__sim/configure', { faults: {} })).status, 200);
+    assert.equal((await c.get('/rest/api/3/serverInfo')).status, 200);
+    const up = await c.post('/__sim/update', { count: 2 });
+    assert.equal(up.json.ids.length, 2);
+    const be = await c.post('/__sim/bulk-edit', { count: 3, at: NOW + 1 });
+    assert.equal(sim.control.truth().filter((t) => t.updated === NOW + 1).length, 3);
+    assert.equal(be.json.ids.length, 3);
+    assert.equal((await c.post('/__sim/create', { count: 2 })).json.ids.length, 2);
+    assert.equal((await c.post('/__sim/delete', { count: 1 })).json.ids.length, 1);
+    assert.equal((await c.post('/__sim/churn/start', { updatesPerSecond: 100 })).status, 200);
+    assert.equal((await c.post('/__sim/churn/stop', {})).status, 200);
+    const log = await c.get('/__sim/requests');
+    assert.deepEqual(log.json.counts, { 'GET /rest/api/3/serverInfo': 1 });
+    assert.deepEqual(log.json.unrouted, []);
+  });
+});
