@@ -1,0 +1,60 @@
+// Shared by every request of one client: how many may be in flight (adaptive: halves on a 429,
+// grows back by one after a run of successes, never above the configured maximum) and a pause
+// that a 429 imposes on all workers until the server's hint has passed.
+
+export class AdaptiveLimiter {
+  private limit: number;
+  private inFlight = 0;
+  private successStreak = 0;
+  private pausedUntil = 0;
+  private readonly waiters: Array<() => void> = [];
+
+  constructor(
+    private readonly max: number,
+    private readonly clock: () => number,
+    private readonly sleep: (ms: number) => Promise<void>,
+  ) {
+    this.limit = max;
+  }
+
+  get currentLimit(): number {
+    return this.limit;
+  }
+
+  /** Waits for a free slot and for any pause to pass; call release() exactly once afterwards. */
+  async acquire(): Promise<void> {
+    while (this.inFlight >= this.limit) {
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+    this.inFlight++;
+    // A pause set while we waited must hold for us too, so re-check after every sleep.
+    for (let wait = this.pausedUntil - this.clock(); wait > 0; wait = this.pausedUntil - this.clock()) {
+      await this.sleep(wait);
+    }
+  }
+
+  release(): void {
+    this.inFlight--;
+    this.wakeOne();
+  }
+
+  onSuccess(): void {
+    if (this.limit >= this.max) return;
+    if (++this.successStreak >= this.limit) {
+      this.successStreak = 0;
+      this.limit++;
+      this.wakeOne();
+    }
+  }
+
+  /** A 429: halve the concurrency and hold every worker until `delayMs` from now. */
+  onRateLimited(delayMs: number): void {
+    this.successStreak = 0;
+    this.limit = Math.max(1, Math.floor(this.limit / 2));
+    this.pausedUntil = Math.max(this.pausedUntil, this.clock() + delayMs);
+  }
+
+  private wakeOne(): void {
+    if (this.inFlight < this.limit) this.waiters.shift()?.();
+  }
+}
