@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { runAirbyte } from '../../../src/cli/airbyte-main.js';
 import { ConnectorError } from '../../../src/errors.js';
 import type { Stream } from '../../../src/streams/stream.js';
-import { airbyteProblems } from '../../helpers/airbyte-message-check.js';
+import { validateAirbyteLines } from '../../helpers/protocol-checks.js';
 import { memoryIo } from '../../helpers/memory-io.js';
 import { writeJsonFiles } from '../../helpers/run-cli.js';
 import { rec, ScriptedStream, st, testDeps, testSchema } from '../../helpers/scripted-stream.js';
@@ -26,11 +26,12 @@ async function run(args: (f: Record<string, string>) => string[], files: Record<
   const deps = testDeps(streams, opts);
   const code = await runAirbyte(args(paths), io, deps);
   const messages = io.messages();
-  assert.deepEqual(airbyteProblems(messages), []);
+  assert.deepEqual(validateAirbyteLines(messages, { catalog: testCatalog }), []);
   assert.ok(!io.out().includes(TOKEN) && !io.err().includes(TOKEN), 'the token never appears');
   return { code, messages, io, deps };
 }
 
+const testCatalog = { streams: ['issues', 'comments'].map((name) => ({ name, json_schema: testSchema })) };
 const readArgs = (f: Record<string, string>) => ['read', '--config', f.config!, '--catalog', f.catalog!, ...(f.state ? ['--state', f.state] : [])];
 const statuses = (ms: Record<string, any>[], name: string) =>
   ms.filter((m) => m.type === 'TRACE' && m.trace.type === 'STREAM_STATUS' && m.trace.stream_status.stream_descriptor.name === name).map((m) => m.trace.stream_status.status);
@@ -191,6 +192,6 @@ test('usage errors (no command, unknown command, missing option) are TRACE confi
     assert.equal(await runAirbyte(argv, io, testDeps([])), 1);
     const [m] = io.messages();
     assert.equal(m!.trace.error.failure_type, 'config_error');
-    assert.deepEqual(airbyteProblems(io.messages()), []);
+    assert.deepEqual(validateAirbyteLines(io.messages()), []);
   }
 });
