@@ -128,6 +128,9 @@ export async function read(config: Config, plan: PlannedStream[], deps: SourceDe
     return { failed };
   }
   await withHttp(config, deps, async (http) => {
+    // Jira answers wrong credentials with an anonymous view: a search would succeed with zero issues
+    // and move the cursor past everything. So the credentials are proven first (one /myself call).
+    await deps.checkConnection(http);
     const ctx = { config, http, logger: deps.logger, clock: deps.clock, sleep: deps.sleep };
     for (const p of plan) {
       await listener.streamStarted(p);

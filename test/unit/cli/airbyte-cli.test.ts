@@ -195,3 +195,14 @@ test('usage errors (no command, unknown command, missing option) are TRACE confi
     assert.deepEqual(validateAirbyteLines(io.messages()), []);
   }
 });
+
+test('read: credentials are proven before any stream runs (Jira answers wrong ones with an empty anonymous view)', async () => {
+  const stream = new ScriptedStream('issues', [st('now')]);
+  const denied = new ConnectorError('Jira did not accept the credentials; check email and api_token', 'config_error');
+  const { code, messages, deps } = await run(readArgs, { catalog: configured(['issues']) }, [stream], { check: denied });
+  assert.equal(code, 1);
+  assert.equal(stream.contexts.length, 0);
+  assert.deepEqual(messages.map((m) => m.type), ['TRACE']);
+  assert.equal(messages[0]!.trace.error.failure_type, 'config_error');
+  assert.equal(deps.http.closed, 1, 'the HTTP client is closed on failure too');
+});
