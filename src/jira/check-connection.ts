@@ -10,7 +10,8 @@ export interface Myself {
   timeZone?: string;
 }
 
-export async function checkConnection(http: HttpClient, apiRoot = http.apiRoot ?? '/rest/api/3'): Promise<Myself> {
+export async function checkConnection(http: HttpClient): Promise<void> {
+  const apiRoot = http.apiRoot ?? '/rest/api/3';
   let me: Myself;
   try {
     me = await http.json<Myself>({ method: 'GET', path: `${apiRoot}/myself` });
@@ -30,5 +31,4 @@ export async function checkConnection(http: HttpClient, apiRoot = http.apiRoot ?
       'config_error',
     );
   }
-  return me;
 }
