@@ -18,7 +18,7 @@ export interface CloudStrategy {
   concurrency: number;
   /** True when the walk's search request takes one of the `concurrency` slots; false when it runs beside them. */
   walkUsesSlot: boolean;
-  /** Requests outside the walk and its bulkfetches (the tail-sweep query; /myself if read calls it). */
+  /** Requests outside the walk and its bulkfetches (/myself, the tail-sweep query). */
   fixedRequests: number;
   /** Of those, how many are sequential round trips before or after the walk. */
   fixedRounds: number;
@@ -47,16 +47,18 @@ export const defaultCloudStrategy: CloudStrategy = {
   batchSize: 100,
   concurrency: 8,
   walkUsesSlot: true,
-  // The tail sweep after the window: one search over [upper, now), empty when nothing changed.
-  fixedRequests: 1,
-  fixedRounds: 1,
+  // GET /myself before the walk (read proves the credentials first) and the tail sweep after the
+  // window (one search over [upper, now), empty when nothing changed): two sequential round trips.
+  fixedRequests: 2,
+  fixedRounds: 2,
 };
 
 export const defaultDataCenterStrategy: DataCenterStrategy = {
   pageSize: 1000,
   serverCap: 1000,
-  fixedRequests: 1,
-  fixedRounds: 1,
+  // /myself and the tail sweep, as on Cloud.
+  fixedRequests: 2,
+  fixedRounds: 2,
 };
 
 function ceilDiv(a: number, b: number): number {
