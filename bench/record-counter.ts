@@ -1,6 +1,7 @@
 // Counts what a connector writes to stdout: records, unique ids, STATE messages and error traces.
-// Fed raw chunks so the byte count is exact; lines are split here, not by the caller.
-import { StringDecoder } from 'node:string_decoder';
+// Fed raw chunks so the byte count is exact; lines are split here, not by the caller. Record ids are
+// peeked from the bytes (json-peek.ts); other messages, and every 64th record, are parsed in full.
+import { peekJson } from './json-peek.js';
 
 export type Front = 'airbyte' | 'singer';
 
@@ -22,30 +23,39 @@ export interface OutputCounts {
 /** How the connector's retry log line names a 429 ("… HTTP 429 on try n, retrying …"). */
 export const LOGGED_429 = /\bHTTP 429\b/;
 
-export class RecordCounter {
-  private readonly decoder = new StringDecoder('utf8');
-  private readonly ids = new Set<string>();
-  private pending = '';
-  private readonly c: OutputCounts = { bytes: 0, lines: 0, records: 0, uniqueIds: 0, states: 0, badLines: 0, errors: 0, logged429: 0 };
+/** Every this many records one is parsed in full, so a malformed record stream is still noticed. */
+const FULL_PARSE_EVERY = 64;
 
-  constructor(private readonly front: Front, private readonly stream = 'issues') {}
+export class RecordCounter {
+  private readonly ids = new Set<string>();
+  private pending: Buffer | undefined;
+  private sinceFullParse = 0;
+  private readonly c: OutputCounts = { bytes: 0, lines: 0, records: 0, uniqueIds: 0, states: 0, badLines: 0, errors: 0, logged429: 0 };
+  private readonly idPath: string[];
+  private readonly streamPath: string[];
+
+  constructor(private readonly front: Front, private readonly stream = 'issues') {
+    this.idPath = front === 'airbyte' ? ['record', 'data', 'id'] : ['record', 'id'];
+    this.streamPath = front === 'airbyte' ? ['record', 'stream'] : ['stream'];
+  }
 
   push(chunk: Buffer): void {
     this.c.bytes += chunk.length;
-    const text = this.pending + this.decoder.write(chunk);
+    // Lines split on the byte 0x0a, which never occurs inside a multi-byte UTF-8 sequence.
+    const buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
     let start = 0;
     let nl: number;
-    while ((nl = text.indexOf('\n', start)) >= 0) {
-      this.line(text.slice(start, nl));
+    while ((nl = buf.indexOf(0x0a, start)) >= 0) {
+      this.line(buf.subarray(start, nl));
       start = nl + 1;
     }
-    this.pending = text.slice(start);
+    this.pending = start < buf.length ? Buffer.from(buf.subarray(start)) : undefined;
   }
 
   end(): OutputCounts {
-    const rest = this.pending + this.decoder.end();
-    this.pending = '';
-    if (rest.trim() !== '') this.line(rest);
+    const rest = this.pending;
+    this.pending = undefined;
+    if (rest && rest.toString('utf8').trim() !== '') this.line(rest);
     return this.counts();
   }
 
@@ -53,12 +63,21 @@ export class RecordCounter {
     return { ...this.c, uniqueIds: this.ids.size };
   }
 
-  private line(line: string): void {
-    if (line === '') return;
+  private line(line: Buffer): void {
+    if (line.length === 0) return;
     this.c.lines++;
+    // A line not ending in '}' (cut off, concatenated) always gets the full parse that rejects it.
+    if (line[line.length - 1] === 0x7d && peekJson(line, ['type']) === 'RECORD' && ++this.sinceFullParse < FULL_PARSE_EVERY) {
+      const id = peekJson(line, this.idPath);
+      if (id !== undefined) {
+        if (peekJson(line, this.streamPath) === this.stream) this.record(id);
+        return;
+      }
+    }
+    this.sinceFullParse = 0;
     let m: any;
     try {
-      m = JSON.parse(line);
+      m = JSON.parse(line.toString('utf8'));
     } catch {
       this.c.badLines++;
       return;
@@ -69,14 +88,17 @@ export class RecordCounter {
     }
     if (m.type === 'RECORD') {
       const id = this.front === 'airbyte' ? (m.record?.stream === this.stream ? m.record.data?.id : undefined) : m.stream === this.stream ? m.record?.id : undefined;
-      if (id === undefined) return;
-      this.c.records++;
-      this.ids.add(String(id));
+      if (id !== undefined) this.record(String(id));
     } else if (m.type === 'STATE') this.c.states++;
     else if (m.type === 'LOG' && LOGGED_429.test(String(m.log?.message))) this.c.logged429++;
     else if (m.type === 'TRACE' && m.trace?.type === 'ERROR') {
       this.c.errors++;
       this.c.firstError ??= String(m.trace.error?.message ?? 'unknown error');
     }
+  }
+
+  private record(id: string): void {
+    this.c.records++;
+    this.ids.add(id);
   }
 }

@@ -30,3 +30,17 @@ test('RecordCounter reads Singer records of the issues stream only', () => {
   c.push(Buffer.from(JSON.stringify({ type: 'RECORD', stream: 'projects', record: { id: '7' } }) + '\n'));
   assert.equal(c.end().records, 1);
 });
+
+test('RecordCounter finds ids wherever the fields sit, and flags a malformed record line', () => {
+  const c = new RecordCounter('airbyte');
+  const lines = [
+    '{"type":"RECORD","record":{"emitted_at":1,"data":{"fields":{"id":"nested","x":[{"id":"deep"}]},"key":"A-1","id":"42"},"stream":"issues"}}',
+    '{ "type" : "RECORD" , "record" : { "stream" : "issues" , "data" : { "s" : "a \\"quoted\\" } {", "id" : 43 } } }',
+    '{"type":"RECORD","record":{"stream":"issues","data":{"id":"44"',
+  ];
+  c.push(Buffer.from(lines.join('\n') + '\n'));
+  const r = c.end();
+  assert.equal(r.records, 2);
+  assert.equal(r.uniqueIds, 2);
+  assert.equal(r.badLines, 1);
+});
