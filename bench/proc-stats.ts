@@ -29,3 +29,16 @@ export function procMemoryMb(pid: number): { rssMb: number; hwmMb: number } | un
     return undefined;
   }
 }
+
+/** Busy and total CPU seconds of the whole host since boot, summed over all cores (/proc/stat). */
+export function hostCpuSeconds(): { busy: number; total: number } | undefined {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal (guest time is already inside user)
+    const total = cpu.slice(0, 8).reduce((a, b) => a + b, 0);
+    const idle = cpu[3]! + cpu[4]!;
+    return { busy: (total - idle) / USER_HZ, total: total / USER_HZ };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,7 +1,7 @@
 // `npm run bench`: runs the real connector CLIs against the simulator (a separate process) for each
 // (N, scenario, front), prints one table with the modelled limits and writes the same as JSON.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir, cpus } from 'node:os';
+import { tmpdir, cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseOptions, usage, type BenchOptions } from './options.js';
@@ -10,6 +10,7 @@ import { prepareCatalog, runRead, type ConnectorBins, type ReadResult } from './
 import { cloudPlan, dataCenterPlan, defaultCloudStrategy, defaultDataCenterStrategy, scenarioLimit, type RequestPlan, type Scenario } from './limit-model.js';
 import { formatTable, type BenchRow } from './table.js';
 import { topSelfTime } from './cpu-profile.js';
+import { hostCpuSeconds } from './proc-stats.js';
 import type { Front } from './record-counter.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -163,6 +164,7 @@ async function main(): Promise<void> {
         const simCpuBefore = sim!.cpuSeconds();
         log(`run N=${n} scenario=${scenario} front=${front}`);
         const benchCpuBefore = process.cpuUsage();
+        const hostBefore = hostCpuSeconds();
         const r = await runRead({
           front,
           bins,
@@ -174,11 +176,17 @@ async function main(): Promise<void> {
           ...(o.cpuProf ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] } : {}),
         });
         const benchCpu = process.cpuUsage(benchCpuBefore);
+        const hostAfter = hostCpuSeconds();
         const simCpuAfter = sim!.cpuSeconds();
         const requests = diffTally(await sim!.requests(), before);
         const simCpuS = simCpuBefore !== undefined && simCpuAfter !== undefined ? simCpuAfter - simCpuBefore : undefined;
         const row = toRow(o, n, scenario, front, r, requests, simCpuS);
         row.consumerCpuS = (benchCpu.user + benchCpu.system) / 1e6;
+        if (hostBefore && hostAfter && row.cpuS !== undefined && simCpuS !== undefined) {
+          // CPU that processes outside this benchmark took from the host while the connector ran.
+          const others = hostAfter.busy - hostBefore.busy - row.cpuS - simCpuS - row.consumerCpuS;
+          row.othersCpuShare = Math.max(0, others) / (hostAfter.total - hostBefore.total);
+        }
         if (o.cpuProf) {
           const p = newestProfile(profDir);
           if (p) row.profile = { path: p, top: topSelfTime(p) };
@@ -187,7 +195,8 @@ async function main(): Promise<void> {
         log(
           `  ${row.status}${row.problem ? ` (${row.problem})` : ''}: ${row.wallS.toFixed(2)} s (limit ${row.limitS.toFixed(2)} s, ${row.limitBasis}), ` +
             `${row.uniqueIds} issues, ${row.requests} requests, CPU ${row.cpuS?.toFixed(2)} s, RSS ${row.peakRssMb?.toFixed(0)} MB, ` +
-            `sim CPU ${simCpuS?.toFixed(2)} s, bench consumer CPU ${row.consumerCpuS.toFixed(2)} s`,
+            `sim CPU ${simCpuS?.toFixed(2)} s, bench consumer CPU ${row.consumerCpuS.toFixed(2)} s, ` +
+            `other processes ${row.othersCpuShare === undefined ? '?' : (100 * row.othersCpuShare).toFixed(0)} % of the host`,
         );
         if (row.profile) for (const h of row.profile.top.slice(0, 8)) log(`    ${h.percent.toFixed(1).padStart(5)}%  ${h.name}`);
       }
@@ -198,7 +207,7 @@ async function main(): Promise<void> {
     if (rows.length) {
       const report = {
         startedAt: stamp,
-        host: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, platform: process.platform },
+        host: { loadavg: loadavg(), cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, platform: process.platform },
         settings: { ...o, plan: undefined },
         limitModel: {
           rounds_cloud: 'fixedRounds + max(S + 1, 1 + ceil((S - 1 + F) / C)); S = max(1, ceil(N / page_size)), F = ceil(N / 100), C = max_concurrency',

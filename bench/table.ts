@@ -43,6 +43,8 @@ export interface BenchRow {
   simCpuS?: number;
   /** CPU seconds the bench process (the stdout consumer) used during the run. */
   consumerCpuS?: number;
+  /** Share of the host's CPU capacity that processes outside the benchmark used during the run (Linux). */
+  othersCpuShare?: number;
   byEndpoint: Record<string, number>;
   rssSamples: Array<[number, number]>;
   profile?: { path: string; top: HotFunction[] };
@@ -65,6 +67,7 @@ const columns: Array<[string, (r: BenchRow) => string]> = [
   ['issues/CPU s', (r) => (r.issuesPerCpuS === undefined ? '-' : Math.round(r.issuesPerCpuS).toLocaleString('en-US'))],
   ['peak RSS MB', (r) => fmt(r.peakRssMb, 0)],
   ['sim CPU s', (r) => fmt(r.simCpuS, 1)],
+  ['others %', (r) => (r.othersCpuShare === undefined ? '-' : (100 * r.othersCpuShare).toFixed(0))],
   ['dup ratio', (r) => r.dupRatio.toFixed(3)],
   ['status', (r) => (r.status === 'ok' ? 'ok' : `${r.status}${r.problem ? `: ${r.problem.slice(0, 60)}` : ''}`)],
 ];
