@@ -18,6 +18,8 @@ export interface BenchOptions {
   maxConcurrency?: number;
   seed: number;
   cpuProf: boolean;
+  /** Extra node flags for the connector process, e.g. --max-old-space-size=128. */
+  nodeArgs: string[];
   out?: string;
 }
 
@@ -34,7 +36,8 @@ export const usage = `usage: npm run bench -- [options]
   --cpu-target 20000          scenario c's target issues/s on one core (its "limit")
   --max-run-s 900             kill a single connector run after this many seconds
   --page-size N --max-concurrency N   passed into the connector config (default: its own defaults)
-  --seed 1  --cpu-prof (write and summarise a CPU profile per run)  --out file.json`;
+  --seed 1  --cpu-prof (write and summarise a CPU profile per run)  --out file.json
+  --node-arg=--max-old-space-size=128   extra node flag for the connector process (repeatable)`;
 
 const allScenarios: Scenario[] = ['a', 'b', 'c', 'd'];
 
@@ -78,6 +81,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'max-concurrency': { type: 'string' },
       seed: { type: 'string' },
       'cpu-prof': { type: 'boolean' },
+      'node-arg': { type: 'string', multiple: true },
       out: { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -119,6 +123,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     maxConcurrency: int(v['max-concurrency'], 'max-concurrency', 1),
     seed: int(v.seed, 'seed', 0) ?? 1,
     cpuProf: v['cpu-prof'] ?? false,
+    nodeArgs: v['node-arg'] ?? [],
     out: v.out,
   };
 }

@@ -173,7 +173,7 @@ async function main(): Promise<void> {
           workDir,
           maxRunSeconds: o.maxRunSeconds,
           ...(scenario === 'd' ? { consumerBytesPerSecond: o.consumerBytesPerSecond } : {}),
-          ...(o.cpuProf ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] } : {}),
+          nodeArgs: [...o.nodeArgs, ...(o.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])],
         });
         const benchCpu = process.cpuUsage(benchCpuBefore);
         const hostAfter = hostCpuSeconds();
