@@ -1,6 +1,6 @@
 // Runs the real connector CLI as a child process (through measure-wrapper.js, which reports its CPU and
 // peak RSS) with stdout piped into a RecordCounter, optionally read at a limited byte rate.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -50,6 +50,13 @@ export function prepareCatalog(front: Front, bins: ConnectorBins, configPath: st
   return front === 'airbyte' ? airbyteConfiguredCatalog(discovered) : singerSelectedCatalog(discovered);
 }
 
+const running = new Set<ChildProcess>();
+
+/** Kills every connector run still going (the bench itself is being stopped). */
+export function killRunningConnectors(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
 export function runRead(o: ReadOptions): Promise<ReadResult> {
   const usagePath = join(o.workDir, `usage-${o.front}-${process.hrtime.bigint()}.json`);
   const cli =
@@ -60,6 +67,8 @@ export function runRead(o: ReadOptions): Promise<ReadResult> {
   const started = performance.now();
   const child = spawn(process.execPath, [...(o.nodeArgs ?? []), o.bins.wrapper, usagePath, ...cli], { stdio: ['ignore', 'pipe', 'pipe'] });
   const elapsed = () => (performance.now() - started) / 1000;
+  running.add(child);
+  child.once('exit', () => running.delete(child));
 
   const rssSamples: Array<[number, number]> = [];
   const sampler = setInterval(() => {

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseOptions, usage, type BenchOptions } from './options.js';
 import { SimulatorProcess, diffTally, type SimSettings } from './simulator-process.js';
-import { prepareCatalog, runRead, type ConnectorBins, type ReadResult } from './connector-process.js';
+import { killRunningConnectors, prepareCatalog, runRead, type ConnectorBins, type ReadResult } from './connector-process.js';
 import { cloudPlan, dataCenterPlan, defaultCloudStrategy, defaultDataCenterStrategy, scenarioLimit, type RequestPlan, type Scenario } from './limit-model.js';
 import { formatTable, type BenchRow } from './table.js';
 import { topSelfTime } from './cpu-profile.js';
@@ -144,6 +144,13 @@ async function main(): Promise<void> {
 
   let sim: SimulatorProcess | undefined;
   let simKey = '';
+  // Ctrl-C or a kill must not leave a simulator or a connector behind.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      killRunningConnectors();
+      void (sim?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+    });
+  }
   try {
     for (const { n, scenario } of o.plan) {
       const settings = simSettingsFor(o, n, scenario);
