@@ -219,10 +219,8 @@ export class Renderer {
     const s = this.store;
     const id = ID_BASE + idx;
     const n = s.seedWorklogs[idx]!;
-    const from = s.created[idx]!;
-    const span = s.seedUpdated[idx]! - from;
     const out: CommentItem[] = [];
-    for (let j = 0; j < n; j++) out.push({ id: id * 1000 + j, at: Math.floor(from + (span * (j + 0.5)) / n), author: 1 + hashInt(s.catalog.users.length - 1, s.seed, id, 500 + j) });
+    for (let j = 0; j < n; j++) out.push({ id: id * 1000 + j, at: s.seedWorklogAt(idx, j), author: 1 + hashInt(s.catalog.users.length - 1, s.seed, id, 500 + j) });
     const extra = s.extras.get(idx);
     extra?.worklogs.forEach((at, k) => out.push({ id: id * 1000 + n + k, at, author: 1 + hashInt(s.catalog.users.length - 1, s.seed, id, 700 + k) }));
     const gone = extra?.deletedWorklogs;

@@ -17,6 +17,7 @@ import { buildRoutes } from './routes.js';
 import { Router } from './router.js';
 import { createZoneClock } from './time-zone.js';
 import type { RunningSimulator, SimulatorOptions } from './types.js';
+import { WorklogFeed } from './worklog-feed.js';
 
 export const DEFAULTS: Settings = {
   seed: 1,
@@ -71,7 +72,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const zone = createZoneClock(settings.userTimeZone);
   const renderers = new Map<string, Renderer>();
   const ctx: SimContext = {
-    settings, store, catalog, zone, results: new ResultCache(), baseUrl: '', clock,
+    settings, store, catalog, zone, results: new ResultCache(), worklogFeed: new WorklogFeed(store), baseUrl: '', clock,
     renderer(api) {
       let r = renderers.get(api);
       if (!r) renderers.set(api, (r = new Renderer(store, zone, settings.userTimeZone, ctx.baseUrl, api)));
