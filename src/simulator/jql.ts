@@ -233,13 +233,9 @@ function compileClause(field: string, op: string, v: Value, ctx: JqlContext): Pr
     case 'priority': { eqOnly(op); const k = byName(PRIORITIES, v, 'priority'); return op === '=' ? (c, i) => c.priority[i] === k : (c, i) => c.priority[i] !== k; }
     case 'assignee': {
       eqOnly(op);
-      let u: number;
-      if (v.fn === 'currentuser') u = 0 + 0; // the demo user has index 0, and is never an assignee here
-      else {
-        u = store.catalog.users.findIndex((x) => x.accountId === v.text || x.emailAddress === v.text || x.displayName === v.text);
-        if (u < 0) throw new JqlError(`The value '${v.text}' does not exist for the field 'assignee'.`);
-      }
-      const want = v.fn === 'currentuser' ? -1 : u;
+      // currentUser() is the demo user, who is never an assignee in the generated data.
+      const want = v.fn === 'currentuser' ? -1 : store.catalog.users.findIndex((x) => x.accountId === v.text || x.emailAddress === v.text || x.displayName === v.text);
+      if (want < 0 && v.fn !== 'currentuser') throw new JqlError(`The value '${v.text}' does not exist for the field 'assignee'.`);
       return op === '=' ? (c, i) => c.assignee[i] === want : (c, i) => c.assignee[i] !== want;
     }
   }
