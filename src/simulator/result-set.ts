@@ -87,8 +87,7 @@ export function positionAfter(rs: ResultSet, tuple: number[], idx: number): numb
  * The result after a few index changes, without re-sorting everything: drop the changed rows, then
  * merge the ones that (still) match, sorted, back in. Linear in the result size.
  */
-export function patch(store: IssueStore, q: CompiledJql, rs: ResultSet, changed: number[]): ResultSet {
-  const view = store.indexed;
+export function patch(store: IssueStore, q: CompiledJql, rs: ResultSet, changed: number[], view: MutableColumns = store.indexed): ResultSet {
   const sort = rs.sort;
   const touched = new Set(changed);
   const add = [...touched].filter((i) => view.exists[i] && (q.where === null || q.where(view, i)));
