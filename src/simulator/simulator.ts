@@ -202,6 +202,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         else reply = { status: 500, json: { errorMessages: [`Internal simulator error: ${(e as Error).message}`], errors: {} } };
       }
     }
+    if (b) {
+      // With a limit on, successful replies say how much of the bucket is left, as Jira's do.
+      const left = b.remaining();
+      reply.headers = { ...reply.headers, 'X-RateLimit-Limit': String(b.burst), 'X-RateLimit-Remaining': String(left) };
+      if (left < b.burst * 0.2) reply.headers['X-RateLimit-NearLimit'] = 'true';
+    }
     send(res, reply, fault === 'truncated');
     finish(reply.status);
   }
