@@ -99,7 +99,8 @@ class StreamRun {
       } else if (event.type === 'state') {
         await this.emitState(event.state);
       } else {
-        ctx.logger[event.level === 'WARN' ? 'warn' : 'info'](`${p.stream.name}: ${event.message}`);
+        const prefix = event.message.startsWith(`${p.stream.name}:`) ? '' : `${p.stream.name}: `;
+        ctx.logger[event.level === 'WARN' ? 'warn' : 'info'](prefix + event.message);
       }
     }
     // Every stream ends with a state, even one that yielded none (e.g. nothing new to read).
@@ -127,6 +128,9 @@ export async function read(config: Config, plan: PlannedStream[], deps: SourceDe
     return { failed };
   }
   await withHttp(config, deps, async (http) => {
+    // Jira answers wrong credentials with an anonymous view: a search would succeed with zero issues
+    // and move the cursor past everything. So the credentials are proven first (one /myself call).
+    await deps.checkConnection(http);
     const ctx = { config, http, logger: deps.logger, clock: deps.clock, sleep: deps.sleep };
     for (const p of plan) {
       await listener.streamStarted(p);
