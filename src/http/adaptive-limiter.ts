@@ -53,8 +53,10 @@ export class AdaptiveLimiter {
   /** A 429: halve the concurrency and hold every worker until `delayMs` from now. */
   onRateLimited(delayMs: number): void {
     this.successStreak = 0;
-    this.limit = Math.max(1, Math.floor(this.limit / 2));
-    this.pausedUntil = Math.max(this.pausedUntil, this.clock() + delayMs);
+    const now = this.clock();
+    // Requests sent together are refused together: halve once per pause, not once per refusal.
+    if (now >= this.pausedUntil) this.limit = Math.max(1, Math.floor(this.limit / 2));
+    this.pausedUntil = Math.max(this.pausedUntil, now + delayMs);
   }
 
   /** Ordinary requests leave one slot free for priority ones whenever more than one is allowed. */

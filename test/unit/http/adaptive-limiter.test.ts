@@ -41,7 +41,11 @@ test('limiter: a 429 halves concurrency and pauses every later acquire; successe
   await l.acquire();
   assert.deepEqual(t.sleeps, [1500], 'no wait once the pause has passed');
   l.release();
-  l.onRateLimited(0);
+  l.onRateLimited(1000);
+  l.onRateLimited(1000);
+  assert.equal(l.currentLimit, 2, 'refusals within one pause halve once');
+  await l.acquire();
+  l.release();
   l.onRateLimited(0);
   l.onRateLimited(0);
   assert.equal(l.currentLimit, 1, 'never below one');
