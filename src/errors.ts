@@ -18,3 +18,13 @@ export class ConnectorError extends Error {
 export function configError(message: string, internal?: string): ConnectorError {
   return new ConnectorError(message, 'config_error', internal === undefined ? {} : { internal });
 }
+
+/** Any thrown value as a ConnectorError: our own errors pass through, the rest are system errors. */
+export function asConnectorError(err: unknown): ConnectorError {
+  if (err instanceof ConnectorError) return err;
+  const e = err instanceof Error ? err : new Error(String(err));
+  return new ConnectorError(`Unexpected error: ${e.message.split('\n')[0]}; this is a bug, please report it`, 'system_error', {
+    internal: e.stack ?? e.message,
+    cause: err,
+  });
+}
