@@ -47,7 +47,7 @@ export function dataCenterSearch(http: HttpClient, pageSize: number): SearchFn<J
     const res = await http.json<{ issues?: unknown; total?: unknown }>({
       method: 'GET',
       path,
-      query: { jql, startAt, maxResults: pageSize, fields: '*all' },
+      query: { jql, startAt, maxResults: pageSize, fields: '*navigable' },
     });
     const rows = toRows(res.issues, path);
     const total = typeof res.total === 'number' ? res.total : 0;
