@@ -271,6 +271,24 @@ export class IssueStore {
     this.changed(idx, at);
   }
 
+  /** Delete one of the issue's worklogs (a tombstone for /worklog/deleted); false when it has none left. */
+  deleteWorklog(idx: number, at: number, rnd: () => number): boolean {
+    const e = this.extrasOf(idx);
+    const total = this.seedWorklogs[idx]! + e.worklogs.length;
+    const alive: number[] = [];
+    for (let j = 0; j < total; j++) {
+      const id = (ID_BASE + idx) * 1000 + j;
+      if (!e.deletedWorklogs.includes(id)) alive.push(id);
+    }
+    if (!alive.length) return false;
+    const id = alive[Math.floor(rnd() * alive.length)]!;
+    e.deletedWorklogs.push(id);
+    this.deletedWorklogs.push({ worklogId: id, at });
+    this.live.updated[idx] = Math.max(at, this.live.updated[idx]!);
+    this.changed(idx, at);
+    return true;
+  }
+
   private changed(idx: number, _at: number): void {
     // The lag runs from when the change happened on the wall clock, not from the `updated` it carries.
     const at = this.clock();

@@ -1,7 +1,7 @@
 // Search endpoints: Cloud /search/jql (token paging), approximate-count, DC /search (offset paging),
 // and issue/bulkfetch (current data, not the lagging index).
 import type { SimContext } from './context.js';
-import { badRequest, HttpError, intParam, listParam, SimReply, SimRequest, unsupportedMediaType } from './http-io.js';
+import { badRequest, HttpError, intParam, listParam, SimReply, SimRequest, unsupportedMediaType, withIssues } from './http-io.js';
 import { CompiledJql, JqlError, parseJql, UNBOUNDED_MESSAGE } from './jql.js';
 import { decodeToken, encodeToken, queryHash } from './page-token.js';
 import { parseFields, RenderOptions } from './render.js';
@@ -85,10 +85,10 @@ export function searchJql(ctx: SimContext, req: SimRequest): SimReply {
   const end = Math.min(rs.rows.length, start + size);
   const r = ctx.renderer(req.api);
   const opt = renderOptions(req.api, p.expand, 20, 20);
-  const issues: unknown[] = [];
+  const issues: string[] = [];
   for (let j = start; j < end; j++) issues.push(r.issue(ctx.store.indexed, rs.rows[j]!, sel, opt));
   const isLast = end >= rs.rows.length;
-  const out: Record<string, unknown> = { issues };
+  const out: Record<string, unknown> = { issues: null };
   if (!isLast) {
     const mode = ctx.settings.tokenSemantics;
     out.nextPageToken = encodeToken(
@@ -98,7 +98,7 @@ export function searchJql(ctx: SimContext, req: SimRequest): SimReply {
     );
   }
   out.isLast = isLast;
-  return { status: 200, json: out };
+  return { status: 200, raw: withIssues(out, issues) };
 }
 
 export function approximateCount(ctx: SimContext, req: SimRequest): SimReply {
@@ -143,9 +143,9 @@ export function searchDc(ctx: SimContext, req: SimRequest): SimReply {
   const sel = parseFields(fields, '*navigable');
   const r = ctx.renderer('2');
   const opt = renderOptions('2', expand, 20, 40);
-  const issues: unknown[] = [];
+  const issues: string[] = [];
   for (let j = startAt; j < end; j++) issues.push(r.issue(ctx.store.indexed, rs.rows[j]!, { ...sel, idOnly: false }, opt));
-  return { status: 200, json: { expand: 'schema,names', startAt, maxResults: size, total: rs.rows.length, issues } };
+  return { status: 200, raw: withIssues({ expand: 'schema,names', startAt, maxResults: size, total: rs.rows.length }, issues) };
 }
 
 const BULK_KEYS = new Set(['issueIdsOrKeys', 'fields', 'expand', 'properties', 'fieldsByKeys']);
@@ -169,5 +169,5 @@ export function bulkFetch(ctx: SimContext, req: SimRequest): SimReply {
   const r = ctx.renderer(req.api);
   const opt = renderOptions(req.api, expand, 20, 40);
   const issues = [...slots].sort((a, c) => a - c).map((idx) => r.issue(store.live, idx, { ...sel, idOnly: false }, opt));
-  return { status: 200, json: { expand: 'schema,names', issues, issueErrors: [] } };
+  return { status: 200, raw: withIssues({ issues: null, issueErrors: [] }, issues) };
 }

@@ -102,7 +102,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   function send(res: ServerResponse, reply: SimReply, truncate: boolean): void {
     let body: Buffer;
     let type: string;
-    if (reply.text !== undefined) {
+    if (reply.raw !== undefined) {
+      body = Buffer.from(reply.raw);
+      type = reply.contentType ?? 'application/json;charset=UTF-8';
+    } else if (reply.text !== undefined) {
       body = Buffer.from(reply.text);
       type = reply.contentType ?? 'text/html;charset=UTF-8';
     } else {
