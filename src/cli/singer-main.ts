@@ -86,7 +86,7 @@ export async function runSinger(argv: string[], io: CliIo, deps: CliDeps): Promi
   const main = async (opts: SingerOptions): Promise<number> => {
     debug = opts.debug === true;
     if (opts.about) {
-      const text = opts.format === 'json' ? JSON.stringify(aboutDocument(), null, 2) : aboutText(opts.format === 'markdown');
+      const text = opts.format === 'json' ? JSON.stringify(aboutDocument()) : aboutText(opts.format === 'markdown');
       io.stdout.write(`${text}\n`);
       return 0;
     }
