@@ -227,3 +227,17 @@ test('read: a closed stdout stops the whole run (no further streams), one line o
   assert.match(err, /^the output \(stdout\) was closed by its reader/);
   assert.equal(err.trim().split('\n').length, 1);
 });
+
+test('a crash nobody awaited is reported once as a redacted system_error TRACE', async () => {
+  let report: ((err: unknown) => Promise<void>) | undefined;
+  const io = { ...memoryIo(), onFatal: (r: (err: unknown) => Promise<void>) => (report = r) };
+  const f = writeJsonFiles({ config });
+  assert.equal(await runAirbyte(['check', '--config', f.config!], io, testDeps([], { check: 'ok' })), 0);
+  await report!(new Error(`socket hang up while sending Basic ${TOKEN}`));
+  const messages = io.messages();
+  assert.deepEqual(validateAirbyteLines(messages), []);
+  const trace = messages.at(-1)!.trace.error;
+  assert.equal(trace.failure_type, 'system_error');
+  assert.match(trace.message, /socket hang up while sending Basic \*\*\*/);
+  assert.ok(!io.out().includes(TOKEN));
+});
