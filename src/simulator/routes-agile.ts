@@ -1,6 +1,6 @@
 // Jira Software (agile) endpoints: boards, a board's sprints, a sprint's issues.
 import type { SimContext } from './context.js';
-import { HttpError, intParam, listParam, SimReply, SimRequest } from './http-io.js';
+import { HttpError, intParam, listParam, SimReply, SimRequest, withIssues } from './http-io.js';
 import { parseFields } from './render.js';
 
 function agilePage(startAt: number, maxResults: number, total: number, values: unknown[]): Record<string, unknown> {
@@ -65,5 +65,5 @@ export function sprintIssues(ctx: SimContext, req: SimRequest): SimReply {
   const sel = parseFields(listParam(req.query, 'fields'), '*navigable');
   const r = ctx.renderer('3');
   const issues = rows.slice(startAt, startAt + maxResults).map((i) => r.issue(store.indexed, i, { ...sel, idOnly: false }, { adf: true, commentCap: 20, changelogCap: 20, expandChangelog: false }));
-  return { status: 200, json: { expand: 'schema,names', startAt, maxResults, total: rows.length, issues } };
+  return { status: 200, raw: withIssues({ expand: 'schema,names', startAt, maxResults, total: rows.length }, issues) };
 }

@@ -19,10 +19,10 @@ const points: KillPoint[] = [
 
 for (const mode of ['cloud', 'datacenter'] as const) {
   test(`issues (${mode}): kill -9 at ${points.length} points, resume from the last STATE: union equals the truth`, async () => {
-    const s = await sim({ issues: 500, mode, latencyMs: 15, jitterMs: 5, now: Date.now() - 3_600_000 });
+    const s = await sim({ issues: 400, mode, latencyMs: 5, jitterMs: 4, now: Date.now() - 3_600_000 });
     try {
       const sorted = s.control.truth().sort((a, b) => a.updated - b.updated);
-      s.control.bulkEdit(120, sorted[250]!.updated); // a tie group spanning many pages
+      s.control.bulkEdit(120, sorted[200]!.updated); // a tie group spanning many pages
       const truth = s.control.truth().map((t) => t.id).sort();
       const config = configFor(s, { page_size: 40, max_concurrency: 6 }, mode);
       for (const p of points) {

@@ -28,3 +28,16 @@ for (const mode of ['cloud', 'datacenter'] as const) {
     });
   }
 }
+
+test('issues (datacenter): a server that silently caps maxResults below page_size loses nothing', async () => {
+  const s = await sim({ issues: 260, mode: 'datacenter', dcMaxResults: 15, tokenSemantics: 'offset', now: Date.now() - HOUR });
+  try {
+    s.control.bulkEdit(40, s.control.truth()[0]!.updated);
+    const run = await readAirbyte(configFor(s, { page_size: 100 }, 'datacenter'));
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual([...ids(run.records)].sort(), s.control.truth().map((t) => t.id).sort());
+    assert.equal(run.records.length, 260);
+  } finally {
+    await s.close();
+  }
+});
