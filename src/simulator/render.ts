@@ -69,6 +69,10 @@ export interface RenderOptions {
   expandChangelog: boolean;
 }
 
+export function renderOptions(api: '2' | '3', expand: string[], commentCap: number, changelogCap: number): RenderOptions {
+  return { adf: api === '3', commentCap, changelogCap, expandChangelog: expand.includes('changelog') };
+}
+
 export interface CommentItem { id: number; at: number; author: number }
 export interface ChangeHistory { id: number; at: number; author: number; field: string; from: number; to: number }
 
