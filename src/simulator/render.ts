@@ -270,6 +270,10 @@ export class Renderer {
         if (h.from) Object.assign(item, { from: c.users[h.from]!.accountId, fromString: c.users[h.from]!.displayName });
         return Object.assign(item, { to: c.users[h.to]!.accountId, toString: c.users[h.to]!.displayName });
       }
+      case 'project': {
+        const [a, b] = [c.projects[h.from]!, c.projects[h.to]!];
+        return { field: 'project', fieldtype: 'jira', fieldId: 'project', from: a.id, fromString: a.name, to: b.id, toString: b.name };
+      }
       default:
         return { field: 'labels', fieldtype: 'jira', fieldId: 'labels', fromString: '', toString: 'bulk-edit' };
     }
