@@ -1,8 +1,13 @@
-// Contract between the fronts and the HTTP layer. The implementation (undici pool, auth, one retry
-// policy, rate-limit headers) replaces the stub below; the shape of createHttpClient stays.
+// Contract between the fronts and the HTTP layer: one undici keep-alive pool per site, Basic (Cloud
+// API token) or Bearer (Data Center PAT) auth, timeouts, and the one retry policy (retry-policy.ts)
+// applied with a shared adaptive limiter (a 429 slows and pauses every worker).
+import { Pool, errors as undiciErrors } from 'undici';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logger.js';
 import { ConnectorError } from '../errors.js';
+import { decideRetry, type AttemptOutcome } from './retry-policy.js';
+import { AdaptiveLimiter } from './adaptive-limiter.js';
+import { httpStatusError, jiraMessage } from './jira-error.js';
 
 export interface HttpRequest {
   method: 'GET' | 'POST';
@@ -10,25 +15,144 @@ export interface HttpRequest {
   path: string;
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
+  /** Served before ordinary requests, with a slot kept free for it (the sequential search walk). */
+  priority?: boolean;
 }
 
 export interface HttpClient {
   /** Sends the request with retries; resolves with the parsed JSON body of a 2xx answer, or throws ConnectorError. */
   json<T = unknown>(request: HttpRequest): Promise<T>;
   close(): Promise<void>;
+  /** REST root of the deployment the config points at: /rest/api/3 (Cloud) or /rest/api/2 (Data Center). */
+  readonly apiRoot?: string;
 }
 
 export interface HttpDeps {
   logger: Logger;
   clock: () => number;
   sleep: (ms: number) => Promise<void>;
+  /** Jitter source; injectable so tests can pin it. */
+  random?: () => number;
 }
 
-export function createHttpClient(_config: Config, _deps: HttpDeps): HttpClient {
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+function authorization(config: Config): string {
+  const c = config.credentials;
+  if (c.auth_type === 'api_token') return `Basic ${Buffer.from(`${c.email}:${c.api_token}`).toString('base64')}`;
+  return `Bearer ${c.personal_access_token}`;
+}
+
+function networkCode(err: unknown): string {
+  if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) return 'TIMEOUT';
+  const e = err as { code?: unknown; cause?: { code?: unknown } };
+  if (typeof e?.cause?.code === 'string') return e.cause.code;
+  if (typeof e?.code === 'string') return e.code;
+  return 'NETWORK_ERROR';
+}
+
+export function createHttpClient(config: Config, deps: HttpDeps): HttpClient {
+  const site = new URL(config.base_url);
+  const basePath = site.pathname.replace(/\/+$/, '');
+  const bearer = config.credentials.auth_type === 'personal_access_token';
+  const timeoutMs = config.request_timeout_seconds * 1000;
+  const random = deps.random ?? Math.random;
+  const limiter = new AdaptiveLimiter(config.max_concurrency, deps.clock, deps.sleep);
+  // One connection per allowed request plus one for the sequential search walk.
+  const pool = new Pool(site.origin, {
+    connections: config.max_concurrency + 1,
+    keepAliveTimeout: 30_000,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
+  const auth = authorization(config);
+  const plainHttpToRemote = site.protocol === 'http:' && !isLoopbackHost(site.hostname);
+
+  async function attempt(req: HttpRequest, path: string): Promise<{ outcome: AttemptOutcome; value?: unknown; body?: string }> {
+    await limiter.acquire(req.priority === true);
+    try {
+      const res = await pool.request({
+        method: req.method,
+        path,
+        headers: {
+          authorization: auth,
+          accept: 'application/json',
+          ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: req.body === undefined ? undefined : JSON.stringify(req.body),
+      });
+      let body: string;
+      try {
+        body = await res.body.text();
+      } catch (err) {
+        return { outcome: { kind: 'network', code: networkCode(err) } };
+      }
+      if (res.statusCode >= 200 && res.statusCode < 300) {
+        const type = String(res.headers['content-type'] ?? '');
+        try {
+          const value = JSON.parse(body) as unknown;
+          limiter.onSuccess();
+          return { outcome: { kind: 'status', status: res.statusCode, headers: res.headers }, value };
+        } catch {
+          if (type !== '' && !type.includes('json')) {
+            throw new ConnectorError(
+              `${config.base_url} answered ${path} with ${type.split(';')[0]} instead of JSON: base_url is not a Jira site; set it to the site root (https://<site>.atlassian.net or the Data Center URL).`,
+              'config_error',
+              { internal: jiraMessage(body) },
+            );
+          }
+          return { outcome: { kind: 'bad-json' } };
+        }
+      }
+      return { outcome: { kind: 'status', status: res.statusCode, headers: res.headers }, body };
+    } catch (err) {
+      if (err instanceof ConnectorError) throw err;
+      return { outcome: { kind: 'network', code: networkCode(err) } };
+    } finally {
+      limiter.release();
+    }
+  }
+
   return {
-    async json() {
-      throw new ConnectorError('HTTP client not implemented yet', 'system_error');
+    apiRoot: bearer ? '/rest/api/2' : '/rest/api/3',
+    async json<T>(req: HttpRequest): Promise<T> {
+      if (plainHttpToRemote) {
+        throw new ConnectorError(
+          `base_url ${site.origin} uses plain http: credentials are only sent over https (or http to a loopback address); change base_url to https://.`,
+          'config_error',
+        );
+      }
+      const qs = new URLSearchParams();
+      for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) qs.set(k, String(v));
+      const path = `${basePath}${req.path}${qs.size > 0 ? `?${qs.toString()}` : ''}`;
+      for (let n = 1; ; n++) {
+        const { outcome, value, body } = await attempt(req, path);
+        if (outcome.kind === 'status' && outcome.status >= 200 && outcome.status < 300) return value as T;
+        const decision = decideRetry(outcome, n, deps.clock(), random);
+        if (!decision.retry) {
+          if (outcome.kind === 'status') throw httpStatusError(outcome.status, req.method, req.path, body ?? '', bearer);
+          if (outcome.kind === 'network') {
+            throw new ConnectorError(
+              `Cannot reach ${site.host} (${outcome.code}) after ${n} tries: check base_url and the network, then try again.`,
+              'transient_error',
+              { internal: `${req.method} ${req.path}: ${outcome.code}` },
+            );
+          }
+          throw new ConnectorError(`Jira kept sending incomplete JSON for ${req.path} after ${n} tries; try again later.`, 'transient_error');
+        }
+        if (decision.pauseAll) limiter.onRateLimited(decision.delayMs);
+        deps.logger.warn(
+          `${req.method} ${req.path}: ${decision.reason} on try ${n}, retrying in ${decision.delayMs} ms` +
+            (decision.pauseAll ? ` (all requests paused, concurrency now ${limiter.currentLimit})` : ''),
+        );
+        await deps.sleep(decision.delayMs);
+      }
     },
-    async close() {},
+    async close() {
+      await pool.close();
+    },
   };
 }

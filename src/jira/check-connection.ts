@@ -3,6 +3,32 @@
 import type { HttpClient } from '../http/http-client.js';
 import { ConnectorError } from '../errors.js';
 
-export async function checkConnection(_http: HttpClient): Promise<void> {
-  throw new ConnectorError('check not implemented yet', 'system_error');
+export interface Myself {
+  accountId?: string;
+  name?: string;
+  displayName?: string;
+  timeZone?: string;
+}
+
+export async function checkConnection(http: HttpClient): Promise<void> {
+  const apiRoot = http.apiRoot ?? '/rest/api/3';
+  let me: Myself;
+  try {
+    me = await http.json<Myself>({ method: 'GET', path: `${apiRoot}/myself` });
+  } catch (err) {
+    if (err instanceof ConnectorError && /answered 404/.test(err.message)) {
+      throw new ConnectorError(
+        `base_url is not a Jira site: ${apiRoot}/myself was not found (404). Set base_url to the site root, e.g. https://<site>.atlassian.net or the Data Center URL with its context path.`,
+        'config_error',
+        { internal: err.internal ?? err.message },
+      );
+    }
+    throw err;
+  }
+  if (me === null || typeof me !== 'object' || (me.accountId === undefined && me.name === undefined && me.displayName === undefined)) {
+    throw new ConnectorError(
+      `base_url is not a Jira site: ${apiRoot}/myself did not describe a user. Set base_url to the site root (https://<site>.atlassian.net or the Data Center URL).`,
+      'config_error',
+    );
+  }
 }

@@ -1,6 +1,7 @@
 // The one ordered list of streams the connector offers.
 import type { Stream } from './stream.js';
+import { issuesStream } from './issues.js';
 
 export function allStreams(): Stream[] {
-  return [];
+  return [issuesStream];
 }

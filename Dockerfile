@@ -1,0 +1,28 @@
+# Airbyte source connector image for jira-source, following Airbyte's conventions for connector images:
+# the connector runs as its entrypoint (`docker run IMAGE spec`, `check --config /secrets/config.json`, ...),
+# AIRBYTE_ENTRYPOINT names the same command, and the io.airbyte.* labels name the image and its version.
+#
+#   docker build -t airbyte/source-jira:0.1.0 .
+#
+# Stage 1 builds and packs exactly what `npm pack` publishes (package.json "files"), with production
+# dependencies only; stage 2 is a slim Node 20 runtime that runs it as the unprivileged `node` user.
+FROM node:20-slim AS build
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build \
+ && npm pack --pack-destination /tmp >/dev/null \
+ && mkdir /app && tar -xzf /tmp/jira-source-*.tgz -C /app --strip-components=1 \
+ && cp package-lock.json /app/ \
+ && cd /app && npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+FROM node:20-slim
+ENV NODE_ENV=production
+WORKDIR /airbyte
+COPY --from=build /app /airbyte
+ENV AIRBYTE_ENTRYPOINT="node /airbyte/bin/source-jira.js"
+ENTRYPOINT ["node", "/airbyte/bin/source-jira.js"]
+LABEL io.airbyte.name=airbyte/source-jira
+LABEL io.airbyte.version=0.1.0
+USER node

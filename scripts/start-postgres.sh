@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Starts a throwaway PostgreSQL server (Debian's packages) on a loopback port, for the end-to-end tests
+# and for trying the Meltano example by hand. Prints one line on stdout: the connection URL
+# (postgresql://postgres@127.0.0.1:PORT/postgres, trust authentication, loopback only).
+#
+#   scripts/start-postgres.sh [--port PORT] [--dir DIR]   start (PORT 0 or absent: a free port;
+#                                                           DIR absent: a new folder under /tmp)
+#   scripts/start-postgres.sh --stop DIR                  stop it and delete DIR
+#
+# PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user (created by
+# Debian's package) and DIR must be reachable by that user.
+set -euo pipefail
+
+port=0 dir="" stop=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --port) port="$2"; shift 2 ;;
+    --dir) dir="$2"; shift 2 ;;
+    --stop) stop="$2"; shift 2 ;;
+    *) echo "start-postgres: unknown argument $1 (use --port PORT, --dir DIR or --stop DIR)" >&2; exit 2 ;;
+  esac
+done
+
+bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
+if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then
+  echo "start-postgres: PostgreSQL is not installed; run: bash scripts/setup-e2e.sh (as root)" >&2
+  exit 1
+fi
+
+as_pg() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+if [ -n "$stop" ]; then
+  if [ -f "$stop/data/postmaster.pid" ]; then
+    as_pg "$bin/pg_ctl" -D "$stop/data" -m immediate -w stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$stop"
+  exit 0
+fi
+
+if [ "$port" = 0 ]; then
+  port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+fi
+if [ -z "$dir" ]; then dir="$(mktemp -d /tmp/jira-source-pg.XXXXXX)"; fi
+mkdir -p "$dir"
+chmod 0755 "$dir"
+if [ "$(id -u)" = 0 ]; then chown postgres: "$dir"; fi
+
+if [ ! -f "$dir/data/PG_VERSION" ]; then
+  as_pg "$bin/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 --no-locale >"$dir/initdb.log" 2>&1 || {
+    echo "start-postgres: initdb failed (log: $dir/initdb.log)" >&2; tail -5 "$dir/initdb.log" >&2; exit 1; }
+fi
+
+# Durability is worthless for a throwaway test database; turning it off makes loads much faster.
+as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+  -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+  start >/dev/null || { echo "start-postgres: server did not start (log: $dir/server.log)" >&2; tail -5 "$dir/server.log" >&2; exit 1; }
+
+echo "postgresql://postgres@127.0.0.1:$port/postgres"

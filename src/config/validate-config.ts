@@ -1,0 +1,162 @@
+// Turns a parsed config file into a typed, frozen Config with defaults applied, or throws a
+// config_error whose message is one line naming the field and the fix. Values are never echoed:
+// a wrong field may hold a secret.
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { Config } from './config.js';
+import { configError } from '../errors.js';
+import type { JsonObject } from '../streams/stream.js';
+import { createAjv } from './ajv.js';
+import { loadSpec } from './spec.js';
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+
+const HINTS: Record<string, string> = {
+  base_url: 'e.g. "https://acme.atlassian.net" (Cloud) or "https://jira.example.com/jira" (Data Center)',
+  credentials:
+    'e.g. {"auth_type": "api_token", "email": "...", "api_token": "..."} or {"auth_type": "personal_access_token", "personal_access_token": "..."}',
+  start_date: 'use an RFC 3339 date-time with a time zone, e.g. "2024-01-01T00:00:00Z"',
+  projects: 'use a list of Jira project keys, e.g. ["PROJ", "OPS"]',
+  email: 'use the email address of the Atlassian account that owns the API token',
+  api_token: 'create one at https://id.atlassian.com/manage-profile/security/api-tokens',
+  personal_access_token: 'create one in Jira under Profile > Personal Access Tokens',
+};
+
+interface Validators {
+  root: ValidateFunction;
+  variants: Map<string, ValidateFunction>;
+}
+
+let validators: Validators | undefined;
+
+function compile(): Validators {
+  const ajv = createAjv({ useDefaults: true, verbose: true });
+  const schema = structuredClone(loadSpec().connectionSpecification) as JsonObject;
+  const properties = schema.properties as JsonObject;
+  const credentials = properties.credentials as JsonObject;
+  const variants = new Map<string, ValidateFunction>();
+  for (const variant of credentials.oneOf as JsonObject[]) {
+    const authType = ((variant.properties as JsonObject).auth_type as JsonObject).const as string;
+    variants.set(authType, ajv.compile(variant));
+  }
+  // Credentials are checked variant by variant below: a oneOf failure alone says nothing useful.
+  properties.credentials = { type: 'object' };
+  return { root: ajv.compile(schema), variants };
+}
+
+function fieldName(error: ErrorObject, prefix: string): string {
+  const parts = error.instancePath.split('/').slice(1).map((p) => (/^\d+$/.test(p) ? `[${p}]` : p));
+  const missing = error.keyword === 'required' ? [(error.params as { missingProperty: string }).missingProperty] : [];
+  return (prefix + [...parts, ...missing].join('.')).replace(/\.\[/g, '[');
+}
+
+function hintFor(field: string): string {
+  const last = field.replace(/\[\d+\]$/, '').split('.').pop() ?? field;
+  return HINTS[last] ?? `fix ${field} in the config file`;
+}
+
+function describe(error: ErrorObject, prefix = ''): string {
+  const field = fieldName(error, prefix);
+  const p = error.params as Record<string, unknown>;
+  const problem = ((): string => {
+    switch (error.keyword) {
+      case 'required':
+        return 'is missing';
+      case 'type':
+        return `must be of type ${String(p.type)}`;
+      case 'minimum':
+      case 'maximum':
+        return `is out of range (allowed: ${rangeOf(error)})`;
+      case 'minLength':
+        return 'must not be empty';
+      case 'format':
+        return `is not a valid ${String(p.format)}`;
+      case 'pattern':
+        return 'is not a valid Jira project key (letters, digits and _, starting with a letter)';
+      case 'uniqueItems':
+        return 'lists the same value twice';
+      default:
+        return `is invalid (${error.message ?? error.keyword})`;
+    }
+  })();
+  const hint =
+    error.keyword === 'minimum' || error.keyword === 'maximum'
+      ? 'set a value in that range'
+      : error.keyword === 'required'
+        ? `add it to the config file, ${hintFor(field)}`
+        : hintFor(field);
+  return `Invalid config: ${field} ${problem}; ${hint}`;
+}
+
+function rangeOf(error: ErrorObject): string {
+  const schema = error.parentSchema as { minimum?: number; maximum?: number } | undefined;
+  return `${schema?.minimum ?? '-∞'} to ${schema?.maximum ?? '∞'}`;
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
+
+/** Parses and normalises base_url (no trailing slash); http is allowed only to loopback hosts. */
+function checkBaseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw configError(`Invalid config: base_url is not a valid URL; ${HINTS.base_url}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw configError(`Invalid config: base_url must start with https://; ${HINTS.base_url}`);
+  }
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    throw configError(
+      'Invalid config: base_url uses plain http to a non-loopback host, which would send credentials unencrypted; use https://',
+    );
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw configError('Invalid config: base_url must not contain a user name or password; put them under credentials');
+  }
+  if (url.search !== '' || url.hash !== '') {
+    throw configError(`Invalid config: base_url must not contain a query or fragment; ${HINTS.base_url}`);
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+function checkCredentials(raw: unknown, variants: Map<string, ValidateFunction>): void {
+  const choices = [...variants.keys()].map((k) => `"${k}"`).join(' or ');
+  const authType = (raw as JsonObject).auth_type;
+  const validate = typeof authType === 'string' ? variants.get(authType) : undefined;
+  if (validate === undefined) {
+    const problem = authType === undefined ? 'is missing' : 'is not a known authentication type';
+    throw configError(
+      `Invalid config: credentials.auth_type ${problem}; set it to ${choices} (api_token for Jira Cloud, personal_access_token for Data Center)`,
+    );
+  }
+  if (!validate(raw)) throw configError(describe(validate.errors![0]!, 'credentials.'));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    Object.values(value).forEach(deepFreeze);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+export function validateConfig(raw: unknown): Config {
+  validators ??= compile();
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw configError('Invalid config: the config must be a JSON object; see spec.json for its fields');
+  }
+  const config = structuredClone(raw) as JsonObject;
+  if (!validators.root(config)) throw configError(describe(validators.root.errors![0]!));
+  checkCredentials(config.credentials, validators.variants);
+  config.base_url = checkBaseUrl(config.base_url as string);
+  const startDate = config.start_date as string;
+  if (!RFC3339.test(startDate) || Number.isNaN(Date.parse(startDate))) {
+    throw configError(`Invalid config: start_date is not an RFC 3339 date-time; ${HINTS.start_date}`);
+  }
+  if (typeof config.jql === 'string' && /\border\s+by\b/i.test(config.jql)) {
+    throw configError('Invalid config: jql must not contain ORDER BY; remove it, the connector orders the search itself');
+  }
+  return deepFreeze(config as unknown as Config);
+}

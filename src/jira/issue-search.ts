@@ -1,0 +1,58 @@
+// One page of an issue search, as the seek walk needs it: rows of (id, updated) plus how to get
+// the next page of the same query. Cloud: POST /rest/api/3/search/jql, ids and `updated` only
+// (bodies come from bulkfetch). Data Center: GET /rest/api/2/search with full fields and startAt;
+// the server caps maxResults silently, so the next page starts after what was actually returned.
+import type { HttpClient } from '../http/http-client.js';
+import { ConnectorError } from '../errors.js';
+import { parseJiraTime } from './jira-time.js';
+import type { SearchFn, SearchPage, WalkRow } from './seek-walk.js';
+
+export interface JiraIssue {
+  id: string;
+  key: string;
+  fields: Record<string, unknown>;
+  [k: string]: unknown;
+}
+
+function toRows(issues: unknown, path: string): WalkRow<JiraIssue>[] {
+  if (!Array.isArray(issues)) throw new ConnectorError(`Jira answered ${path} without an issues array; check that base_url is a Jira site.`, 'system_error');
+  return issues.map((raw) => {
+    const issue = raw as JiraIssue;
+    const updated = issue?.fields?.updated;
+    if (typeof issue?.id !== 'string' || typeof updated !== 'string') {
+      throw new ConnectorError(`Jira answered ${path} with an issue lacking id or fields.updated; cannot page safely.`, 'system_error', {
+        internal: JSON.stringify(raw).slice(0, 300),
+      });
+    }
+    return { id: issue.id, updated: parseJiraTime(updated), issue };
+  });
+}
+
+export function cloudIdSearch(http: HttpClient, pageSize: number): SearchFn<JiraIssue> {
+  const path = '/rest/api/3/search/jql';
+  return async (jql, next) => {
+    const body: Record<string, unknown> = { jql, maxResults: pageSize, fields: ['key', 'updated'] };
+    if (next !== undefined) body.nextPageToken = next;
+    const res = await http.json<{ issues?: unknown; nextPageToken?: unknown; isLast?: unknown }>({ method: 'POST', path, body, priority: true });
+    const token = typeof res.nextPageToken === 'string' && res.nextPageToken !== '' ? res.nextPageToken : undefined;
+    const page: SearchPage<JiraIssue> = { rows: toRows(res.issues, path), next: res.isLast === true ? undefined : token };
+    return page;
+  };
+}
+
+export function dataCenterSearch(http: HttpClient, pageSize: number): SearchFn<JiraIssue> {
+  const path = '/rest/api/2/search';
+  return async (jql, next) => {
+    const startAt = typeof next === 'number' ? next : 0;
+    const res = await http.json<{ issues?: unknown; total?: unknown }>({
+      method: 'GET',
+      path,
+      priority: true,
+      query: { jql, startAt, maxResults: pageSize, fields: '*navigable' },
+    });
+    const rows = toRows(res.issues, path);
+    const total = typeof res.total === 'number' ? res.total : 0;
+    const after = startAt + rows.length;
+    return { rows, next: rows.length > 0 && after < total ? after : undefined };
+  };
+}

@@ -1,0 +1,56 @@
+// Airbyte catalogs: the CATALOG this source discovers, and the ConfiguredAirbyteCatalog `read` gets.
+import { configError } from '../errors.js';
+import type { PlannedStream } from '../source.js';
+import type { JsonObject, Stream, SyncMode } from '../streams/stream.js';
+import { fieldSelection } from './select-fields.js';
+import { isObject, streamNames } from './input-shape.js';
+
+export function airbyteStream(stream: Stream): JsonObject {
+  const entry: JsonObject = {
+    name: stream.name,
+    json_schema: stream.schema,
+    supported_sync_modes: stream.cursorField ? ['full_refresh', 'incremental'] : ['full_refresh'],
+    source_defined_primary_key: stream.primaryKey,
+    is_resumable: stream.cursorField !== undefined,
+  };
+  if (stream.cursorField) {
+    entry.source_defined_cursor = true;
+    entry.default_cursor_field = stream.cursorField;
+  }
+  return entry;
+}
+
+const SYNC_MODES: SyncMode[] = ['full_refresh', 'incremental'];
+
+/** Validates a configured catalog against the streams we offer and turns it into a read plan (no state yet). */
+export function planFromConfiguredCatalog(value: unknown, file: string, streams: Stream[]): PlannedStream[] {
+  const fix = 'pass a ConfiguredAirbyteCatalog built from `discover`';
+  if (!isObject(value) || !Array.isArray(value.streams)) {
+    throw configError(`Catalog file ${file}: must be a JSON object with a "streams" list; ${fix}`);
+  }
+  const seen = new Set<string>();
+  return value.streams.map((entry: unknown, i: number): PlannedStream => {
+    const name = isObject(entry) && isObject(entry.stream) ? entry.stream.name : undefined;
+    if (!isObject(entry) || typeof name !== 'string') {
+      throw configError(`Catalog file ${file}: streams[${i}] has no stream.name; ${fix}`);
+    }
+    const stream = streams.find((s) => s.name === name);
+    if (!stream) {
+      throw configError(
+        `Catalog file ${file}: stream "${name}" is not offered by this source (it offers: ${streamNames(streams)}); remove it from the catalog or run discover again`,
+      );
+    }
+    if (seen.has(name)) throw configError(`Catalog file ${file}: stream "${name}" is listed twice; keep one entry`);
+    seen.add(name);
+    const syncMode = entry.sync_mode as SyncMode;
+    if (!SYNC_MODES.includes(syncMode)) {
+      throw configError(`Catalog file ${file}: stream "${name}" has an invalid sync_mode; use "full_refresh" or "incremental"`);
+    }
+    if (syncMode === 'incremental' && !stream.cursorField) {
+      throw configError(`Catalog file ${file}: stream "${name}" has no cursor, so it cannot sync incrementally; use sync_mode "full_refresh"`);
+    }
+    const schema = (entry.stream as JsonObject).json_schema;
+    const properties = isObject(schema) && isObject(schema.properties) ? Object.keys(schema.properties) : undefined;
+    return { stream, syncMode, fields: properties && fieldSelection(stream, properties) };
+  });
+}

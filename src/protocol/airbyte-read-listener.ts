@@ -1,0 +1,46 @@
+// Turns read events into Airbyte messages: stream status traces (STARTED -> RUNNING -> COMPLETE, or
+// INCOMPLETE + ERROR trace), RECORD, per-stream STATE with sourceStats, LOG progress lines.
+import type { ConnectorError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { describeSummary, type PlannedStream, type ReadListener, type StreamSummary } from '../source.js';
+import type { JsonObject } from '../streams/stream.js';
+import { errorTraceMessage, recordMessage, streamStateMessage, streamStatusMessage } from './airbyte-messages.js';
+import type { MessageSink } from './ndjson-sink.js';
+
+export class AirbyteReadListener implements ReadListener {
+  constructor(
+    private readonly sink: MessageSink,
+    private readonly logger: Logger,
+    private readonly clock: () => number,
+  ) {}
+
+  async streamStarted(p: PlannedStream): Promise<void> {
+    const from = p.syncMode === 'incremental' && p.state ? 'from the saved state' : 'from start_date';
+    this.logger.info(`${p.stream.name}: starting ${p.syncMode} read ${from}`);
+    await this.sink.write(streamStatusMessage(p.stream.name, 'STARTED', this.clock()));
+  }
+
+  async firstRecord(p: PlannedStream): Promise<void> {
+    await this.sink.write(streamStatusMessage(p.stream.name, 'RUNNING', this.clock()));
+  }
+
+  async record(p: PlannedStream, data: JsonObject): Promise<void> {
+    await this.sink.write(recordMessage(p.stream.name, data, this.clock()));
+  }
+
+  async state(p: PlannedStream, state: JsonObject, recordCount: number): Promise<void> {
+    await this.sink.write(streamStateMessage(p.stream.name, state, recordCount));
+  }
+
+  async streamSucceeded(p: PlannedStream, summary: StreamSummary): Promise<void> {
+    this.logger.info(`${p.stream.name}: done, ${describeSummary(summary)}`);
+    await this.sink.write(streamStatusMessage(p.stream.name, 'COMPLETE', this.clock()));
+  }
+
+  async streamFailed(p: PlannedStream, error: ConnectorError, summary: StreamSummary): Promise<void> {
+    this.logger.error(`${p.stream.name}: failed after ${describeSummary(summary)}: ${error.message}`);
+    await this.sink.write(streamStatusMessage(p.stream.name, 'INCOMPLETE', this.clock()));
+    const internal = error.internal === undefined ? {} : { internalMessage: error.internal };
+    await this.sink.write(errorTraceMessage(error.message, error.failureType, this.clock(), { ...internal, stream: p.stream.name }));
+  }
+}

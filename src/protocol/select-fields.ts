@@ -1,0 +1,32 @@
+// Field selection shared by both fronts: a catalog names the top-level fields a user wants; the
+// primary key and the cursor are always kept (targets upsert on one and resume on the other).
+import type { JsonObject, Stream } from '../streams/stream.js';
+
+/** Top-level fields that can never be deselected. */
+export function requiredFields(stream: Stream): string[] {
+  const paths = [...stream.primaryKey, ...(stream.cursorField ? [stream.cursorField] : [])];
+  return [...new Set(paths.map((p) => p[0]).filter((f): f is string => f !== undefined))];
+}
+
+/** The selection to apply, or undefined when every field of the stream's schema is wanted. */
+export function fieldSelection(stream: Stream, wanted: Iterable<string>): ReadonlySet<string> | undefined {
+  const selected = new Set([...wanted, ...requiredFields(stream)]);
+  const all = Object.keys((stream.schema.properties as JsonObject | undefined) ?? {});
+  return all.length > 0 && all.every((f) => selected.has(f)) ? undefined : selected;
+}
+
+export function projectRecord(data: JsonObject, fields: ReadonlySet<string> | undefined): JsonObject {
+  if (fields === undefined) return data;
+  const out: JsonObject = {};
+  for (const field of fields) if (field in data) out[field] = data[field];
+  return out;
+}
+
+/** The stream's schema narrowed to the selected fields (Singer SCHEMA). */
+export function projectSchema(schema: JsonObject, fields: ReadonlySet<string> | undefined): JsonObject {
+  if (fields === undefined) return schema;
+  const properties = (schema.properties as JsonObject | undefined) ?? {};
+  const out: JsonObject = { ...schema, properties: projectRecord(properties, fields) };
+  if (Array.isArray(schema.required)) out.required = (schema.required as string[]).filter((f) => fields.has(f));
+  return out;
+}

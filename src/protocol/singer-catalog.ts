@@ -1,0 +1,95 @@
+// Singer catalogs: the one this tap discovers (singer-python's standard metadata), and the one it is
+// given with --catalog/--properties (Meltano sets `selected` at breadcrumb [] and per field).
+import { configError } from '../errors.js';
+import type { PlannedStream } from '../source.js';
+import type { JsonObject, Stream } from '../streams/stream.js';
+import { fieldSelection, requiredFields } from './select-fields.js';
+import { isFalse, isObject, isTrue, streamNames } from './input-shape.js';
+
+interface MetadataEntry {
+  breadcrumb: string[];
+  metadata: JsonObject;
+}
+
+function topFields(stream: Stream): string[] {
+  return Object.keys((stream.schema.properties as JsonObject | undefined) ?? {});
+}
+
+export function singerCatalogEntry(stream: Stream): JsonObject {
+  const keys = stream.primaryKey.map((p) => p[0]);
+  const streamMetadata: JsonObject = {
+    'table-key-properties': keys,
+    inclusion: 'available',
+    'selected-by-default': true,
+  };
+  if (stream.cursorField) {
+    streamMetadata['valid-replication-keys'] = [stream.cursorField[0]];
+    streamMetadata['forced-replication-method'] = 'INCREMENTAL';
+  } else {
+    streamMetadata['forced-replication-method'] = 'FULL_TABLE';
+  }
+  const automatic = new Set(requiredFields(stream));
+  const metadata: MetadataEntry[] = [
+    { breadcrumb: [], metadata: streamMetadata },
+    ...topFields(stream).map((f) => ({
+      breadcrumb: ['properties', f],
+      metadata: automatic.has(f) ? { inclusion: 'automatic' } : { inclusion: 'available', 'selected-by-default': true },
+    })),
+  ];
+  return { tap_stream_id: stream.name, stream: stream.name, schema: stream.schema, key_properties: keys, metadata };
+}
+
+export function singerCatalog(streams: Stream[]): JsonObject {
+  return { streams: streams.map(singerCatalogEntry) };
+}
+
+/** No catalog: every stream, every field, incrementally where it can. */
+export function planAllStreams(streams: Stream[]): PlannedStream[] {
+  return streams.map((stream) => ({ stream, syncMode: stream.cursorField ? 'incremental' : 'full_refresh' }));
+}
+
+function metadataOf(entry: JsonObject, file: string, name: string): MetadataEntry[] {
+  if (entry.metadata === undefined) return [];
+  const ok =
+    Array.isArray(entry.metadata) &&
+    entry.metadata.every((m: unknown) => isObject(m) && Array.isArray(m.breadcrumb) && isObject(m.metadata));
+  if (!ok) {
+    throw configError(`Catalog file ${file}: stream "${name}" has malformed metadata (expected a list of {breadcrumb, metadata}); run --discover again`);
+  }
+  return entry.metadata as MetadataEntry[];
+}
+
+const crumb = (m: MetadataEntry): string => m.breadcrumb.join('/');
+
+export function planFromSingerCatalog(value: unknown, file: string, streams: Stream[]): PlannedStream[] {
+  if (!isObject(value) || !Array.isArray(value.streams)) {
+    throw configError(`Catalog file ${file}: must be a JSON object with a "streams" list; use the output of --discover`);
+  }
+  const plan: PlannedStream[] = [];
+  value.streams.forEach((entry: unknown, i: number) => {
+    const name = isObject(entry) ? (entry.tap_stream_id ?? entry.stream) : undefined;
+    if (!isObject(entry) || typeof name !== 'string') {
+      throw configError(`Catalog file ${file}: streams[${i}] has no tap_stream_id; use the output of --discover`);
+    }
+    const metadata = metadataOf(entry, file, name);
+    const top = metadata.find((m) => m.breadcrumb.length === 0)?.metadata ?? {};
+    const selected = isTrue(top.selected) || (top.selected === undefined && isObject(entry.schema) && isTrue(entry.schema.selected));
+    if (!selected) return;
+    const stream = streams.find((s) => s.name === name);
+    if (!stream) {
+      throw configError(
+        `Catalog file ${file}: stream "${name}" is not offered by this tap (it offers: ${streamNames(streams)}); deselect it or run --discover again`,
+      );
+    }
+    if (plan.some((p) => p.stream === stream)) throw configError(`Catalog file ${file}: stream "${name}" is listed twice; keep one entry`);
+    const byField = new Map(metadata.filter((m) => m.breadcrumb.length === 2).map((m) => [crumb(m), m.metadata]));
+    const wanted = topFields(stream).filter((f) => {
+      const m = byField.get(`properties/${f}`) ?? {};
+      if (m.inclusion === 'automatic') return true;
+      return m.inclusion !== 'unsupported' && !isFalse(m.selected);
+    });
+    const fullTable = top['replication-method'] === 'FULL_TABLE' || !stream.cursorField;
+    plan.push({ stream, syncMode: fullTable ? 'full_refresh' : 'incremental', fields: fieldSelection(stream, wanted) });
+  });
+  return plan;
+}
