@@ -1,7 +1,7 @@
 // The protocol-neutral core: check, and read (streams x plan x state -> listener). The fronts in
 // src/protocol turn listener calls into Airbyte or Singer messages; nothing here knows either protocol.
 import type { Config } from './config/config.js';
-import { asConnectorError, type ConnectorError } from './errors.js';
+import { asConnectorError, OutputClosedError, type ConnectorError } from './errors.js';
 import type { HttpClient, HttpDeps } from './http/http-client.js';
 import type { Logger } from './logger.js';
 import { projectRecord } from './protocol/select-fields.js';
@@ -139,6 +139,7 @@ export async function read(config: Config, plan: PlannedStream[], deps: SourceDe
         await run.run(ctx);
         await listener.streamSucceeded(p, run.summary());
       } catch (err) {
+        if (err instanceof OutputClosedError) throw err; // nobody is listening any more
         failed.push(p.stream.name);
         await listener.streamFailed(p, asConnectorError(err), run.summary());
       }

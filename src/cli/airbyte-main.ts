@@ -103,22 +103,28 @@ export async function runAirbyte(argv: string[], io: CliIo, deps: CliDeps): Prom
     .option(...debugOption)
     .action(run(commands.read));
 
-  try {
-    if (argv.length === 0) throw new ConnectorError('no command given; use one of: spec, check, discover, read (see --help)', 'config_error');
-    await program.parseAsync(argv, { from: 'user' });
-    return code;
-  } catch (err) {
-    if (err instanceof CommanderError && err.exitCode === 0) return 0; // --help, --version
-    const error =
-      err instanceof CommanderError
-        ? new ConnectorError(`${err.message.replace(/^error: /, '').replace(/\.$/, '')}; see source-jira --help`, 'config_error')
-        : asConnectorError(err);
+  const report = async (err: unknown): Promise<void> => {
+    const error = asConnectorError(err);
     try {
       const internal = error.internal === undefined ? {} : { internalMessage: error.internal };
       await sink.write(errorTraceMessage(error.message, error.failureType, deps.clock(), internal));
     } catch {
       io.stderr.write(`${sink.redact(error.message)}\n`);
     }
+  };
+  io.onFatal?.(report);
+
+  try {
+    if (argv.length === 0) throw new ConnectorError('no command given; use one of: spec, check, discover, read (see --help)', 'config_error');
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError && err.exitCode === 0) return 0; // --help, --version
+    await report(
+      err instanceof CommanderError
+        ? new ConnectorError(`${err.message.replace(/^error: /, '').replace(/\.$/, '')}; see source-jira --help`, 'config_error')
+        : err,
+    );
     return 1;
   }
 }

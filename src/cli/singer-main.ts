@@ -86,7 +86,8 @@ export async function runSinger(argv: string[], io: CliIo, deps: CliDeps): Promi
   const main = async (opts: SingerOptions): Promise<number> => {
     debug = opts.debug === true;
     if (opts.about) {
-      const text = opts.format === 'json' ? JSON.stringify(aboutDocument(), null, 2) : aboutText(opts.format === 'markdown');
+      // JSON on one line: Meltano parses the whole output, line-based readers parse the line.
+      const text = opts.format === 'json' ? JSON.stringify(aboutDocument()) : aboutText(opts.format === 'markdown');
       io.stdout.write(`${text}\n`);
       return 0;
     }
@@ -119,6 +120,8 @@ export async function runSinger(argv: string[], io: CliIo, deps: CliDeps): Promi
     .action(async (opts: SingerOptions) => {
       code = await main(opts);
     });
+
+  io.onFatal?.(async (err) => writeErr(redact(`CRITICAL ${asConnectorError(err).message}`)));
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -59,7 +59,8 @@ export class Churn {
     }
     for (let k = this.take('w', r.worklogsPerSecond, dt); k > 0; k--) {
       const idx = s.pickLive(this.rnd);
-      if (idx >= 0) s.addWorklog(idx, now);
+      // One worklog change in five is a deletion, feeding /worklog/deleted.
+      if (idx >= 0 && !(this.rnd() < 0.2 && s.deleteWorklog(idx, now, this.rnd))) s.addWorklog(idx, now);
     }
   }
 }

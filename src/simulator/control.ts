@@ -3,7 +3,7 @@
 import type { SimContext } from './context.js';
 import { summaryOf } from './render.js';
 import type { RequestLog } from './request-log.js';
-import type { ChurnOptions, SimulatorControl, TruthIssue } from './types.js';
+import { CONFIGURABLE_OPTIONS, type ChurnOptions, type SimulatorControl, type TruthIssue } from './types.js';
 
 export interface ControlDeps {
   ctx: SimContext;
@@ -48,6 +48,8 @@ export function createControl(d: ControlDeps): SimulatorControl {
     },
     configure(patch) {
       const s = ctx.settings;
+      const unknown = Object.keys(patch).filter((k) => !(CONFIGURABLE_OPTIONS as readonly string[]).includes(k));
+      if (unknown.length) throw new Error(`configure(): ${unknown.join(', ')} cannot be changed at run time; configurable: ${CONFIGURABLE_OPTIONS.join(', ')}.`);
       for (const [k, v] of Object.entries(patch)) {
         if (v === undefined) continue;
         (s as unknown as Record<string, unknown>)[k] = v;
@@ -96,7 +98,13 @@ export function controlOverHttp(control: SimulatorControl, method: string, path:
   const route = `${method} ${path.replace(/\/+$/, '')}`;
   switch (route) {
     case 'GET /__sim/truth': return { status: 200, json: control.truth() };
-    case 'POST /__sim/configure': control.configure(b); return { status: 200, json: { ok: true } };
+    case 'POST /__sim/configure':
+      try {
+        control.configure(b);
+      } catch (e) {
+        return { status: 400, json: { errorMessages: [(e as Error).message], errors: {} } };
+      }
+      return { status: 200, json: { ok: true } };
     case 'POST /__sim/churn/start': control.startChurn(Object.keys(b).length ? (b as ChurnOptions) : undefined); return { status: 200, json: { ok: true } };
     case 'POST /__sim/churn/stop': control.stopChurn(); return { status: 200, json: { ok: true } };
     case 'POST /__sim/update': return { status: 200, json: { ids: control.updateIssues(count, { sameInstant: b.sameInstant === true, ids }) } };

@@ -21,6 +21,8 @@ export interface SimRequest {
 export interface SimReply {
   status: number;
   json?: unknown;
+  /** A body already serialized as JSON (fast paths that assemble issue JSON text). */
+  raw?: string;
   text?: string;
   contentType?: string;
   headers?: Record<string, string>;
@@ -90,4 +92,11 @@ export function pageBean(self: string, startAt: number, maxResults: number, tota
     out.nextPage = u.toString();
   }
   return out;
+}
+
+const ISSUES_SLOT = '"@@issues@@"';
+
+/** JSON text of `envelope` with `issues` set to the given pre-serialized issue bodies, in order. */
+export function withIssues(envelope: Record<string, unknown>, issues: string[]): string {
+  return JSON.stringify({ ...envelope, issues: '@@issues@@' }).replace(ISSUES_SLOT, `[${issues.join(',')}]`);
 }

@@ -1,11 +1,11 @@
 // Search endpoints: Cloud /search/jql (token paging), approximate-count, DC /search (offset paging),
 // and issue/bulkfetch (current data, not the lagging index).
 import type { SimContext } from './context.js';
-import { badRequest, HttpError, intParam, listParam, SimReply, SimRequest, unsupportedMediaType } from './http-io.js';
+import { badRequest, HttpError, intParam, listParam, notFoundIssue, SimReply, SimRequest, unsupportedMediaType, withIssues } from './http-io.js';
 import { CompiledJql, JqlError, parseJql, UNBOUNDED_MESSAGE } from './jql.js';
 import { decodeToken, encodeToken, queryHash } from './page-token.js';
 import { parseFields, RenderOptions } from './render.js';
-import { positionAfter } from './result-set.js';
+import { patch, positionAfter } from './result-set.js';
 
 function compile(ctx: SimContext, jql: string): CompiledJql {
   try {
@@ -18,7 +18,7 @@ function compile(ctx: SimContext, jql: string): CompiledJql {
 
 const SEARCH_KEYS = new Set(['jql', 'nextPageToken', 'maxResults', 'fields', 'expand', 'properties', 'fieldsByKeys', 'failFast', 'reconcileIssues']);
 
-interface SearchParams { jql: string; token?: string; maxResults: number; fields?: string[]; expand: string[] }
+interface SearchParams { jql: string; token?: string; maxResults: number; fields?: string[]; expand: string[]; reconcile: string[] }
 
 export function fromBody(req: SimRequest, allowed: Set<string>, name: string): Record<string, unknown> {
   if (!req.hasJsonBody) throw unsupportedMediaType(req);
@@ -45,9 +45,13 @@ function searchParams(req: SimRequest): SearchParams {
       maxResults: intParam(req.query, 'maxResults', 50),
       fields: listParam(req.query, 'fields'),
       expand: listParam(req.query, 'expand') ?? [],
+      reconcile: listParam(req.query, 'reconcileIssues') ?? [],
     };
   }
   const b = fromBody(req, SEARCH_KEYS, 'SearchAndReconcileRequestBean');
+  if (b.reconcileIssues !== undefined && b.reconcileIssues !== null && !(Array.isArray(b.reconcileIssues) && b.reconcileIssues.every((x) => Number.isInteger(x)))) {
+    throw badRequest('Cannot deserialize value of "reconcileIssues": expected a list of issue ids.');
+  }
   if (b.jql !== undefined && b.jql !== null && typeof b.jql !== 'string') throw badRequest('Cannot deserialize value of "jql": expected a string.');
   if (b.nextPageToken !== undefined && b.nextPageToken !== null && typeof b.nextPageToken !== 'string') throw badRequest('Cannot deserialize value of "nextPageToken": expected a string.');
   if (b.maxResults !== undefined && b.maxResults !== null && !Number.isInteger(b.maxResults)) throw badRequest('Cannot deserialize value of "maxResults": expected an integer.');
@@ -58,6 +62,7 @@ function searchParams(req: SimRequest): SearchParams {
     maxResults: (b.maxResults as number | undefined) ?? 50,
     fields: stringList(b.fields, 'fields'),
     expand: ((b.expand as string | undefined) ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    reconcile: ((b.reconcileIssues as number[] | undefined) ?? []).map(String),
   };
 }
 
@@ -73,10 +78,15 @@ export function searchJql(ctx: SimContext, req: SimRequest): SimReply {
   // Jira's measured precedence: token, then maxResults range, then unbounded JQL.
   const token = p.token ? decodeToken(p.token, hash, now, ctx.settings.tokenTtlMs) : undefined;
   if (p.maxResults < 1 || p.maxResults > 5000) throw badRequest('The max results parameter has to be between 1 and 5,000.');
+  if (p.reconcile.length > 50) throw badRequest('reconcileIssues can hold at most 50 issue ids.');
   const q = compile(ctx, p.jql);
   if (!q.where) throw badRequest(UNBOUNDED_MESSAGE);
-  ctx.store.syncIndex(now);
-  const rs = ctx.results.get(ctx.store, q, req.principal === 'user');
+  const store = ctx.store;
+  store.syncIndex(now);
+  let rs = ctx.results.get(store, q, req.principal === 'user');
+  // reconcileIssues: these issues are matched and rendered as they are now, not as the index has them.
+  const fresh = new Set(req.principal === 'user' ? p.reconcile.map((x) => store.resolve(x)).filter((i) => i >= 0) : []);
+  if (fresh.size) rs = patch(store, q, rs, [...fresh], store.live);
   const heavy = sel.heavy || p.expand.length > 0;
   const size = Math.min(p.maxResults, heavy ? ctx.settings.fieldsPageCap : 5000);
   let start = 0;
@@ -85,10 +95,13 @@ export function searchJql(ctx: SimContext, req: SimRequest): SimReply {
   const end = Math.min(rs.rows.length, start + size);
   const r = ctx.renderer(req.api);
   const opt = renderOptions(req.api, p.expand, 20, 20);
-  const issues: unknown[] = [];
-  for (let j = start; j < end; j++) issues.push(r.issue(ctx.store.indexed, rs.rows[j]!, sel, opt));
+  const issues: string[] = [];
+  for (let j = start; j < end; j++) {
+    const idx = rs.rows[j]!;
+    issues.push(r.issue(fresh.has(idx) ? store.live : store.indexed, idx, sel, opt));
+  }
   const isLast = end >= rs.rows.length;
-  const out: Record<string, unknown> = { issues };
+  const out: Record<string, unknown> = { issues: null };
   if (!isLast) {
     const mode = ctx.settings.tokenSemantics;
     out.nextPageToken = encodeToken(
@@ -98,7 +111,7 @@ export function searchJql(ctx: SimContext, req: SimRequest): SimReply {
     );
   }
   out.isLast = isLast;
-  return { status: 200, json: out };
+  return { status: 200, raw: withIssues(out, issues) };
 }
 
 export function approximateCount(ctx: SimContext, req: SimRequest): SimReply {
@@ -143,9 +156,9 @@ export function searchDc(ctx: SimContext, req: SimRequest): SimReply {
   const sel = parseFields(fields, '*navigable');
   const r = ctx.renderer('2');
   const opt = renderOptions('2', expand, 20, 40);
-  const issues: unknown[] = [];
+  const issues: string[] = [];
   for (let j = startAt; j < end; j++) issues.push(r.issue(ctx.store.indexed, rs.rows[j]!, { ...sel, idOnly: false }, opt));
-  return { status: 200, json: { expand: 'schema,names', startAt, maxResults: size, total: rs.rows.length, issues } };
+  return { status: 200, raw: withIssues({ expand: 'schema,names', startAt, maxResults: size, total: rs.rows.length }, issues) };
 }
 
 const BULK_KEYS = new Set(['issueIdsOrKeys', 'fields', 'expand', 'properties', 'fieldsByKeys']);
@@ -169,5 +182,15 @@ export function bulkFetch(ctx: SimContext, req: SimRequest): SimReply {
   const r = ctx.renderer(req.api);
   const opt = renderOptions(req.api, expand, 20, 40);
   const issues = [...slots].sort((a, c) => a - c).map((idx) => r.issue(store.live, idx, { ...sel, idOnly: false }, opt));
-  return { status: 200, json: { expand: 'schema,names', issues, issueErrors: [] } };
+  return { status: 200, raw: withIssues({ issues: null, issueErrors: [] }, issues) };
+}
+
+/** GET /issue/{idOrKey}: one issue, current data, `*all` fields by default. */
+export function getIssue(ctx: SimContext, req: SimRequest): SimReply {
+  const idx = ctx.store.resolve(decodeURIComponent(req.params[0]!));
+  if (req.principal !== 'user' || !ctx.store.isLive(idx)) throw notFoundIssue();
+  const sel = parseFields(listParam(req.query, 'fields'), '*all');
+  const expand = listParam(req.query, 'expand') ?? [];
+  const r = ctx.renderer(req.api);
+  return { status: 200, raw: r.issue(ctx.store.live, idx, { ...sel, idOnly: false }, renderOptions(req.api, expand, 5000, 100)) };
 }

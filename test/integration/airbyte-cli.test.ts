@@ -2,11 +2,12 @@
 // incremental, every --state form), field selection, failures. Every message is checked against the
 // Airbyte protocol schema and the API token is searched for in every byte of output.
 import { after, before, describe, test } from 'node:test';
+import { execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { startSimulator } from '../../src/simulator/index.js';
 import type { RunningSimulator } from '../../src/simulator/types.js';
 import { assertValidAirbyte } from '../helpers/protocol-checks.js';
-import { airbyteBin, runCli, writeJsonFiles, type CliResult, type Message } from '../helpers/run-cli.js';
+import { airbyteBin, repoRoot, runCli, writeJsonFiles, type CliResult, type Message } from '../helpers/run-cli.js';
 
 const TOKEN = 'ATATT3xFfGF0-integration-secret-9c1e77';
 const ISSUES = 450;
@@ -161,4 +162,10 @@ describe('source-jira against the simulator', () => {
     assert.equal(usage.code, 1);
     assert.match(usage.messages[0]!.trace.error.message, /--catalog/);
   });
+});
+
+test('npx source-jira and npx tap-jira run from the checkout (package.json bin)', () => {
+  const npx = (args: string[]) => execFileSync('npx', ['--no-install', ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(JSON.parse(npx(['source-jira', 'spec']).trim()).type, 'SPEC');
+  assert.equal(JSON.parse(npx(['tap-jira', '--about', '--format', 'json'])).name, 'tap-jira');
 });

@@ -126,3 +126,13 @@ test('the HTTP control surface under /__sim/ is neither logged nor faulted', asy
     assert.deepEqual(log.json.unrouted, []);
   });
 });
+
+test('configure rejects options that cannot change at run time (400 over HTTP)', async () => {
+  await withSim({}, async (sim, c) => {
+    assert.throws(() => sim.control.configure({ issues: 5 } as never), /issues cannot be changed/);
+    const r = await c.post('/__sim/configure', { seed: 2 });
+    assert.equal(r.status, 400);
+    assert.match(r.json.errorMessages[0], /seed cannot be changed/);
+    sim.control.configure({ dcMaxResults: 7, tokenTtlMs: 1000 });
+  });
+});

@@ -206,3 +206,38 @@ test('read: credentials are proven before any stream runs (Jira answers wrong on
   assert.equal(messages[0]!.trace.error.failure_type, 'config_error');
   assert.equal(deps.http.closed, 1, 'the HTTP client is closed on failure too');
 });
+
+test('read: a closed stdout stops the whole run (no further streams), one line on stderr, exit 1', async () => {
+  const { Writable } = await import('node:stream');
+  let lines = 0;
+  let err = '';
+  const stdout = new Writable({
+    write(_chunk, _enc, cb) {
+      if (++lines > 3) return cb(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      cb();
+    },
+  });
+  const stderr = new Writable({ write: (chunk, _enc, cb) => ((err += String(chunk)), cb()) });
+  const first = new ScriptedStream('issues', [rec(1), rec(2), rec(3), rec(4), rec(5), st('a')]);
+  const second = new ScriptedStream('comments', [rec(9), st('b')]);
+  const f = writeJsonFiles({ config, catalog: configured(['issues', 'comments']) });
+  const code = await runAirbyte(readArgs(f), { stdout, stderr }, testDeps([first, second]));
+  assert.equal(code, 1);
+  assert.equal(second.contexts.length, 0);
+  assert.match(err, /^the output \(stdout\) was closed by its reader/);
+  assert.equal(err.trim().split('\n').length, 1);
+});
+
+test('a crash nobody awaited is reported once as a redacted system_error TRACE', async () => {
+  let report: ((err: unknown) => Promise<void>) | undefined;
+  const io = { ...memoryIo(), onFatal: (r: (err: unknown) => Promise<void>) => (report = r) };
+  const f = writeJsonFiles({ config });
+  assert.equal(await runAirbyte(['check', '--config', f.config!], io, testDeps([], { check: 'ok' })), 0);
+  await report!(new Error(`socket hang up while sending Basic ${TOKEN}`));
+  const messages = io.messages();
+  assert.deepEqual(validateAirbyteLines(messages), []);
+  const trace = messages.at(-1)!.trace.error;
+  assert.equal(trace.failure_type, 'system_error');
+  assert.match(trace.message, /socket hang up while sending Basic \*\*\*/);
+  assert.ok(!io.out().includes(TOKEN));
+});

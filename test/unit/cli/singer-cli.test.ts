@@ -125,3 +125,12 @@ test('a failing stream: error logged, other streams run, exit 1; secrets masked'
   assert.match(io.err(), /ERROR issues: failed .*401 for token \*\*\*/);
   assert.match(io.err(), /CRITICAL sync failed for 1 stream\(s\): issues/);
 });
+
+test('a crash nobody awaited is one redacted CRITICAL line', async () => {
+  let report: ((err: unknown) => Promise<void>) | undefined;
+  const io = { ...memoryIo(), onFatal: (r: (err: unknown) => Promise<void>) => (report = r) };
+  const f = writeJsonFiles({ config });
+  assert.equal(await runSinger(['--config', f.config!, '--discover'], io, testDeps([])), 0);
+  await report!(new Error(`boom ${TOKEN}`));
+  assert.match(io.err(), /^CRITICAL Unexpected error: boom \*\*\*; this is a bug, please report it\n$/);
+});
