@@ -42,6 +42,7 @@ const program = new Command('jira-sim')
   .option('--churn-deletes-per-second <n>', 'background issue deletes', num('--churn-deletes-per-second'))
   .option('--churn-comments-per-second <n>', 'background comments', num('--churn-comments-per-second'))
   .option('--churn-worklogs-per-second <n>', 'background worklogs', num('--churn-worklogs-per-second'))
+  .option('--churn-moves-per-second <n>', 'background moves to another project (new keys)', num('--churn-moves-per-second'))
   .option('--fault-429-rate <p>', 'probability of a 429 per request (0..1)', num('--fault-429-rate'))
   .option('--retry-after-seconds <n>', 'Retry-After sent with random 429s', num('--retry-after-seconds'))
   .option('--fault-503-rate <p>', 'probability of a 503 (HTML body)', num('--fault-503-rate'))
@@ -63,6 +64,7 @@ const options: SimulatorOptions = {
   churn: {
     updatesPerSecond: o.churnUpdatesPerSecond, createsPerSecond: o.churnCreatesPerSecond, deletesPerSecond: o.churnDeletesPerSecond,
     commentsPerSecond: o.churnCommentsPerSecond, worklogsPerSecond: o.churnWorklogsPerSecond,
+    movesPerSecond: o.churnMovesPerSecond,
   },
 };
 

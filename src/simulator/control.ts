@@ -81,6 +81,18 @@ export function createControl(d: ControlDeps): SimulatorControl {
       for (const idx of picked) store.delete(idx, now);
       return picked.map((i) => store.idOf(i));
     },
+    moveIssues(count, opts) {
+      const now = ctx.clock();
+      const projects = ctx.catalog.projects;
+      const to = opts?.toProject === undefined ? -1 : projects.findIndex((p) => p.key === opts.toProject);
+      if (opts?.toProject !== undefined && to < 0) throw new Error(`moveIssues(): no project with key ${opts.toProject}.`);
+      const picked = pickDistinct(ctx, count, rnd, opts?.ids);
+      for (const idx of picked) {
+        const target = to >= 0 ? to : (store.project[idx]! + 1 + Math.floor(rnd() * (projects.length - 1))) % projects.length;
+        store.move(idx, target, now);
+      }
+      return picked.map((i) => store.idOf(i));
+    },
     startChurn: (c) => d.startChurn(c),
     stopChurn: () => d.stopChurn(),
     requests: () => log.all(),
@@ -111,6 +123,14 @@ export function controlOverHttp(control: SimulatorControl, method: string, path:
     case 'POST /__sim/bulk-edit': return { status: 200, json: { ids: control.bulkEdit(count, typeof b.at === 'number' ? b.at : undefined, { ids }) } };
     case 'POST /__sim/create': return { status: 200, json: { ids: control.createIssues(count) } };
     case 'POST /__sim/delete': return { status: 200, json: { ids: control.deleteIssues(count, { ids }) } };
+    case 'POST /__sim/move': {
+      const toProject = typeof b.toProject === 'string' ? b.toProject : undefined;
+      try {
+        return { status: 200, json: { ids: control.moveIssues(count, { ids, toProject }) } };
+      } catch (e) {
+        return { status: 400, json: { errorMessages: [(e as Error).message], errors: {} } };
+      }
+    }
     case 'GET /__sim/requests': {
       const unrouted = control.unrouted();
       return { status: 200, json: { counts: control.requestCounts(), unrouted, total: Object.values(control.requestCounts()).reduce((a, n) => a + n, 0) } };

@@ -238,6 +238,24 @@ export class IssueStore {
     this.changed(idx, at);
   }
 
+  /**
+   * Move an issue to another project: it gets a new key there; its old key keeps resolving to it
+   * (as Jira's do), which is why the connector keys issues on id.
+   */
+  move(idx: number, toProject: number, at: number): void {
+    const from = this.project[idx]!;
+    if (from === toProject) return;
+    const num = ++this.projectCount[toProject]!;
+    this.byProject[toProject] = grow(this.byProject[toProject]!, num);
+    this.byProject[toProject]![num - 1] = idx;
+    this.project[idx] = toProject;
+    this.num[idx] = num;
+    this.extrasOf(idx).changes.push({ at, field: 'project', from, to: toProject });
+    this.live.rev[idx]!++;
+    this.live.updated[idx] = Math.max(at, this.live.updated[idx]!);
+    this.changed(idx, at);
+  }
+
   /** Touch an issue's `updated` only (a bulk edit of a field the simulator does not model). */
   touch(idx: number, at: number): void {
     this.live.rev[idx]!++;

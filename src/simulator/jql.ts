@@ -212,8 +212,12 @@ function compileClause(field: string, op: string, v: Value, ctx: JqlContext): Pr
         const pi = store.catalog.projects.findIndex((x) => x.key === m[1]!.toUpperCase());
         if (pi < 0) throw new JqlError(`An issue with key '${v.text}' does not exist for field '${field === 'id' ? 'id' : 'key'}'.`);
         const n = Number(m[2]);
-        // Jira compares keys within the key's project, by number.
-        if (op === '!=') return (_c, i) => !(store.project[i] === pi && store.num[i] === n);
+        // Equality finds the issue a key names, also a key it had before it moved; ranges compare
+        // current keys within the key's project, by number, as Jira does.
+        if (op === '=' || op === '!=') {
+          const target = store.resolve(v.text);
+          return op === '=' ? (_c, i) => i === target : (_c, i) => i !== target;
+        }
         return (_c, i) => store.project[i] === pi && cmp(op, store.num[i]!, n);
       }
       if (/^\d+$/.test(v.text)) {

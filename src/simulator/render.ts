@@ -69,6 +69,10 @@ export interface RenderOptions {
   expandChangelog: boolean;
 }
 
+export function renderOptions(api: '2' | '3', expand: string[], commentCap: number, changelogCap: number): RenderOptions {
+  return { adf: api === '3', commentCap, changelogCap, expandChangelog: expand.includes('changelog') };
+}
+
 export interface CommentItem { id: number; at: number; author: number }
 export interface ChangeHistory { id: number; at: number; author: number; field: string; from: number; to: number }
 
@@ -266,6 +270,10 @@ export class Renderer {
         if (h.from) Object.assign(item, { from: c.users[h.from]!.accountId, fromString: c.users[h.from]!.displayName });
         return Object.assign(item, { to: c.users[h.to]!.accountId, toString: c.users[h.to]!.displayName });
       }
+      case 'project': {
+        const [a, b] = [c.projects[h.from]!, c.projects[h.to]!];
+        return { field: 'project', fieldtype: 'jira', fieldId: 'project', from: a.id, fromString: a.name, to: b.id, toString: b.name };
+      }
       default:
         return { field: 'labels', fieldtype: 'jira', fieldId: 'labels', fromString: '', toString: 'bulk-edit' };
     }
@@ -366,6 +374,7 @@ export class Renderer {
         const sp = s.sprint[idx]!;
         return sp ? F.sprints.get(sp)! : 'null';
       }
+      case CF.customer: return hash01(seed, id, 53) < 0.5 ? 'null' : `"Customer ${1 + hashInt(500, seed, id, 54)}"`;
     }
     return 'null';
   }

@@ -1,13 +1,12 @@
 // Per-issue collections (comments, worklogs, changelog; current data, not the index), the bulk
 // changelog fetch, and the worklog change feeds.
 import type { SimContext } from './context.js';
-import { badRequest, intParam, notFoundIssue, pageBean, SimReply, SimRequest } from './http-io.js';
+import { badRequest, fromBody, intParam, listParam, notFoundIssue, pageBean, SimReply, SimRequest } from './http-io.js';
 import { ID_BASE } from './issue-store.js';
-import type { ChangeHistory } from './render.js';
-import { fromBody } from './routes-search.js';
+import { parseFields, renderOptions, type ChangeHistory } from './render.js';
 import type { FeedRow } from './worklog-feed.js';
 
-function issueSlot(ctx: SimContext, req: SimRequest): number {
+export function issueSlot(ctx: SimContext, req: SimRequest): number {
   const idx = ctx.store.resolve(decodeURIComponent(req.params[0]!));
   if (req.principal !== 'user' || !ctx.store.isLive(idx)) throw notFoundIssue();
   return idx;
@@ -124,4 +123,13 @@ export function worklogList(ctx: SimContext, req: SimRequest): SimReply {
     if (w) out.push(r.worklog(idx, w));
   }
   return { status: 200, json: out };
+}
+
+/** GET /issue/{idOrKey}: one issue, current data, `*all` fields by default. */
+export function getIssue(ctx: SimContext, req: SimRequest): SimReply {
+  const idx = issueSlot(ctx, req);
+  const sel = parseFields(listParam(req.query, 'fields'), '*all');
+  const expand = listParam(req.query, 'expand') ?? [];
+  const r = ctx.renderer(req.api);
+  return { status: 200, raw: r.issue(ctx.store.live, idx, { ...sel, idOnly: false }, renderOptions(req.api, expand, 5000, 100)) };
 }

@@ -1,10 +1,10 @@
 // Search endpoints: Cloud /search/jql (token paging), approximate-count, DC /search (offset paging),
 // and issue/bulkfetch (current data, not the lagging index).
 import type { SimContext } from './context.js';
-import { badRequest, HttpError, intParam, listParam, notFoundIssue, SimReply, SimRequest, unsupportedMediaType, withIssues } from './http-io.js';
+import { badRequest, fromBody, HttpError, intParam, listParam, SimReply, SimRequest, stringList, withIssues } from './http-io.js';
 import { CompiledJql, JqlError, parseJql, UNBOUNDED_MESSAGE } from './jql.js';
 import { decodeToken, encodeToken, queryHash } from './page-token.js';
-import { parseFields, RenderOptions } from './render.js';
+import { parseFields, renderOptions } from './render.js';
 import { patch, positionAfter } from './result-set.js';
 
 function compile(ctx: SimContext, jql: string): CompiledJql {
@@ -19,23 +19,6 @@ function compile(ctx: SimContext, jql: string): CompiledJql {
 const SEARCH_KEYS = new Set(['jql', 'nextPageToken', 'maxResults', 'fields', 'expand', 'properties', 'fieldsByKeys', 'failFast', 'reconcileIssues']);
 
 interface SearchParams { jql: string; token?: string; maxResults: number; fields?: string[]; expand: string[]; reconcile: string[] }
-
-export function fromBody(req: SimRequest, allowed: Set<string>, name: string): Record<string, unknown> {
-  if (!req.hasJsonBody) throw unsupportedMediaType(req);
-  const b = req.body;
-  if (!b || typeof b !== 'object' || Array.isArray(b)) throw badRequest(`Request body must be a JSON object (${name}).`);
-  for (const k of Object.keys(b)) {
-    if (!allowed.has(k)) throw badRequest(`Unrecognized field "${k}" (class ${name}), not marked as ignorable.`);
-  }
-  return b as Record<string, unknown>;
-}
-
-function stringList(v: unknown, name: string): string[] | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v === 'string') return v.split(',');
-  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
-  throw badRequest(`Cannot deserialize value of '${name}': expected a list of strings.`);
-}
 
 function searchParams(req: SimRequest): SearchParams {
   if (req.method === 'GET') {
@@ -66,9 +49,6 @@ function searchParams(req: SimRequest): SearchParams {
   };
 }
 
-function renderOptions(api: '2' | '3', expand: string[], commentCap: number, changelogCap: number): RenderOptions {
-  return { adf: api === '3', commentCap, changelogCap, expandChangelog: expand.includes('changelog') };
-}
 
 export function searchJql(ctx: SimContext, req: SimRequest): SimReply {
   const p = searchParams(req);
@@ -183,14 +163,4 @@ export function bulkFetch(ctx: SimContext, req: SimRequest): SimReply {
   const opt = renderOptions(req.api, expand, 20, 40);
   const issues = [...slots].sort((a, c) => a - c).map((idx) => r.issue(store.live, idx, { ...sel, idOnly: false }, opt));
   return { status: 200, raw: withIssues({ issues: null, issueErrors: [] }, issues) };
-}
-
-/** GET /issue/{idOrKey}: one issue, current data, `*all` fields by default. */
-export function getIssue(ctx: SimContext, req: SimRequest): SimReply {
-  const idx = ctx.store.resolve(decodeURIComponent(req.params[0]!));
-  if (req.principal !== 'user' || !ctx.store.isLive(idx)) throw notFoundIssue();
-  const sel = parseFields(listParam(req.query, 'fields'), '*all');
-  const expand = listParam(req.query, 'expand') ?? [];
-  const r = ctx.renderer(req.api);
-  return { status: 200, raw: r.issue(ctx.store.live, idx, { ...sel, idOnly: false }, renderOptions(req.api, expand, 5000, 100)) };
 }

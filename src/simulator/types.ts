@@ -13,6 +13,8 @@ export interface ChurnOptions {
   /** Comment/worklog adds per second (each also bumps the issue's `updated`, as Jira does). */
   commentsPerSecond?: number;
   worklogsPerSecond?: number;
+  /** Issue moves to another project per second (new key; the old key still resolves). */
+  movesPerSecond?: number;
 }
 
 export interface FaultOptions {
@@ -101,6 +103,8 @@ export interface SimulatorControl {
   bulkEdit(count: number, at?: number, opts?: { ids?: string[] }): string[];
   createIssues(count: number): string[];
   deleteIssues(count: number, opts?: { ids?: string[] }): string[];
+  /** Move issues to another project (random other one unless `toProject` key given): new keys, old keys still resolve. */
+  moveIssues(count: number, opts?: { ids?: string[]; toProject?: string }): string[];
   /** Start/stop background churn at the configured rates. */
   startChurn(churn?: ChurnOptions): void;
   stopChurn(): void;

@@ -9,7 +9,7 @@ import { evaluate, ResultCache } from '../../src/simulator/result-set.js';
 import { createZoneClock } from '../../src/simulator/time-zone.js';
 import { NOW } from './helpers.js';
 
-test('a cached result patched after updates, creates and deletes equals a fresh evaluation', () => {
+test('a cached result patched after updates, bulk edits, moves, creates and deletes equals a fresh evaluation', () => {
   let clock = NOW;
   const store = new IssueStore(5, buildCatalog(5, 4, NOW, 'demo@example.com'), () => clock);
   store.seedIssues(3000, NOW);
@@ -21,6 +21,7 @@ test('a cached result patched after updates, creates and deletes equals a fresh 
     `updated >= ${NOW - 90 * 86_400_000} ORDER BY updated DESC, key ASC`,
     'status = "To Do" OR priority = High ORDER BY created ASC',
     'created > 0',
+    'project = DATA ORDER BY key DESC',
   ].map((j) => parseJql(j, { store, zone, now: NOW }));
   for (const q of queries) cache.get(store, q, true);
   for (let round = 0; round < 5; round++) {
@@ -30,6 +31,7 @@ test('a cached result patched after updates, creates and deletes equals a fresh 
       const r = rnd();
       if (r < 0.6) store.update(idx, clock, rnd);
       else if (r < 0.7) store.touch(idx, NOW - 1000); // bulk edit to an instant in the past
+      else if (r < 0.75) store.move(idx, (store.project[idx]! + 1) % 4, clock); // new key, new project
       else if (r < 0.85) store.create(clock, rnd);
       else store.delete(idx, clock);
     }
