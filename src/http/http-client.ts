@@ -15,6 +15,8 @@ export interface HttpRequest {
   path: string;
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
+  /** Served before ordinary requests, with a slot kept free for it (the sequential search walk). */
+  priority?: boolean;
 }
 
 export interface HttpClient {
@@ -70,7 +72,7 @@ export function createHttpClient(config: Config, deps: HttpDeps): HttpClient {
   const plainHttpToRemote = site.protocol === 'http:' && !isLoopbackHost(site.hostname);
 
   async function attempt(req: HttpRequest, path: string): Promise<{ outcome: AttemptOutcome; value?: unknown; body?: string }> {
-    await limiter.acquire();
+    await limiter.acquire(req.priority === true);
     try {
       const res = await pool.request({
         method: req.method,

@@ -11,7 +11,6 @@ import { bulkFetch, BULKFETCH_MAX_IDS } from '../jira/bulk-fetch.js';
 import { instantJql, rangeJql, type JqlScope } from '../jira/jql.js';
 import { seekWalk, type Position, type WalkChunk } from '../jira/seek-walk.js';
 import { completedState, inProgressState, parseIssuesState, planRun, type IssuesState } from '../state/issues-state.js';
-import { checkConnection } from '../jira/check-connection.js';
 import { issueRecord } from './issue-record.js';
 import { mapOrdered } from './map-ordered.js';
 
@@ -59,8 +58,6 @@ async function* walkRange(
 const iso = (ms: number) => new Date(ms).toISOString();
 
 async function* readIssues(ctx: StreamContext): AsyncGenerator<StreamEvent> {
-  // Jira answers wrong credentials with an empty anonymous search, never an error: check first.
-  await checkConnection(ctx.http);
   const fullRefresh = ctx.syncMode === 'full_refresh';
   const base = { fullRefresh, startDate: ctx.config.start_date, lookbackMinutes: ctx.config.lookback_minutes };
   let state = fullRefresh ? {} : parseIssuesState(ctx.state);

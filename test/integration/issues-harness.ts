@@ -2,6 +2,7 @@
 // the real CLI (child process) and, for tests that must steer the clock, the stream in-process
 // over the same real sockets.
 import type { ChildProcess } from 'node:child_process';
+import { assertValidAirbyte } from '../helpers/protocol-checks.js';
 import { airbyteBin, runCli, writeJsonFiles, type CliResult, type Message } from '../helpers/run-cli.js';
 import { startSimulator } from '../../src/simulator/index.js';
 import type { RunningSimulator, SimulatorOptions, TruthIssue } from '../../src/simulator/types.js';
@@ -69,6 +70,8 @@ export async function readAirbyte(
   const args = ['read', '--config', files.config!, '--catalog', files.catalog!, ...(files.state ? ['--state', files.state] : [])];
   const r = await runCli(airbyteBin, args, { onMessage: opts.onMessage, timeoutMs: opts.timeoutMs ?? 60_000 });
   allOutput.push(r.stdout, r.stderr);
+  // every message (and every RECORD against the stream's schema) must be valid Airbyte protocol
+  if (r.signal === null) assertValidAirbyte(r.messages, { catalog: catalog(opts.syncMode) as { streams: Array<Record<string, any>> } });
   const records = r.messages.filter((m) => m.type === 'RECORD').map((m) => m.record.data as JsonObject);
   const states = r.messages.filter((m) => m.type === 'STATE').map((m) => m.state.stream.stream_state as JsonObject);
   return { ...r, records, states, lastState: states.at(-1) };
