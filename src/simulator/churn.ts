@@ -8,7 +8,7 @@ const MAX_PER_TICK = 20_000;
 
 export class Churn {
   private timer: NodeJS.Timeout | undefined;
-  private carry = { u: 0, c: 0, d: 0, cm: 0, w: 0 };
+  private carry = { u: 0, c: 0, d: 0, cm: 0, w: 0, mv: 0 };
   private last = 0;
   rates: ChurnOptions = {};
 
@@ -52,6 +52,11 @@ export class Churn {
     for (let k = this.take('d', r.deletesPerSecond, dt); k > 0; k--) {
       const idx = s.pickLive(this.rnd);
       if (idx >= 0) s.delete(idx, now);
+    }
+    const projects = s.catalog.projects.length;
+    for (let k = this.take('mv', r.movesPerSecond, dt); k > 0 && projects > 1; k--) {
+      const idx = s.pickLive(this.rnd);
+      if (idx >= 0) s.move(idx, (s.project[idx]! + 1 + Math.floor(this.rnd() * (projects - 1))) % projects, now);
     }
     for (let k = this.take('cm', r.commentsPerSecond, dt); k > 0; k--) {
       const idx = s.pickLive(this.rnd);

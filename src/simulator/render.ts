@@ -69,6 +69,10 @@ export interface RenderOptions {
   expandChangelog: boolean;
 }
 
+export function renderOptions(api: '2' | '3', expand: string[], commentCap: number, changelogCap: number): RenderOptions {
+  return { adf: api === '3', commentCap, changelogCap, expandChangelog: expand.includes('changelog') };
+}
+
 export interface CommentItem { id: number; at: number; author: number }
 export interface ChangeHistory { id: number; at: number; author: number; field: string; from: number; to: number }
 
@@ -219,10 +223,8 @@ export class Renderer {
     const s = this.store;
     const id = ID_BASE + idx;
     const n = s.seedWorklogs[idx]!;
-    const from = s.created[idx]!;
-    const span = s.seedUpdated[idx]! - from;
     const out: CommentItem[] = [];
-    for (let j = 0; j < n; j++) out.push({ id: id * 1000 + j, at: Math.floor(from + (span * (j + 0.5)) / n), author: 1 + hashInt(s.catalog.users.length - 1, s.seed, id, 500 + j) });
+    for (let j = 0; j < n; j++) out.push({ id: id * 1000 + j, at: s.seedWorklogAt(idx, j), author: 1 + hashInt(s.catalog.users.length - 1, s.seed, id, 500 + j) });
     const extra = s.extras.get(idx);
     extra?.worklogs.forEach((at, k) => out.push({ id: id * 1000 + n + k, at, author: 1 + hashInt(s.catalog.users.length - 1, s.seed, id, 700 + k) }));
     const gone = extra?.deletedWorklogs;
@@ -267,6 +269,10 @@ export class Renderer {
         const item: Json = { field: 'assignee', fieldtype: 'jira', fieldId: 'assignee' };
         if (h.from) Object.assign(item, { from: c.users[h.from]!.accountId, fromString: c.users[h.from]!.displayName });
         return Object.assign(item, { to: c.users[h.to]!.accountId, toString: c.users[h.to]!.displayName });
+      }
+      case 'project': {
+        const [a, b] = [c.projects[h.from]!, c.projects[h.to]!];
+        return { field: 'project', fieldtype: 'jira', fieldId: 'project', from: a.id, fromString: a.name, to: b.id, toString: b.name };
       }
       default:
         return { field: 'labels', fieldtype: 'jira', fieldId: 'labels', fromString: '', toString: 'bulk-edit' };

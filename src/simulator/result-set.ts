@@ -83,14 +83,54 @@ export function positionAfter(rs: ResultSet, tuple: number[], idx: number): numb
   return lo;
 }
 
-/** A small cache of evaluated results keyed by query text; invalid once the index changes. */
+/**
+ * The result after a few index changes, without re-sorting everything: drop the changed rows, then
+ * merge the ones that (still) match, sorted, back in. Linear in the result size.
+ */
+export function patch(store: IssueStore, q: CompiledJql, rs: ResultSet, changed: number[], view: MutableColumns = store.indexed): ResultSet {
+  const sort = rs.sort;
+  const touched = new Set(changed);
+  const add = [...touched].filter((i) => view.exists[i] && (q.where === null || q.where(view, i)));
+  const addKeys = add.map((i) => sort.map((s) => sortValue(store, view, s.field, i)));
+  const order = add.map((_x, j) => j).sort((a, b) => compareTuples(sort, addKeys[a]!, add[a]!, addKeys[b]!, add[b]!));
+  const n = rs.rows.length;
+  const rows = new Uint32Array(n + add.length);
+  const keys = sort.map(() => new Float64Array(n + add.length));
+  // Insertion points in the old result (found by binary search; the old rows around them are in order).
+  const at = order.map((k) => positionAfter(rs, addKeys[k]!, add[k]!));
+  const mark = new Uint8Array(store.count);
+  for (const i of touched) mark[i] = 1;
+  const nk = sort.length;
+  let out = 0;
+  let j = 0;
+  for (let i = 0; i <= n; i++) {
+    while (j < order.length && at[j] === i) {
+      const k = order[j++]!;
+      rows[out] = add[k]!;
+      for (let f = 0; f < nk; f++) keys[f]![out] = addKeys[k]![f]!;
+      out++;
+    }
+    if (i === n) break;
+    const idx = rs.rows[i]!;
+    if (mark[idx]) continue;
+    rows[out] = idx;
+    for (let f = 0; f < nk; f++) keys[f]![out] = rs.keys[f]![i]!;
+    out++;
+  }
+  return { rows: rows.slice(0, out), keys: keys.map((k) => k.slice(0, out)), sort };
+}
+
+/** A small cache of evaluated results keyed by query text; patched or rebuilt when the index changes. */
 export class ResultCache {
   private entries = new Map<string, { gen: number; rs: ResultSet }>();
   get(store: IssueStore, q: CompiledJql, visible: boolean): ResultSet {
     const key = `${visible ? 1 : 0}\u0000${q.text}`;
+    // Relative dates (-5d) move with the clock, so such queries are always evaluated afresh.
+    if (q.relative) return evaluate(store, q, visible);
     const hit = this.entries.get(key);
     if (hit && hit.gen === store.indexGeneration) return hit.rs;
-    const rs = evaluate(store, q, visible);
+    const changed = hit ? store.indexChangesSince(hit.gen) : undefined;
+    const rs = hit && visible && changed && changed.length < 100_000 ? patch(store, q, hit.rs, changed) : evaluate(store, q, visible);
     this.entries.delete(key);
     this.entries.set(key, { gen: store.indexGeneration, rs });
     while (this.entries.size > 8) this.entries.delete(this.entries.keys().next().value!);

@@ -1,7 +1,7 @@
 // Jira Software (agile) endpoints: boards, a board's sprints, a sprint's issues.
 import type { SimContext } from './context.js';
 import { HttpError, intParam, listParam, SimReply, SimRequest, withIssues } from './http-io.js';
-import { parseFields } from './render.js';
+import { parseFields, renderOptions } from './render.js';
 
 function agilePage(startAt: number, maxResults: number, total: number, values: unknown[]): Record<string, unknown> {
   return { maxResults, startAt, total, isLast: startAt + values.length >= total, values };
@@ -64,6 +64,6 @@ export function sprintIssues(ctx: SimContext, req: SimRequest): SimReply {
   for (let i = 0; i < store.count; i++) if (store.indexed.exists[i] && store.sprint[i] === id) rows.push(i);
   const sel = parseFields(listParam(req.query, 'fields'), '*navigable');
   const r = ctx.renderer('3');
-  const issues = rows.slice(startAt, startAt + maxResults).map((i) => r.issue(store.indexed, i, { ...sel, idOnly: false }, { adf: true, commentCap: 20, changelogCap: 20, expandChangelog: false }));
+  const issues = rows.slice(startAt, startAt + maxResults).map((i) => r.issue(store.indexed, i, { ...sel, idOnly: false }, renderOptions('3', [], 20, 20)));
   return { status: 200, raw: withIssues({ expand: 'schema,names', startAt, maxResults, total: rows.length }, issues) };
 }

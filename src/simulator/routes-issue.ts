@@ -1,12 +1,12 @@
 // Per-issue collections (comments, worklogs, changelog; current data, not the index), the bulk
 // changelog fetch, and the worklog change feeds.
 import type { SimContext } from './context.js';
-import { badRequest, intParam, notFoundIssue, pageBean, SimReply, SimRequest } from './http-io.js';
+import { badRequest, fromBody, intParam, listParam, notFoundIssue, pageBean, SimReply, SimRequest } from './http-io.js';
 import { ID_BASE } from './issue-store.js';
-import type { ChangeHistory, CommentItem } from './render.js';
-import { fromBody } from './routes-search.js';
+import { parseFields, renderOptions, type ChangeHistory } from './render.js';
+import type { FeedRow } from './worklog-feed.js';
 
-function issueSlot(ctx: SimContext, req: SimRequest): number {
+export function issueSlot(ctx: SimContext, req: SimRequest): number {
   const idx = ctx.store.resolve(decodeURIComponent(req.params[0]!));
   if (req.principal !== 'user' || !ctx.store.isLive(idx)) throw notFoundIssue();
   return idx;
@@ -80,45 +80,33 @@ export function changelogBulk(ctx: SimContext, req: SimRequest): SimReply {
   return { status: 200, json: out };
 }
 
-interface FeedRow { id: number; at: number }
-
-function worklogFeed(ctx: SimContext, req: SimRequest, rows: FeedRow[], name: string): SimReply {
-  const since = intParam(req.query, 'since', 0);
-  // Jira leaves out the last minute: those changes may still be settling.
-  const horizon = ctx.clock() - 60_000;
-  const sel = rows.filter((w) => w.at >= since && w.at <= horizon).sort((a, b) => a.at - b.at || a.id - b.id);
-  const page = sel.slice(0, 1000);
-  const lastPage = sel.length <= 1000;
-  const until = page.length ? page[page.length - 1]!.at : since;
-  const self = `${ctx.baseUrl}/rest/api/${req.api}/worklog/${name}?since=${since}`;
+function feedReply(ctx: SimContext, req: SimRequest, name: string, since: number, rows: FeedRow[], more: boolean): SimReply {
+  const until = rows.length ? rows[rows.length - 1]!.at : since;
   const out: Record<string, unknown> = {
-    values: page.map((w) => ({ worklogId: w.id, updatedTime: w.at, properties: [] })),
-    since, until, self, lastPage,
+    values: rows.map((w) => ({ worklogId: w.id, updatedTime: w.at, properties: [] })),
+    since, until, self: `${ctx.baseUrl}/rest/api/${req.api}/worklog/${name}?since=${since}`, lastPage: !more,
   };
-  if (!lastPage) out.nextPage = `${ctx.baseUrl}/rest/api/${req.api}/worklog/${name}?since=${until}`;
+  if (more) out.nextPage = `${ctx.baseUrl}/rest/api/${req.api}/worklog/${name}?since=${until}`;
   return { status: 200, json: out };
 }
 
-function allWorklogs(ctx: SimContext): Array<CommentItem & { idx: number }> {
-  const r = ctx.renderer('3');
-  const out: Array<CommentItem & { idx: number }> = [];
-  const store = ctx.store;
-  for (let idx = 0; idx < store.count; idx++) {
-    if (!store.live.exists[idx]) continue;
-    if (!store.seedWorklogs[idx] && !store.extras.has(idx)) continue;
-    for (const w of r.worklogs(idx)) out.push({ ...w, idx });
-  }
-  return out;
+/** Jira leaves out the last minute of worklog changes: they may still be settling. */
+function horizon(ctx: SimContext): number {
+  return ctx.clock() - 60_000;
 }
 
 export function worklogUpdated(ctx: SimContext, req: SimRequest): SimReply {
-  const rows = req.principal === 'user' ? allWorklogs(ctx) : [];
-  return worklogFeed(ctx, req, rows, 'updated');
+  const since = intParam(req.query, 'since', 0);
+  const { rows, more } = req.principal === 'user' ? ctx.worklogFeed.page(since, horizon(ctx), 1000) : { rows: [], more: false };
+  return feedReply(ctx, req, 'updated', since, rows, more);
 }
 
 export function worklogDeleted(ctx: SimContext, req: SimRequest): SimReply {
-  const rows = req.principal === 'user' ? ctx.store.deletedWorklogs.map((d) => ({ id: d.worklogId, at: d.at })) : [];
-  return worklogFeed(ctx, req, rows, 'deleted');
+  const since = intParam(req.query, 'since', 0);
+  const h = horizon(ctx);
+  const all = req.principal === 'user' ? ctx.store.deletedWorklogs.filter((d) => d.at >= since && d.at <= h) : [];
+  const rows = all.slice(0, 1000).map((d) => ({ id: d.worklogId, at: d.at }));
+  return feedReply(ctx, req, 'deleted', since, rows, all.length > 1000);
 }
 
 export function worklogList(ctx: SimContext, req: SimRequest): SimReply {
@@ -135,4 +123,13 @@ export function worklogList(ctx: SimContext, req: SimRequest): SimReply {
     if (w) out.push(r.worklog(idx, w));
   }
   return { status: 200, json: out };
+}
+
+/** GET /issue/{idOrKey}: one issue, current data, `*all` fields by default. */
+export function getIssue(ctx: SimContext, req: SimRequest): SimReply {
+  const idx = issueSlot(ctx, req);
+  const sel = parseFields(listParam(req.query, 'fields'), '*all');
+  const expand = listParam(req.query, 'expand') ?? [];
+  const r = ctx.renderer(req.api);
+  return { status: 200, raw: r.issue(ctx.store.live, idx, { ...sel, idOnly: false }, renderOptions(req.api, expand, 5000, 100)) };
 }

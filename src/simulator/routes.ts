@@ -35,6 +35,7 @@ export function buildRoutes(mode: DeploymentMode): Route[] {
     r('GET', '/resolution', meta.resolutions),
     r('GET', '/users/search', meta.usersSearch),
     r('POST', '/issue/bulkfetch', search.bulkFetch),
+    r('GET', '/issue/{id}', issue.getIssue),
     r('GET', '/issue/{id}/comment', issue.comments),
     r('GET', '/issue/{id}/worklog', issue.worklogs),
     r('GET', '/issue/{id}/changelog', issue.changelog),

@@ -33,6 +33,17 @@ test('jira-sim prints its base URL first, serves, is driven through /__sim/, and
   assert.equal(code, 0);
 });
 
+test('jira-sim fault flags switch faults on', async () => {
+  const child = spawn(process.execPath, [BIN, '--issues', '10', '--fault-503-rate', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+    assert.equal((await fetch(`${line}/rest/api/3/serverInfo`)).status, 503);
+  } finally {
+    child.kill('SIGTERM');
+  }
+  await once(child, 'exit');
+});
+
 test('jira-sim rejects a bad option with a one-line error and exit code 1', async () => {
   const child = spawn(process.execPath, [BIN, '--issues', 'lots'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';

@@ -50,6 +50,7 @@ test('Cloud v3 responses validate against Jira’s OpenAPI schemas', async () =>
       ['POST', '/rest/api/3/search/jql', 'search/jql POST', () => c.post('/rest/api/3/search/jql', { jql: 'project = OPS', fields: ['key', 'updated'], maxResults: 5 })],
       ['POST', '/rest/api/3/search/approximate-count', 'approximate-count', () => c.post('/rest/api/3/search/approximate-count', { jql: 'project = OPS' })],
       ['POST', '/rest/api/3/issue/bulkfetch', 'bulkfetch', () => c.post('/rest/api/3/issue/bulkfetch', { issueIdsOrKeys: truth.slice(0, 100).map((t) => t.id), fields: ['*all'], expand: ['changelog'] })],
+      ['GET', '/rest/api/3/issue/{issueIdOrKey}', 'issue', () => c.get(`/rest/api/3/issue/${heavy}`, { expand: 'changelog' })],
       ['GET', '/rest/api/3/issue/{issueIdOrKey}/comment', 'comments', () => c.get(`/rest/api/3/issue/${heavy}/comment`)],
       ['GET', '/rest/api/3/issue/{issueIdOrKey}/worklog', 'worklogs', () => c.get(`/rest/api/3/issue/${heavy}/worklog`)],
       ['GET', '/rest/api/3/issue/{issueIdOrKey}/changelog', 'changelog', () => c.get(`/rest/api/3/issue/${heavy}/changelog`, { maxResults: 10 })],
@@ -73,7 +74,7 @@ test('Cloud v3 responses validate against Jira’s OpenAPI schemas', async () =>
       const r = await call();
       assert.equal(r.status, 200, what);
       check(platform.forResponse(path, method), r.json, what);
-      const issues = (r.json as { issues?: Array<{ fields?: Record<string, unknown> }> }).issues;
+      const issues = what === 'issue' ? [r.json as { fields?: Record<string, unknown> }] : (r.json as { issues?: Array<{ fields?: Record<string, unknown> }> }).issues;
       if (issues) checkIssueFields(issues, what);
       if (Array.isArray(r.json)) assert.ok(r.json.length > 0, `${what} returned nothing`);
     }

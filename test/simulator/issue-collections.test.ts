@@ -130,3 +130,26 @@ test('metadata endpoints answer: fields include custom fields of the common type
     assert.equal(users.json.length, 5);
   });
 });
+
+test('following worklog/updated nextPage until lastPage lists every worklog once (after dedupe)', async () => {
+  await withSim({ issues: 1500 }, async (sim, c) => {
+    sim.control.deleteIssues(20);
+    const seen = new Set<number>();
+    let url: string | undefined = `/rest/api/3/worklog/updated?since=0`;
+    let pages = 0;
+    while (url) {
+      const r = await c.get(url);
+      for (const v of r.json.values) seen.add(v.worklogId);
+      url = r.json.lastPage ? undefined : (r.json.nextPage as string).slice(sim.url.length);
+      pages++;
+    }
+    assert.ok(pages > 1);
+    let total = 0;
+    const ids = sim.control.truth().map((t) => t.id);
+    for (let i = 0; i < ids.length; i += 100) {
+      const r = await c.post('/rest/api/3/issue/bulkfetch', { issueIdsOrKeys: ids.slice(i, i + 100), fields: ['worklog'] });
+      for (const issue of r.json.issues) total += issue.fields.worklog.total;
+    }
+    assert.equal(seen.size, total);
+  });
+});
