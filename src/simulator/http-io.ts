@@ -116,5 +116,8 @@ const ISSUES_SLOT = '"@@issues@@"';
 
 /** JSON text of `envelope` with `issues` set to the given pre-serialized issue bodies, in order. */
 export function withIssues(envelope: Record<string, unknown>, issues: string[]): string {
-  return JSON.stringify({ ...envelope, issues: '@@issues@@' }).replace(ISSUES_SLOT, `[${issues.join(',')}]`);
+  const text = JSON.stringify({ ...envelope, issues: '@@issues@@' });
+  const at = text.indexOf(ISSUES_SLOT);
+  // Plain concatenation: String.replace would be slower on large bodies and would expand `$` patterns.
+  return `${text.slice(0, at)}[${issues.join(',')}]${text.slice(at + ISSUES_SLOT.length)}`;
 }

@@ -374,6 +374,7 @@ export class Renderer {
         const sp = s.sprint[idx]!;
         return sp ? F.sprints.get(sp)! : 'null';
       }
+      case CF.customer: return hash01(seed, id, 53) < 0.5 ? 'null' : `"Customer ${1 + hashInt(500, seed, id, 54)}"`;
     }
     return 'null';
   }

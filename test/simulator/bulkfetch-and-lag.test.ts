@@ -97,3 +97,24 @@ test('GET issue/{idOrKey} returns current data with all fields', async () => {
     assert.equal((await c.get('/rest/api/3/issue/NOPE-1')).status, 404);
   });
 });
+
+test('timestamps render as Jira does (ms, +0545 without colon) and equal the truth to the millisecond', async () => {
+  await withSim({}, async (sim, c) => {
+    const truth = sim.control.truth().slice(0, 100);
+    const r = await c.post(BULK, { issueIdsOrKeys: truth.map((t) => t.id), fields: ['created', 'updated'] });
+    for (const [k, issue] of (r.json.issues as Array<{ fields: { created: string; updated: string } }>).entries()) {
+      for (const f of ['created', 'updated'] as const) {
+        const s = issue.fields[f];
+        assert.match(s, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0545$/);
+        assert.equal(Date.parse(s.replace(/\+0545$/, '+05:45')), truth[k]![f]);
+      }
+    }
+  });
+  await withSim({ userTimeZone: 'America/St_Johns' }, async (sim, c) => {
+    const t = sim.control.truth()[0]!;
+    const r = await c.post(BULK, { issueIdsOrKeys: [t.id], fields: ['updated'] });
+    const s: string = r.json.issues[0].fields.updated;
+    assert.match(s, /-0[23]30$/); // Newfoundland: -03:30, or -02:30 in summer
+    assert.equal(Date.parse(s.replace(/(\d\d)(\d\d)$/, '$1:$2')), t.updated);
+  });
+});

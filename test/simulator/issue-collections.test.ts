@@ -120,7 +120,7 @@ test('metadata endpoints answer: fields include custom fields of the common type
   await withSim({}, async (_sim, c) => {
     const fields = (await c.get('/rest/api/3/field')).json as Array<{ id: string; custom: boolean; schema?: { custom?: string } }>;
     const kinds = fields.filter((f) => f.custom).map((f) => f.schema!.custom!.split(':')[1]);
-    for (const k of ['float', 'textarea', 'select', 'multiselect', 'userpicker', 'datepicker', 'datetime', 'labels', 'gh-sprint']) assert.ok(kinds.includes(k), k);
+    for (const k of ['float', 'textfield', 'textarea', 'select', 'multiselect', 'userpicker', 'datepicker', 'datetime', 'labels', 'gh-sprint']) assert.ok(kinds.includes(k), k);
     for (const p of ['status', 'statuscategory', 'priority', 'issuetype', 'resolution', 'project/WEB/versions', 'project/WEB/components']) {
       const r = await c.get(`/rest/api/3/${p}`);
       assert.equal(r.status, 200, p);
