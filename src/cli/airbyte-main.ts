@@ -4,7 +4,7 @@ import { Command, CommanderError } from 'commander';
 import type { Config } from '../config/config.js';
 import { redactorFor } from '../config/redact.js';
 import { loadSpec } from '../config/spec.js';
-import { validateConfig } from '../config/validate-config.js';
+import { unknownConfigKeys, validateConfig } from '../config/validate-config.js';
 import { asConnectorError, ConnectorError } from '../errors.js';
 import { catalogMessage, connectionStatusMessage, errorTraceMessage, specMessage } from '../protocol/airbyte-messages.js';
 import { airbyteStream, planFromConfiguredCatalog } from '../protocol/airbyte-catalog.js';
@@ -26,7 +26,9 @@ export async function runAirbyte(argv: string[], io: CliIo, deps: CliDeps): Prom
   const loadConfig = async (path: string): Promise<Config> => {
     const raw = await readJsonFile(path, 'config');
     sink.redact = redactorFor(raw);
-    return validateConfig(raw);
+    const config = validateConfig(raw);
+    for (const key of unknownConfigKeys(raw)) logger.warn(`config: unknown option "${key}" is ignored; see spec.json for the options`);
+    return config;
   };
 
   const commands = {

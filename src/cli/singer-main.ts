@@ -4,7 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { Config } from '../config/config.js';
 import { redactorFor, noRedaction, type Redactor } from '../config/redact.js';
 import { loadSpec } from '../config/spec.js';
-import { validateConfig } from '../config/validate-config.js';
+import { unknownConfigKeys, validateConfig } from '../config/validate-config.js';
 import { asConnectorError, configError } from '../errors.js';
 import { textLogger } from '../protocol/loggers.js';
 import { NdjsonSink } from '../protocol/ndjson-sink.js';
@@ -63,7 +63,9 @@ export async function runSinger(argv: string[], io: CliIo, deps: CliDeps): Promi
     if (path === undefined) throw configError('--config is required; pass --config config.json (or use --about)');
     const raw = await readJsonFile(path, 'config');
     redact = sink.redact = redactorFor(raw);
-    return validateConfig(raw);
+    const config = validateConfig(raw);
+    for (const key of unknownConfigKeys(raw)) logger.warn(`config: unknown option "${key}" is ignored; see spec.json for the options`);
+    return config;
   };
 
   const sync = async (opts: SingerOptions): Promise<number> => {
