@@ -173,14 +173,15 @@ function compileEmpty(field: string, negate: boolean, _ctx: JqlContext): Pred {
   return negate ? () => true : () => false;
 }
 
-function cmp(op: string, a: number, b: number): boolean {
+/** A predicate comparing a number column with a constant, specialized per operator (hot in every scan). */
+function numeric(op: string, get: (c: MutableColumns, i: number) => number, b: number): Pred {
   switch (op) {
-    case '=': return a === b;
-    case '!=': return a !== b;
-    case '>': return a > b;
-    case '>=': return a >= b;
-    case '<': return a < b;
-    case '<=': return a <= b;
+    case '=': return (c, i) => get(c, i) === b;
+    case '!=': return (c, i) => get(c, i) !== b;
+    case '>': return (c, i) => get(c, i) > b;
+    case '>=': return (c, i) => get(c, i) >= b;
+    case '<': return (c, i) => get(c, i) < b;
+    case '<=': return (c, i) => get(c, i) <= b;
   }
   throw new JqlError(`The operator '${op}' is not supported by this field.`);
 }
@@ -218,19 +219,19 @@ function compileClause(field: string, op: string, v: Value, ctx: JqlContext): Pr
           const target = store.resolve(v.text);
           return op === '=' ? (_c, i) => i === target : (_c, i) => i !== target;
         }
-        return (_c, i) => store.project[i] === pi && cmp(op, store.num[i]!, n);
+        const byNum = numeric(op, (_c, i) => store.num[i]!, n);
+        return (c, i) => store.project[i] === pi && byNum(c, i);
       }
       if (/^\d+$/.test(v.text)) {
         const idx = Number(v.text) - 10000;
-        return (_c, i) => cmp(op, i, idx);
+        return numeric(op, (_c, i) => i, idx);
       }
       throw new JqlError(`The issue key '${v.text}' for field '${field}' is invalid.`);
     }
     case 'updated':
     case 'created': {
       const t = parseDateValue(v, field, ctx);
-      if (field === 'created') return (_c, i) => cmp(op, store.created[i]!, t);
-      return (c, i) => cmp(op, c.updated[i]!, t);
+      return field === 'created' ? numeric(op, (_c, i) => store.created[i]!, t) : numeric(op, (c, i) => c.updated[i]!, t);
     }
     case 'issuetype': { eqOnly(op); const k = byName(ISSUE_TYPES, v, 'issuetype'); return op === '=' ? (c, i) => c.issuetype[i] === k : (c, i) => c.issuetype[i] !== k; }
     case 'status': { eqOnly(op); const k = byName(STATUSES, v, 'status'); return op === '=' ? (c, i) => c.status[i] === k : (c, i) => c.status[i] !== k; }

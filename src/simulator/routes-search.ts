@@ -5,7 +5,7 @@ import { badRequest, fromBody, HttpError, intParam, listParam, SimReply, SimRequ
 import { CompiledJql, JqlError, parseJql, UNBOUNDED_MESSAGE } from './jql.js';
 import { decodeToken, encodeToken, queryHash } from './page-token.js';
 import { parseFields, renderOptions } from './render.js';
-import { patch, positionAfter } from './result-set.js';
+import { patch, positionAfter, selectFirst } from './result-set.js';
 
 function compile(ctx: SimContext, jql: string): CompiledJql {
   try {
@@ -63,16 +63,30 @@ export function searchJql(ctx: SimContext, req: SimRequest): SimReply {
   if (!q.where) throw badRequest(UNBOUNDED_MESSAGE);
   const store = ctx.store;
   store.syncIndex(now);
-  let rs = ctx.results.get(store, q, req.principal === 'user');
+  const visible = req.principal === 'user';
   // reconcileIssues: these issues are matched and rendered as they are now, not as the index has them.
-  const fresh = new Set(req.principal === 'user' ? p.reconcile.map((x) => store.resolve(x)).filter((i) => i >= 0) : []);
-  if (fresh.size) rs = patch(store, q, rs, [...fresh], store.live);
+  const fresh = new Set(visible ? p.reconcile.map((x) => store.resolve(x)).filter((i) => i >= 0) : []);
   const heavy = sel.heavy || p.expand.length > 0;
   const size = Math.min(p.maxResults, heavy ? ctx.settings.fieldsPageCap : 5000);
+  let rs = fresh.size ? patch(store, q, ctx.results.get(store, q, visible), [...fresh], store.live) : ctx.results.lookup(store, q, visible);
   let start = 0;
-  if (token?.m === 'offset') start = token.p!;
-  else if (token?.m === 'keyset') start = positionAfter(rs, token.k!, token.i!);
-  const end = Math.min(rs.rows.length, start + size);
+  let end: number;
+  let isLast: boolean;
+  if (rs) {
+    if (token?.m === 'offset') start = token.p!;
+    else if (token?.m === 'keyset') start = positionAfter(rs, token.k!, token.i!);
+    end = Math.min(rs.rows.length, start + size);
+    isLast = end >= rs.rows.length;
+  } else {
+    // First time this query is asked: select just the rows needed instead of sorting all matches.
+    const offset = token?.m === 'offset' ? Math.min(token.p!, store.count) : 0;
+    const after = token?.m === 'keyset' ? { tuple: token.k!, idx: token.i! } : undefined;
+    const sel1 = selectFirst(store, q, visible, offset + size, after);
+    rs = sel1.rs;
+    start = Math.min(offset, rs.rows.length);
+    end = rs.rows.length;
+    isLast = sel1.total <= offset + size;
+  }
   const r = ctx.renderer(req.api);
   const opt = renderOptions(req.api, p.expand, 20, 20);
   const issues: string[] = [];
@@ -80,7 +94,6 @@ export function searchJql(ctx: SimContext, req: SimRequest): SimReply {
     const idx = rs.rows[j]!;
     issues.push(r.issue(fresh.has(idx) ? store.live : store.indexed, idx, sel, opt));
   }
-  const isLast = end >= rs.rows.length;
   const out: Record<string, unknown> = { issues: null };
   if (!isLast) {
     const mode = ctx.settings.tokenSemantics;
@@ -100,8 +113,8 @@ export function approximateCount(ctx: SimContext, req: SimRequest): SimReply {
   const q = compile(ctx, jql);
   if (!q.where) throw badRequest(UNBOUNDED_MESSAGE);
   ctx.store.syncIndex(ctx.clock());
-  const rs = ctx.results.get(ctx.store, q, req.principal === 'user');
-  return { status: 200, json: { count: rs.rows.length } };
+  // Counting needs no order: one scan.
+  return { status: 200, json: { count: selectFirst(ctx.store, q, req.principal === 'user', 0).total } };
 }
 
 const DC_KEYS = new Set(['jql', 'startAt', 'maxResults', 'fields', 'expand', 'validateQuery', 'properties', 'fieldsByKeys']);
@@ -128,7 +141,12 @@ export function searchDc(ctx: SimContext, req: SimRequest): SimReply {
   const q = compile(ctx, jql);
   const now = ctx.clock();
   ctx.store.syncIndex(now);
-  const rs = ctx.results.get(ctx.store, q, req.principal === 'user');
+  const visible = req.principal === 'user';
+  // A query asked once is answered by selecting its first rows; asked again (paging), it is sorted and cached.
+  const cached = ctx.results.lookup(ctx.store, q, visible);
+  // Selecting one row past the window is enough to know the page would cross it.
+  const picked = cached ? { rs: cached, total: cached.rows.length } : selectFirst(ctx.store, q, visible, Math.min(startAt + size, ctx.settings.dcResultWindow + 1));
+  const rs = picked.rs;
   const end = Math.min(rs.rows.length, startAt + size);
   if (end > ctx.settings.dcResultWindow) {
     throw new HttpError(500, `Search limit exceeded. The search request with startAt=${startAt} and maxResults=${size} exceeded the search platform limit of ${ctx.settings.dcResultWindow.toLocaleString('en-US')}. Narrow the query or page with a date or key range.`);
@@ -138,7 +156,7 @@ export function searchDc(ctx: SimContext, req: SimRequest): SimReply {
   const opt = renderOptions('2', expand, 20, 40);
   const issues: string[] = [];
   for (let j = startAt; j < end; j++) issues.push(r.issue(ctx.store.indexed, rs.rows[j]!, { ...sel, idOnly: false }, opt));
-  return { status: 200, raw: withIssues({ expand: 'schema,names', startAt, maxResults: size, total: rs.rows.length }, issues) };
+  return { status: 200, raw: withIssues({ expand: 'schema,names', startAt, maxResults: size, total: picked.total }, issues) };
 }
 
 const BULK_KEYS = new Set(['issueIdsOrKeys', 'fields', 'expand', 'properties', 'fieldsByKeys']);
