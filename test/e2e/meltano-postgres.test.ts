@@ -60,7 +60,7 @@ describe('Meltano: tap-jira -> target-postgres', { skip: skipUnlessInstalled(['p
       const before1 = sim.control.truth();
 
       // Run 1, while issues keep changing and new ones appear.
-      sim.control.startChurn({ updatesPerSecond: 20, createsPerSecond: 4 });
+      sim.control.startChurn({ updatesPerSecond: 10, createsPerSecond: 2 });
       const run1Start = Date.now();
       const r1 = await runMeltano(project);
       sim.control.stopChurn();
@@ -101,7 +101,7 @@ describe('Meltano: tap-jira -> target-postgres', { skip: skipUnlessInstalled(['p
       const unchangedFetched = [...emittedIds].filter((id) => !changed.has(id));
       assert.deepEqual(missed, [], 'run 2 did not fetch issues changed since run 1');
       assert.deepEqual(unchangedFetched, [], 'run 2 fetched issues unchanged for hours (not incremental)');
-      assert.ok(emitted2.length < truth2.length / 4, `run 2 emitted ${emitted2.length} records of ${truth2.length} issues`);
+      assert.equal(emitted2.length, emittedIds.size, 'on a quiet server each changed issue is emitted once');
       console.log(
         `# meltano: ${truth2.length} live issues; run 1 emitted ${emitted1.length} records in ${r1.ms} ms ` +
           `(${rows1.length} rows); run 2 emitted ${emitted2.length} records (${changed.size} issues changed since start) in ${r2.ms} ms`,
