@@ -66,6 +66,9 @@ export async function check(config: Config, deps: SourceDeps): Promise<void> {
   await withHttp(config, deps, (http) => deps.checkConnection(http));
 }
 
+/** A progress log line every this many records of a stream. */
+export const PROGRESS_EVERY = 10_000;
+
 type BaseContext = Omit<StreamContext, 'syncMode' | 'state'>;
 
 class StreamRun {
@@ -95,6 +98,7 @@ class StreamRun {
         if (this.records === 0) await listener.firstRecord(p);
         this.records++;
         this.sinceState++;
+        if (this.records % PROGRESS_EVERY === 0) ctx.logger.info(`${p.stream.name}: ${describeSummary(this.summary())} so far`);
         await listener.record(p, projectRecord(event.data, p.fields));
       } else if (event.type === 'state') {
         await this.emitState(event.state);

@@ -134,6 +134,12 @@ export function createHttpClient(config: Config, deps: HttpDeps): HttpClient {
         const decision = decideRetry(outcome, n, deps.clock(), random);
         if (!decision.retry) {
           if (outcome.kind === 'status') throw httpStatusError(outcome.status, req.method, req.path, body ?? '', bearer);
+          if (outcome.kind === 'network' && outcome.code === 'TIMEOUT') {
+            throw new ConnectorError(
+              `Jira did not answer ${req.path} within request_timeout_seconds (${config.request_timeout_seconds}) in ${n} tries: raise request_timeout_seconds in the config or try again later.`,
+              'transient_error',
+            );
+          }
           if (outcome.kind === 'network') {
             throw new ConnectorError(
               `Cannot reach ${site.host} (${outcome.code}) after ${n} tries: check base_url and the network, then try again.`,

@@ -1,12 +1,13 @@
 """Drives our Airbyte connector through PyAirbyte, as a user would, for test/e2e/pyairbyte.test.ts.
 
-  python pyairbyte_run.py check    --executable BIN --config CONFIG.json --out OUT.json
-  python pyairbyte_run.py read     --executable BIN --config CONFIG.json --out OUT.json --cache-dir DIR
+  python pyairbyte_run.py --executable /abs/path/bin/source-jira.js
 
-Writes one JSON object to OUT (PyAirbyte prints its own progress on stdout, so stdout is not ours):
-  check: {"ok": true} or {"ok": false, "error": "<exception class>", "message": "..."}
-  read:  {"streams": [...], "records_read": N, "rows": [[id, updated_epoch_ms], ...]}
-A read into the same --cache-dir continues from the state PyAirbyte saved there (incremental).
+Importing PyAirbyte takes seconds, so one process serves several commands: one JSON object per line on
+stdin, one JSON reply per line on file descriptor 3 (PyAirbyte prints its own progress on stdout).
+  {"cmd": "check", "config": {...}}                    -> {"ok": true} | {"ok": false, "error": "<class>", "message": "..."}
+  {"cmd": "read", "config": {...}, "cache_dir": "..."} -> {"streams": [...], "records_read": N, "rows": [[id, updated_ms], ...]}
+A read into the same cache_dir continues from the state PyAirbyte saved there (incremental).
+Any other failure replies {"fatal": "<class>: message"}.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import datetime as dt
 import json
 import os
 import sys
+import traceback
 
 os.environ.setdefault("AIRBYTE_OFFLINE_MODE", "1")
 os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -34,35 +36,45 @@ def epoch_ms(value: object) -> int:
     raise TypeError(f"unexpected updated value {value!r}")
 
 
+def check(executable: str, config: dict) -> dict:
+    source = ab.get_source("source-jira", config=config, local_executable=executable)
+    try:
+        source.check()
+        return {"ok": True}
+    except Exception as e:  # noqa: BLE001 - the test asserts on the class name
+        return {"ok": False, "error": type(e).__name__, "message": str(e)[:2000]}
+
+
+def read(executable: str, config: dict, cache_dir: str) -> dict:
+    source = ab.get_source("source-jira", config=config, local_executable=executable)
+    streams = source.get_available_streams()
+    source.select_streams(["issues"])
+    cache = DuckDBCache(db_path=os.path.join(cache_dir, "cache.duckdb"), schema_name="main")
+    result = source.read(cache=cache, write_strategy="merge")
+    rows = [[str(r["id"]), epoch_ms(r["updated"])] for r in result["issues"]]
+    return {"streams": streams, "records_read": result.processed_records, "rows": rows}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["check", "read"])
     parser.add_argument("--executable", required=True)
-    parser.add_argument("--config", required=True)
-    parser.add_argument("--out", required=True)
-    parser.add_argument("--cache-dir")
     args = parser.parse_args()
-
-    with open(args.config, encoding="utf-8") as f:
-        config = json.load(f)
-    source = ab.get_source("source-jira", config=config, local_executable=args.executable)
-
-    if args.mode == "check":
+    replies = os.fdopen(3, "w", encoding="utf-8")
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        req = json.loads(line)
         try:
-            source.check()
-            result: dict = {"ok": True}
-        except Exception as e:  # noqa: BLE001 - the test asserts on the class name
-            result = {"ok": False, "error": type(e).__name__, "message": str(e)[:2000]}
-    else:
-        streams = source.get_available_streams()
-        source.select_streams(["issues"])
-        cache = DuckDBCache(db_path=os.path.join(args.cache_dir, "cache.duckdb"), schema_name="main")
-        read = source.read(cache=cache, write_strategy="merge")
-        rows = [[str(r["id"]), epoch_ms(r["updated"])] for r in read["issues"]]
-        result = {"streams": streams, "records_read": read.processed_records, "rows": rows}
-
-    with open(args.out, "w", encoding="utf-8") as f:
-        json.dump(result, f)
+            if req["cmd"] == "check":
+                reply = check(args.executable, req["config"])
+            elif req["cmd"] == "read":
+                reply = read(args.executable, req["config"], req["cache_dir"])
+            else:
+                reply = {"fatal": f"unknown command {req['cmd']!r}"}
+        except Exception as e:  # noqa: BLE001 - reported to the test, which fails with it
+            reply = {"fatal": f"{type(e).__name__}: {e}", "trace": traceback.format_exc()[-3000:]}
+        replies.write(json.dumps(reply) + "\n")
+        replies.flush()
     return 0
 
 

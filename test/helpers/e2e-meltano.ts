@@ -97,12 +97,12 @@ export interface MeltanoRun {
 
 /**
  * Runs `meltano --environment=dev run tap-jira target-postgres` in the project. `killWhen` is polled
- * every 50 ms; when it returns true the whole process group (meltano, tap, target) is killed with
+ * (every 50 ms after the previous answer); when it returns true the whole process group (meltano, tap, target) is killed with
  * SIGKILL, as a crashed machine or an evicted pod would be.
  */
 export function runMeltano(
   project: MeltanoProject,
-  opts: { killWhen?: () => boolean; timeoutMs?: number; args?: string[] } = {},
+  opts: { killWhen?: () => boolean | Promise<boolean>; timeoutMs?: number; args?: string[] } = {},
 ): Promise<MeltanoRun> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
@@ -122,14 +122,17 @@ export function runMeltano(
         /* already gone */
       }
     };
-    const poll = opts.killWhen
-      ? setInterval(() => {
-          if (opts.killWhen!()) {
-            clearInterval(poll);
-            killGroup();
-          }
-        }, 50)
-      : undefined;
+    let done = false;
+    const poll = async (): Promise<void> => {
+      while (!done) {
+        if (await opts.killWhen!()) {
+          if (!done) killGroup();
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    if (opts.killWhen) poll().catch(reject);
     const timer = setTimeout(() => {
       killGroup();
       reject(new Error(`meltano run timed out after ${opts.timeoutMs ?? 300000} ms; output tail:\n${output.slice(-3000)}`));
@@ -137,7 +140,7 @@ export function runMeltano(
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (poll) clearInterval(poll);
+      done = true;
       if (signal) killGroup(); // leave no tap or target behind
       resolve({ code, signal, output, ms: Date.now() - started });
     });

@@ -53,7 +53,8 @@ export function isStrictRfc3339(value: string): boolean {
   return true;
 }
 
-function newAjv(): InstanceType<typeof Ajv> {
+/** Ajv for JSON Schema draft-07 with formats, `date-time` strict RFC 3339. */
+export function newAjv(): InstanceType<typeof Ajv> {
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
   // ajv-formats accepts a space or a lower-case t between date and time; Singer and Airbyte targets do not.

@@ -10,6 +10,7 @@ import { assertValidAirbyte } from '../helpers/protocol-checks.js';
 import { airbyteBin, repoRoot, runCli, writeJsonFiles, type CliResult, type Message } from '../helpers/run-cli.js';
 
 const TOKEN = 'ATATT3xFfGF0-integration-secret-9c1e77';
+const WRONG_TOKEN = 'ATATT-wrong-token-000-5d1f';
 const ISSUES = 450;
 
 const ofType = (r: CliResult, type: string): Message[] => r.messages.filter((m) => m.type === type);
@@ -31,7 +32,7 @@ describe('source-jira against the simulator', () => {
     const r = await runCli(airbyteBin, args, { timeoutMs: 60_000 });
     assert.deepEqual(r.badLines, [], 'every stdout line is a JSON message');
     assertValidAirbyte(r.messages, { catalog });
-    assert.ok(!(r.stdout + r.stderr).includes(TOKEN), 'the API token never appears in the output');
+    for (const secret of [TOKEN, WRONG_TOKEN]) assert.ok(!(r.stdout + r.stderr).includes(secret), 'an API token appeared in the output');
     return r;
   }
 
@@ -47,7 +48,7 @@ describe('source-jira against the simulator', () => {
 
   before(async () => {
     sim = await startSimulator({ issues: ISSUES, apiToken: TOKEN, seed: 3 });
-    files = writeJsonFiles({ config: config(sim.url), wrong: config(sim.url, 'ATATT-wrong-token-000') });
+    files = writeJsonFiles({ config: config(sim.url), wrong: config(sim.url, WRONG_TOKEN) });
     const r = await runCli(airbyteBin, ['discover', '--config', files.config!]);
     catalog = r.messages.find((m) => m.type === 'CATALOG')!.catalog;
     files = { ...files, ...writeJsonFiles({ incremental: configured('incremental'), full: configured('full_refresh') }) };

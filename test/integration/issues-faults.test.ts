@@ -8,23 +8,22 @@ import type { FaultOptions } from '../../src/simulator/types.js';
 const HOUR = 3_600_000;
 
 const faults: Array<[string, FaultOptions]> = [
-  ['429 with Retry-After', { rate429: 0.15, retryAfterSeconds: 1 }],
-  ['429 without Retry-After', { rate429: 0.15, retryAfterSeconds: null }],
-  ['503 with an HTML body', { rate503: 0.2 }],
-  ['connection resets', { rateReset: 0.2 }],
-  ['truncated JSON', { rateTruncated: 0.2 }],
+  ['429 with Retry-After', { rate429: 0.25, retryAfterSeconds: 1 }],
+  ['429 without Retry-After', { rate429: 0.25, retryAfterSeconds: null }],
+  ['503 with an HTML body', { rate503: 0.25 }],
+  ['connection resets', { rateReset: 0.25 }],
+  ['truncated JSON', { rateTruncated: 0.25 }],
 ];
 
 for (const [name, f] of faults) {
   test(`issues: ${name} are retried and the run completes with every issue`, async () => {
     const s = await sim({ issues: 200, now: Date.now() - HOUR, faults: { ...f, paths: ['/rest/api/3/search/jql', '/rest/api/3/issue/bulkfetch'] } });
     try {
-      const run = await readAirbyte(configFor(s, { page_size: 50, max_concurrency: 4 }));
+      const run = await readAirbyte(configFor(s, { page_size: 25, max_concurrency: 4 }));
       assert.equal(run.code, 0, run.stderr);
       assert.deepEqual([...ids(run.records)].sort(), s.control.truth().map((t) => t.id).sort());
-      const failures = s.control.requests().filter((r) => r.status >= 429 || r.status === 0).length;
       const logs = run.messages.filter((m) => m.type === 'LOG' && /retrying/.test(m.log.message)).length;
-      assert.ok(logs > 0, `the faults happened and were retried (${failures} failed requests)`);
+      assert.ok(logs > 0, 'the faults happened and were retried');
     } finally {
       await s.close();
     }

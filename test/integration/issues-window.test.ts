@@ -50,3 +50,19 @@ test('issues: a second incremental run on a quiet server emits nothing; a far-fu
     await s.close();
   }
 });
+
+test('issues: a malformed saved state fails with a config error that names it and the fix', async () => {
+  const s = await sim({ issues: 10, now: Date.now() - HOUR });
+  try {
+    for (const state of [{ cursor: 'yesterday' }, { cursor: '2026-01-01T00:00:00Z', window: { lower: 1, upper: 2 } }, { position: 5 }]) {
+      const run = await readAirbyte(configFor(s), { state });
+      assert.notEqual(run.code, 0);
+      assert.equal(run.records.length, 0);
+      const trace = run.messages.find((m) => m.type === 'TRACE' && m.trace.type === 'ERROR');
+      assert.equal(trace?.trace.error.failure_type, 'config_error');
+      assert.match(trace?.trace.error.message, /state for stream issues is malformed.*delete the saved state/);
+    }
+  } finally {
+    await s.close();
+  }
+});

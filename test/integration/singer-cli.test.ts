@@ -8,6 +8,7 @@ import { assertValidSinger, lastSingerState } from '../helpers/protocol-checks.j
 import { runCli, singerBin, writeJsonFiles, type CliResult, type Message } from '../helpers/run-cli.js';
 
 const TOKEN = 'ATATT3xFfGF0-singer-secret-5b2d11';
+const WRONG_TOKEN = 'ATATT-wrong-000-8c3a';
 const ISSUES = 300;
 const records = (r: CliResult) => r.messages.filter((m) => m.type === 'RECORD');
 
@@ -17,7 +18,7 @@ describe('tap-jira against the simulator', () => {
 
   async function tap(args: string[]): Promise<CliResult> {
     const r = await runCli(singerBin, args, { timeoutMs: 60_000 });
-    assert.ok(!(r.stdout + r.stderr).includes(TOKEN), 'the API token never appears in the output');
+    for (const secret of [TOKEN, WRONG_TOKEN]) assert.ok(!(r.stdout + r.stderr).includes(secret), 'an API token appeared in the output');
     return r;
   }
 
@@ -29,7 +30,7 @@ describe('tap-jira against the simulator', () => {
       start_date: '2020-01-01T00:00:00Z',
       lookback_minutes: 0,
     });
-    files = writeJsonFiles({ config: config(TOKEN), wrong: config('ATATT-wrong-000'), bad: { ...config(TOKEN), page_size: 9000 } });
+    files = writeJsonFiles({ config: config(TOKEN), wrong: config(WRONG_TOKEN), bad: { ...config(TOKEN), page_size: 9000 } });
   });
   after(() => sim.close());
 

@@ -241,3 +241,12 @@ test('a crash nobody awaited is reported once as a redacted system_error TRACE',
   assert.match(trace.message, /socket hang up while sending Basic \*\*\*/);
   assert.ok(!io.out().includes(TOKEN));
 });
+
+test('an unknown config option (a typo) is a WARN log, not an error', async () => {
+  const io = memoryIo();
+  const f = writeJsonFiles({ config: { ...config, page_sizee: 50, _comment: 'ignored silently' } });
+  assert.equal(await runAirbyte(['check', '--config', f.config!], io, testDeps([], { check: 'ok' })), 0);
+  const logs = io.messages().filter((m) => m.type === 'LOG');
+  assert.deepEqual(logs.map((m) => [m.log.level, m.log.message]), [['WARN', 'config: unknown option "page_sizee" is ignored; see spec.json for the options']]);
+  assert.equal(io.messages().at(-1)!.connectionStatus.status, 'SUCCEEDED');
+});

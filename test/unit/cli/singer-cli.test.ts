@@ -134,3 +134,13 @@ test('a crash nobody awaited is one redacted CRITICAL line', async () => {
   await report!(new Error(`boom ${TOKEN}`));
   assert.match(io.err(), /^CRITICAL Unexpected error: boom \*\*\*; this is a bug, please report it\n$/);
 });
+
+test('progress is logged every PROGRESS_EVERY records (stderr for Singer)', async () => {
+  const { PROGRESS_EVERY } = await import('../../../src/source.js');
+  const steps = Array.from({ length: PROGRESS_EVERY * 2 + 5 }, (_, i) => rec(i));
+  const { code, io } = await run((f) => ['--config', f.config!], {}, [new ScriptedStream('issues', [...steps, st('z')])]);
+  assert.equal(code, 0);
+  const progress = io.err().split('\n').filter((l) => / so far$/.test(l));
+  assert.equal(progress.length, 2);
+  assert.match(progress[0]!, new RegExp(`^INFO issues: ${PROGRESS_EVERY} records, 0 states in \\d+\\.\\d s so far$`));
+});
