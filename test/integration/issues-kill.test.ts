@@ -36,7 +36,9 @@ for (const mode of ['cloud', 'datacenter'] as const) {
             return p.at(m, counts);
           },
         });
-        assert.equal(killed.signal, 'SIGKILL', `${p.name}: the run was killed`);
+        // At the final STATE the run may have printed its last line and exited before the kill lands.
+        const exitedFirst = p.name === 'at the final STATE' && killed.code === 0;
+        assert.ok(killed.signal === 'SIGKILL' || exitedFirst, `${p.name}: the run was killed (code ${killed.code}, signal ${killed.signal})`);
         const resumed = await readAirbyte(config, killed.lastState === undefined ? {} : { state: killed.lastState });
         assert.equal(resumed.code, 0, resumed.stderr);
         const cut = killed.lastState?.window as { upper: number } | undefined;
