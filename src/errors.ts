@@ -28,3 +28,11 @@ export function asConnectorError(err: unknown): ConnectorError {
     cause: err,
   });
 }
+
+/** The reader of our output went away (closed pipe): nothing more can be delivered, so the run stops. */
+export class OutputClosedError extends ConnectorError {
+  constructor(cause?: unknown) {
+    super('the output (stdout) was closed by its reader before the run finished; nothing more was sent', 'system_error', { cause });
+    this.name = 'OutputClosedError';
+  }
+}

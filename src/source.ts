@@ -1,7 +1,7 @@
 // The protocol-neutral core: check, and read (streams x plan x state -> listener). The fronts in
 // src/protocol turn listener calls into Airbyte or Singer messages; nothing here knows either protocol.
 import type { Config } from './config/config.js';
-import { asConnectorError, type ConnectorError } from './errors.js';
+import { asConnectorError, OutputClosedError, type ConnectorError } from './errors.js';
 import type { HttpClient, HttpDeps } from './http/http-client.js';
 import type { Logger } from './logger.js';
 import { projectRecord } from './protocol/select-fields.js';
@@ -66,6 +66,9 @@ export async function check(config: Config, deps: SourceDeps): Promise<void> {
   await withHttp(config, deps, (http) => deps.checkConnection(http));
 }
 
+/** A progress log line every this many records of a stream. */
+export const PROGRESS_EVERY = 10_000;
+
 type BaseContext = Omit<StreamContext, 'syncMode' | 'state'>;
 
 class StreamRun {
@@ -95,11 +98,13 @@ class StreamRun {
         if (this.records === 0) await listener.firstRecord(p);
         this.records++;
         this.sinceState++;
+        if (this.records % PROGRESS_EVERY === 0) ctx.logger.info(`${p.stream.name}: ${describeSummary(this.summary())} so far`);
         await listener.record(p, projectRecord(event.data, p.fields));
       } else if (event.type === 'state') {
         await this.emitState(event.state);
       } else {
-        ctx.logger[event.level === 'WARN' ? 'warn' : 'info'](`${p.stream.name}: ${event.message}`);
+        const prefix = event.message.startsWith(`${p.stream.name}:`) ? '' : `${p.stream.name}: `;
+        ctx.logger[event.level === 'WARN' ? 'warn' : 'info'](prefix + event.message);
       }
     }
     // Every stream ends with a state, even one that yielded none (e.g. nothing new to read).
@@ -127,6 +132,9 @@ export async function read(config: Config, plan: PlannedStream[], deps: SourceDe
     return { failed };
   }
   await withHttp(config, deps, async (http) => {
+    // Jira answers wrong credentials with an anonymous view: a search would succeed with zero issues
+    // and move the cursor past everything. So the credentials are proven first (one /myself call).
+    await deps.checkConnection(http);
     const ctx = { config, http, logger: deps.logger, clock: deps.clock, sleep: deps.sleep };
     for (const p of plan) {
       await listener.streamStarted(p);
@@ -135,6 +143,7 @@ export async function read(config: Config, plan: PlannedStream[], deps: SourceDe
         await run.run(ctx);
         await listener.streamSucceeded(p, run.summary());
       } catch (err) {
+        if (err instanceof OutputClosedError) throw err; // nobody is listening any more
         failed.push(p.stream.name);
         await listener.streamFailed(p, asConnectorError(err), run.summary());
       }

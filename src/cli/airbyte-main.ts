@@ -2,9 +2,7 @@
 // stdout carries only Airbyte messages, one per line; the return value is the exit code.
 import { Command, CommanderError } from 'commander';
 import type { Config } from '../config/config.js';
-import { redactorFor } from '../config/redact.js';
 import { loadSpec } from '../config/spec.js';
-import { validateConfig } from '../config/validate-config.js';
 import { asConnectorError, ConnectorError } from '../errors.js';
 import { catalogMessage, connectionStatusMessage, errorTraceMessage, specMessage } from '../protocol/airbyte-messages.js';
 import { airbyteStream, planFromConfiguredCatalog } from '../protocol/airbyte-catalog.js';
@@ -15,6 +13,7 @@ import { NdjsonSink } from '../protocol/ndjson-sink.js';
 import { check, read } from '../source.js';
 import type { CliDeps, CliIo } from './cli-deps.js';
 import { packageInfo } from './package-info.js';
+import { loadConfig as loadConfigFile } from './load-config.js';
 import { readJsonFile } from './read-json-file.js';
 
 export async function runAirbyte(argv: string[], io: CliIo, deps: CliDeps): Promise<number> {
@@ -23,11 +22,7 @@ export async function runAirbyte(argv: string[], io: CliIo, deps: CliDeps): Prom
   const logger = airbyteLogger(sink, () => debug);
   const sourceDeps = { ...deps, logger };
 
-  const loadConfig = async (path: string): Promise<Config> => {
-    const raw = await readJsonFile(path, 'config');
-    sink.redact = redactorFor(raw);
-    return validateConfig(raw);
-  };
+  const loadConfig = (path: string): Promise<Config> => loadConfigFile(path, (r) => (sink.redact = r), logger);
 
   const commands = {
     async spec(): Promise<number> {
@@ -103,22 +98,28 @@ export async function runAirbyte(argv: string[], io: CliIo, deps: CliDeps): Prom
     .option(...debugOption)
     .action(run(commands.read));
 
-  try {
-    if (argv.length === 0) throw new ConnectorError('no command given; use one of: spec, check, discover, read (see --help)', 'config_error');
-    await program.parseAsync(argv, { from: 'user' });
-    return code;
-  } catch (err) {
-    if (err instanceof CommanderError && err.exitCode === 0) return 0; // --help, --version
-    const error =
-      err instanceof CommanderError
-        ? new ConnectorError(`${err.message.replace(/^error: /, '').replace(/\.$/, '')}; see source-jira --help`, 'config_error')
-        : asConnectorError(err);
+  const report = async (err: unknown): Promise<void> => {
+    const error = asConnectorError(err);
     try {
       const internal = error.internal === undefined ? {} : { internalMessage: error.internal };
       await sink.write(errorTraceMessage(error.message, error.failureType, deps.clock(), internal));
     } catch {
       io.stderr.write(`${sink.redact(error.message)}\n`);
     }
+  };
+  io.onFatal?.(report);
+
+  try {
+    if (argv.length === 0) throw new ConnectorError('no command given; use one of: spec, check, discover, read (see --help)', 'config_error');
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError && err.exitCode === 0) return 0; // --help, --version
+    await report(
+      err instanceof CommanderError
+        ? new ConnectorError(`${err.message.replace(/^error: /, '').replace(/\.$/, '')}; see source-jira --help`, 'config_error')
+        : err,
+    );
     return 1;
   }
 }

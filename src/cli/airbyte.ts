@@ -2,5 +2,6 @@
 import { defaultDeps } from './cli-deps.js';
 import { runAirbyte } from './airbyte-main.js';
 import { exitAfterFlush } from './exit.js';
+import { processIo } from './process-io.js';
 
-exitAfterFlush(await runAirbyte(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }, defaultDeps()));
+exitAfterFlush(await runAirbyte(process.argv.slice(2), processIo(), defaultDeps()));

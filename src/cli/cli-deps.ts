@@ -11,6 +11,11 @@ export type CliDeps = Omit<SourceDeps, 'logger'>;
 export interface CliIo {
   stdout: Writable;
   stderr: Writable;
+  /**
+   * Lets the run install its last-resort reporter for errors nobody awaited (the entry point wires it
+   * to process events), so even a crash prints one redacted line in the protocol's form.
+   */
+  onFatal?: (report: (err: unknown) => Promise<void>) => void;
 }
 
 export function defaultDeps(): CliDeps {

@@ -2,9 +2,8 @@
 // stdout carries only Singer messages (or the one catalog/about document); logs and errors go to stderr.
 import { Command, CommanderError, Option } from 'commander';
 import type { Config } from '../config/config.js';
-import { redactorFor, noRedaction, type Redactor } from '../config/redact.js';
+import { noRedaction, type Redactor } from '../config/redact.js';
 import { loadSpec } from '../config/spec.js';
-import { validateConfig } from '../config/validate-config.js';
 import { asConnectorError, configError } from '../errors.js';
 import { textLogger } from '../protocol/loggers.js';
 import { NdjsonSink } from '../protocol/ndjson-sink.js';
@@ -15,6 +14,7 @@ import { read } from '../source.js';
 import type { JsonObject } from '../streams/stream.js';
 import type { CliDeps, CliIo } from './cli-deps.js';
 import { packageInfo } from './package-info.js';
+import { loadConfig as loadConfigFile } from './load-config.js';
 import { readJsonFile } from './read-json-file.js';
 
 export const CAPABILITIES = ['catalog', 'discover', 'state', 'about'];
@@ -37,12 +37,12 @@ export function aboutDocument(): JsonObject {
 
 function aboutText(markdown: boolean): string {
   const about = aboutDocument();
-  const settings = (about.settings as { properties: Record<string, { description?: string }>; required: string[] });
+  const settings = about.settings as { properties: Record<string, { description?: string }>; required: string[] };
   const h = (t: string): string => (markdown ? `## ${t}` : `${t}:`);
   return [
     markdown ? `# ${about.name}` : `Name: ${about.name}`,
     markdown ? String(about.description) : `Description: ${about.description}`,
-    markdown ? `Version: ${about.version}` : `Version: ${about.version}`,
+    `Version: ${about.version}`,
     h('Capabilities'),
     ...CAPABILITIES.map((c) => `  - ${c}`),
     h('Settings'),
@@ -61,9 +61,7 @@ export async function runSinger(argv: string[], io: CliIo, deps: CliDeps): Promi
 
   const loadConfig = async (path: string | undefined): Promise<Config> => {
     if (path === undefined) throw configError('--config is required; pass --config config.json (or use --about)');
-    const raw = await readJsonFile(path, 'config');
-    redact = sink.redact = redactorFor(raw);
-    return validateConfig(raw);
+    return loadConfigFile(path, (r) => (redact = sink.redact = r), logger);
   };
 
   const sync = async (opts: SingerOptions): Promise<number> => {
@@ -86,7 +84,8 @@ export async function runSinger(argv: string[], io: CliIo, deps: CliDeps): Promi
   const main = async (opts: SingerOptions): Promise<number> => {
     debug = opts.debug === true;
     if (opts.about) {
-      const text = opts.format === 'json' ? JSON.stringify(aboutDocument(), null, 2) : aboutText(opts.format === 'markdown');
+      // JSON on one line: Meltano parses the whole output, line-based readers parse the line.
+      const text = opts.format === 'json' ? JSON.stringify(aboutDocument()) : aboutText(opts.format === 'markdown');
       io.stdout.write(`${text}\n`);
       return 0;
     }
@@ -119,6 +118,8 @@ export async function runSinger(argv: string[], io: CliIo, deps: CliDeps): Promi
     .action(async (opts: SingerOptions) => {
       code = await main(opts);
     });
+
+  io.onFatal?.(async (err) => writeErr(redact(`CRITICAL ${asConnectorError(err).message}`)));
 
   try {
     await program.parseAsync(argv, { from: 'user' });

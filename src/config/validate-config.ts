@@ -160,3 +160,10 @@ export function validateConfig(raw: unknown): Config {
   }
   return deepFreeze(config as unknown as Config);
 }
+
+/** Top-level keys the spec does not know (likely typos, silently falling back to a default otherwise). */
+export function unknownConfigKeys(raw: unknown): string[] {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return [];
+  const known = (loadSpec().connectionSpecification.properties ?? {}) as JsonObject;
+  return Object.keys(raw).filter((k) => !(k in known) && !k.startsWith('_'));
+}

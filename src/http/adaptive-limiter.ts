@@ -1,6 +1,8 @@
 // Shared by every request of one client: how many may be in flight (adaptive: halves on a 429,
 // grows back by one after a run of successes, never above the configured maximum) and a pause
-// that a 429 imposes on all workers until the server's hint has passed.
+// that a 429 imposes on all workers until the server's hint has passed. One slot is kept for
+// priority requests (the sequential search walk), so a full pool of body fetches cannot stall the
+// walk that feeds them.
 
 export class AdaptiveLimiter {
   private limit: number;
@@ -8,6 +10,7 @@ export class AdaptiveLimiter {
   private successStreak = 0;
   private pausedUntil = 0;
   private readonly waiters: Array<() => void> = [];
+  private readonly priorityWaiters: Array<() => void> = [];
 
   constructor(
     private readonly max: number,
@@ -22,9 +25,9 @@ export class AdaptiveLimiter {
   }
 
   /** Waits for a free slot and for any pause to pass; call release() exactly once afterwards. */
-  async acquire(): Promise<void> {
-    while (this.inFlight >= this.limit) {
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
+  async acquire(priority = false): Promise<void> {
+    while (this.inFlight >= this.capacity(priority)) {
+      await new Promise<void>((resolve) => (priority ? this.priorityWaiters : this.waiters).push(resolve));
     }
     this.inFlight++;
     // A pause set while we waited must hold for us too, so re-check after every sleep.
@@ -50,11 +53,19 @@ export class AdaptiveLimiter {
   /** A 429: halve the concurrency and hold every worker until `delayMs` from now. */
   onRateLimited(delayMs: number): void {
     this.successStreak = 0;
-    this.limit = Math.max(1, Math.floor(this.limit / 2));
-    this.pausedUntil = Math.max(this.pausedUntil, this.clock() + delayMs);
+    const now = this.clock();
+    // Requests sent together are refused together: halve once per pause, not once per refusal.
+    if (now >= this.pausedUntil) this.limit = Math.max(1, Math.floor(this.limit / 2));
+    this.pausedUntil = Math.max(this.pausedUntil, now + delayMs);
+  }
+
+  /** Ordinary requests leave one slot free for priority ones whenever more than one is allowed. */
+  private capacity(priority: boolean): number {
+    return priority || this.limit === 1 ? this.limit : this.limit - 1;
   }
 
   private wakeOne(): void {
-    if (this.inFlight < this.limit) this.waiters.shift()?.();
+    if (this.inFlight < this.limit && this.priorityWaiters.length > 0) this.priorityWaiters.shift()!();
+    else if (this.inFlight < this.capacity(false)) this.waiters.shift()?.();
   }
 }

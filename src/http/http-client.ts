@@ -15,6 +15,8 @@ export interface HttpRequest {
   path: string;
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
+  /** Served before ordinary requests, with a slot kept free for it (the sequential search walk). */
+  priority?: boolean;
 }
 
 export interface HttpClient {
@@ -70,7 +72,7 @@ export function createHttpClient(config: Config, deps: HttpDeps): HttpClient {
   const plainHttpToRemote = site.protocol === 'http:' && !isLoopbackHost(site.hostname);
 
   async function attempt(req: HttpRequest, path: string): Promise<{ outcome: AttemptOutcome; value?: unknown; body?: string }> {
-    await limiter.acquire();
+    await limiter.acquire(req.priority === true);
     try {
       const res = await pool.request({
         method: req.method,
@@ -132,6 +134,12 @@ export function createHttpClient(config: Config, deps: HttpDeps): HttpClient {
         const decision = decideRetry(outcome, n, deps.clock(), random);
         if (!decision.retry) {
           if (outcome.kind === 'status') throw httpStatusError(outcome.status, req.method, req.path, body ?? '', bearer);
+          if (outcome.kind === 'network' && outcome.code === 'TIMEOUT') {
+            throw new ConnectorError(
+              `Jira did not answer ${req.path} within request_timeout_seconds (${config.request_timeout_seconds}) in ${n} tries: raise request_timeout_seconds in the config or try again later.`,
+              'transient_error',
+            );
+          }
           if (outcome.kind === 'network') {
             throw new ConnectorError(
               `Cannot reach ${site.host} (${outcome.code}) after ${n} tries: check base_url and the network, then try again.`,

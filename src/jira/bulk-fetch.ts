@@ -1,6 +1,8 @@
 // Issue bodies by id: POST /rest/api/3/issue/bulkfetch, at most 100 ids a call. It reads current
 // data, not the search index: an id it does not return was deleted (or hidden) since it was listed,
 // and is skipped. Ids listed in issueErrors (Jira's retriable per-issue failures) are asked again.
+// Fields are `*navigable` (Jira's default): `*all` adds comment and worklog pages that Jira truncates
+// at 20 entries, which belong in their own streams and double the bytes to parse.
 import type { HttpClient } from '../http/http-client.js';
 import { ConnectorError } from '../errors.js';
 import type { JiraIssue } from './issue-search.js';
@@ -23,7 +25,7 @@ export async function bulkFetch(http: HttpClient, ids: string[]): Promise<JiraIs
     const res = await http.json<BulkIssueResults>({
       method: 'POST',
       path: '/rest/api/3/issue/bulkfetch',
-      body: { issueIdsOrKeys: ask, fields: ['*all'] },
+      body: { issueIdsOrKeys: ask, fields: ['*navigable'] },
     });
     if (!Array.isArray(res.issues)) throw new ConnectorError('Jira answered issue/bulkfetch without an issues array.', 'system_error');
     for (const issue of res.issues) found.set(String(issue.id), issue);

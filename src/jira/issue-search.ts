@@ -33,7 +33,7 @@ export function cloudIdSearch(http: HttpClient, pageSize: number): SearchFn<Jira
   return async (jql, next) => {
     const body: Record<string, unknown> = { jql, maxResults: pageSize, fields: ['key', 'updated'] };
     if (next !== undefined) body.nextPageToken = next;
-    const res = await http.json<{ issues?: unknown; nextPageToken?: unknown; isLast?: unknown }>({ method: 'POST', path, body });
+    const res = await http.json<{ issues?: unknown; nextPageToken?: unknown; isLast?: unknown }>({ method: 'POST', path, body, priority: true });
     const token = typeof res.nextPageToken === 'string' && res.nextPageToken !== '' ? res.nextPageToken : undefined;
     const page: SearchPage<JiraIssue> = { rows: toRows(res.issues, path), next: res.isLast === true ? undefined : token };
     return page;
@@ -47,7 +47,8 @@ export function dataCenterSearch(http: HttpClient, pageSize: number): SearchFn<J
     const res = await http.json<{ issues?: unknown; total?: unknown }>({
       method: 'GET',
       path,
-      query: { jql, startAt, maxResults: pageSize, fields: '*all' },
+      priority: true,
+      query: { jql, startAt, maxResults: pageSize, fields: '*navigable' },
     });
     const rows = toRows(res.issues, path);
     const total = typeof res.total === 'number' ? res.total : 0;

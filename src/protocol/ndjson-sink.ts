@@ -3,6 +3,7 @@
 // through the redactor: no secret reaches the output whatever message carries it.
 import type { Writable } from 'node:stream';
 import { noRedaction, type Redactor } from '../config/redact.js';
+import { OutputClosedError } from '../errors.js';
 
 export interface MessageSink {
   /** Resolves once the line is accepted by the output (after 'drain' if its buffer was full). */
@@ -10,7 +11,7 @@ export interface MessageSink {
 }
 
 export class NdjsonSink implements MessageSink {
-  private closedError: Error | undefined;
+  private closedError: OutputClosedError | undefined;
 
   /** Replaced once the config (and so the secrets) is known. */
   redact: Redactor;
@@ -20,11 +21,12 @@ export class NdjsonSink implements MessageSink {
     redact: Redactor = noRedaction,
   ) {
     this.redact = redact;
-    out.on('error', (err: Error) => (this.closedError = err));
+    out.on('error', (err: Error) => (this.closedError = new OutputClosedError(err)));
   }
 
   async write(message: object): Promise<void> {
     if (this.closedError) throw this.closedError;
+    if (this.out.destroyed || this.out.writableEnded) throw new OutputClosedError();
     if (this.out.write(this.redact(JSON.stringify(message)) + '\n')) return;
     // 'error' and 'close' also end the wait: a closed pipe must not hang the run.
     await new Promise<void>((resolve, reject) => {
@@ -34,8 +36,8 @@ export class NdjsonSink implements MessageSink {
         else resolve();
       };
       const onDrain = (): void => done();
-      const onError = (err: Error): void => done(err);
-      const onClose = (): void => done(new Error('output closed before the run finished'));
+      const onError = (err: Error): void => done(new OutputClosedError(err));
+      const onClose = (): void => done(new OutputClosedError());
       this.out.on('drain', onDrain).on('error', onError).on('close', onClose);
     });
   }

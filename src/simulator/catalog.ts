@@ -69,6 +69,7 @@ export const CF = {
   dueAt: 'customfield_10034',
   tags: 'customfield_10035',
   sprint: 'customfield_10020',
+  customer: 'customfield_10036',
 } as const;
 
 function sys(id: string, name: string, type: string, navigable = true, items?: string): FieldDef {
@@ -113,6 +114,7 @@ export const FIELDS: FieldDef[] = [
   custom(CF.dueAt, 'Deadline', 'datetime', 'datetime'),
   custom(CF.tags, 'Tags', 'array', 'labels', 'string'),
   custom(CF.sprint, 'Sprint', 'array', 'gh-sprint', 'json'),
+  custom(CF.customer, 'Customer', 'string', 'textfield'),
 ];
 export const NAVIGABLE_FIELDS = FIELDS.filter((f) => f.navigable && f.id !== 'issuekey').map((f) => f.id);
 export const ALL_FIELDS = FIELDS.filter((f) => f.id !== 'issuekey').map((f) => f.id);

@@ -8,7 +8,7 @@ const MAX_PER_TICK = 20_000;
 
 export class Churn {
   private timer: NodeJS.Timeout | undefined;
-  private carry = { u: 0, c: 0, d: 0, cm: 0, w: 0 };
+  private carry = { u: 0, c: 0, d: 0, cm: 0, w: 0, mv: 0 };
   private last = 0;
   rates: ChurnOptions = {};
 
@@ -53,13 +53,19 @@ export class Churn {
       const idx = s.pickLive(this.rnd);
       if (idx >= 0) s.delete(idx, now);
     }
+    const projects = s.catalog.projects.length;
+    for (let k = this.take('mv', r.movesPerSecond, dt); k > 0 && projects > 1; k--) {
+      const idx = s.pickLive(this.rnd);
+      if (idx >= 0) s.move(idx, (s.project[idx]! + 1 + Math.floor(this.rnd() * (projects - 1))) % projects, now);
+    }
     for (let k = this.take('cm', r.commentsPerSecond, dt); k > 0; k--) {
       const idx = s.pickLive(this.rnd);
       if (idx >= 0) s.addComment(idx, now);
     }
     for (let k = this.take('w', r.worklogsPerSecond, dt); k > 0; k--) {
       const idx = s.pickLive(this.rnd);
-      if (idx >= 0) s.addWorklog(idx, now);
+      // One worklog change in five is a deletion, feeding /worklog/deleted.
+      if (idx >= 0 && !(this.rnd() < 0.2 && s.deleteWorklog(idx, now, this.rnd))) s.addWorklog(idx, now);
     }
   }
 }

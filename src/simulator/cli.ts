@@ -42,6 +42,12 @@ const program = new Command('jira-sim')
   .option('--churn-deletes-per-second <n>', 'background issue deletes', num('--churn-deletes-per-second'))
   .option('--churn-comments-per-second <n>', 'background comments', num('--churn-comments-per-second'))
   .option('--churn-worklogs-per-second <n>', 'background worklogs', num('--churn-worklogs-per-second'))
+  .option('--churn-moves-per-second <n>', 'background moves to another project (new keys)', num('--churn-moves-per-second'))
+  .option('--fault-429-rate <p>', 'probability of a 429 per request (0..1)', num('--fault-429-rate'))
+  .option('--retry-after-seconds <n>', 'Retry-After sent with random 429s', num('--retry-after-seconds'))
+  .option('--fault-503-rate <p>', 'probability of a 503 (HTML body)', num('--fault-503-rate'))
+  .option('--fault-reset-rate <p>', 'probability of a connection reset mid-response', num('--fault-reset-rate'))
+  .option('--fault-truncated-rate <p>', 'probability of a truncated JSON body', num('--fault-truncated-rate'))
   .option('--now <epochMs>', 'end of the seeded history (default: now)', int('--now'));
 
 program.parse();
@@ -51,9 +57,14 @@ const options: SimulatorOptions = {
   userTimeZone: o.timeZone, tokenSemantics: o.tokenSemantics, tokenTtlMs: o.tokenTtlMs, fieldsPageCap: o.fieldsPageCap,
   dcMaxResults: o.dcMaxResults, dcResultWindow: o.dcResultWindow, indexLagMs: o.indexLagMs, latencyMs: o.latencyMs,
   jitterMs: o.jitterMs, rateLimitRps: o.rateLimitRps, rateLimitBurst: o.rateLimitBurst, now: o.now,
+  faults: {
+    rate429: o.fault429Rate, retryAfterSeconds: o.retryAfterSeconds, rate503: o.fault503Rate,
+    rateReset: o.faultResetRate, rateTruncated: o.faultTruncatedRate,
+  },
   churn: {
     updatesPerSecond: o.churnUpdatesPerSecond, createsPerSecond: o.churnCreatesPerSecond, deletesPerSecond: o.churnDeletesPerSecond,
     commentsPerSecond: o.churnCommentsPerSecond, worklogsPerSecond: o.churnWorklogsPerSecond,
+    movesPerSecond: o.churnMovesPerSecond,
   },
 };
 

@@ -6,6 +6,7 @@ import type { Renderer } from './render.js';
 import type { ResultCache } from './result-set.js';
 import type { ZoneClock } from './time-zone.js';
 import type { SimulatorOptions } from './types.js';
+import type { WorklogFeed } from './worklog-feed.js';
 
 /** Options with every default filled in; mutable through control.configure(). */
 export type Settings = Required<Omit<SimulatorOptions, 'faults' | 'churn' | 'now' | 'port' | 'host'>> &
@@ -17,6 +18,7 @@ export interface SimContext {
   catalog: Catalog;
   zone: ZoneClock;
   results: ResultCache;
+  worklogFeed: WorklogFeed;
   baseUrl: string;
   clock(): number;
   renderer(api: '2' | '3'): Renderer;

@@ -3,7 +3,7 @@
 import type { SimContext } from './context.js';
 import { summaryOf } from './render.js';
 import type { RequestLog } from './request-log.js';
-import type { ChurnOptions, SimulatorControl, TruthIssue } from './types.js';
+import { CONFIGURABLE_OPTIONS, type ChurnOptions, type SimulatorControl, type TruthIssue } from './types.js';
 
 export interface ControlDeps {
   ctx: SimContext;
@@ -48,6 +48,8 @@ export function createControl(d: ControlDeps): SimulatorControl {
     },
     configure(patch) {
       const s = ctx.settings;
+      const unknown = Object.keys(patch).filter((k) => !(CONFIGURABLE_OPTIONS as readonly string[]).includes(k));
+      if (unknown.length) throw new Error(`configure(): ${unknown.join(', ')} cannot be changed at run time; configurable: ${CONFIGURABLE_OPTIONS.join(', ')}.`);
       for (const [k, v] of Object.entries(patch)) {
         if (v === undefined) continue;
         (s as unknown as Record<string, unknown>)[k] = v;
@@ -79,6 +81,18 @@ export function createControl(d: ControlDeps): SimulatorControl {
       for (const idx of picked) store.delete(idx, now);
       return picked.map((i) => store.idOf(i));
     },
+    moveIssues(count, opts) {
+      const now = ctx.clock();
+      const projects = ctx.catalog.projects;
+      const to = opts?.toProject === undefined ? -1 : projects.findIndex((p) => p.key === opts.toProject);
+      if (opts?.toProject !== undefined && to < 0) throw new Error(`moveIssues(): no project with key ${opts.toProject}.`);
+      const picked = pickDistinct(ctx, count, rnd, opts?.ids);
+      for (const idx of picked) {
+        const target = to >= 0 ? to : (store.project[idx]! + 1 + Math.floor(rnd() * (projects.length - 1))) % projects.length;
+        store.move(idx, target, now);
+      }
+      return picked.map((i) => store.idOf(i));
+    },
     startChurn: (c) => d.startChurn(c),
     stopChurn: () => d.stopChurn(),
     requests: () => log.all(),
@@ -96,13 +110,27 @@ export function controlOverHttp(control: SimulatorControl, method: string, path:
   const route = `${method} ${path.replace(/\/+$/, '')}`;
   switch (route) {
     case 'GET /__sim/truth': return { status: 200, json: control.truth() };
-    case 'POST /__sim/configure': control.configure(b); return { status: 200, json: { ok: true } };
+    case 'POST /__sim/configure':
+      try {
+        control.configure(b);
+      } catch (e) {
+        return { status: 400, json: { errorMessages: [(e as Error).message], errors: {} } };
+      }
+      return { status: 200, json: { ok: true } };
     case 'POST /__sim/churn/start': control.startChurn(Object.keys(b).length ? (b as ChurnOptions) : undefined); return { status: 200, json: { ok: true } };
     case 'POST /__sim/churn/stop': control.stopChurn(); return { status: 200, json: { ok: true } };
     case 'POST /__sim/update': return { status: 200, json: { ids: control.updateIssues(count, { sameInstant: b.sameInstant === true, ids }) } };
     case 'POST /__sim/bulk-edit': return { status: 200, json: { ids: control.bulkEdit(count, typeof b.at === 'number' ? b.at : undefined, { ids }) } };
     case 'POST /__sim/create': return { status: 200, json: { ids: control.createIssues(count) } };
     case 'POST /__sim/delete': return { status: 200, json: { ids: control.deleteIssues(count, { ids }) } };
+    case 'POST /__sim/move': {
+      const toProject = typeof b.toProject === 'string' ? b.toProject : undefined;
+      try {
+        return { status: 200, json: { ids: control.moveIssues(count, { ids, toProject }) } };
+      } catch (e) {
+        return { status: 400, json: { errorMessages: [(e as Error).message], errors: {} } };
+      }
+    }
     case 'GET /__sim/requests': {
       const unrouted = control.unrouted();
       return { status: 200, json: { counts: control.requestCounts(), unrouted, total: Object.values(control.requestCounts()).reduce((a, n) => a + n, 0) } };

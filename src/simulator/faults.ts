@@ -31,6 +31,7 @@ export function pickFault(f: FaultOptions | undefined, path: string, rnd: () => 
   if (f.paths && f.paths.length && !f.paths.some((p) => path.startsWith(p))) return 'none';
   const r = rnd();
   let acc = 0;
+  // Options left undefined (e.g. CLI flags not given) count as 0.
   for (const [kind, rate] of [['429', f.rate429], ['503', f.rate503], ['reset', f.rateReset], ['truncated', f.rateTruncated]] as const) {
     acc += rate ?? 0;
     if (r < acc) return kind;

@@ -21,6 +21,8 @@ export interface SimRequest {
 export interface SimReply {
   status: number;
   json?: unknown;
+  /** A body already serialized as JSON (fast paths that assemble issue JSON text). */
+  raw?: string;
   text?: string;
   contentType?: string;
   headers?: Record<string, string>;
@@ -59,6 +61,24 @@ export function notFoundIssue(): HttpError {
   return new HttpError(404, 'Issue does not exist or you do not have permission to see it.');
 }
 
+/** The JSON object body of a POST: 415 without a JSON content type, 400 on an unknown property. */
+export function fromBody(req: SimRequest, allowed: Set<string>, name: string): Record<string, unknown> {
+  if (!req.hasJsonBody) throw unsupportedMediaType(req);
+  const b = req.body;
+  if (!b || typeof b !== 'object' || Array.isArray(b)) throw badRequest(`Request body must be a JSON object (${name}).`);
+  for (const k of Object.keys(b)) {
+    if (!allowed.has(k)) throw badRequest(`Unrecognized field "${k}" (class ${name}), not marked as ignorable.`);
+  }
+  return b as Record<string, unknown>;
+}
+
+export function stringList(v: unknown, name: string): string[] | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return v.split(',');
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+  throw badRequest(`Cannot deserialize value of '${name}': expected a list of strings.`);
+}
+
 export async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
@@ -90,4 +110,14 @@ export function pageBean(self: string, startAt: number, maxResults: number, tota
     out.nextPage = u.toString();
   }
   return out;
+}
+
+const ISSUES_SLOT = '"@@issues@@"';
+
+/** JSON text of `envelope` with `issues` set to the given pre-serialized issue bodies, in order. */
+export function withIssues(envelope: Record<string, unknown>, issues: string[]): string {
+  const text = JSON.stringify({ ...envelope, issues: '@@issues@@' });
+  const at = text.indexOf(ISSUES_SLOT);
+  // Plain concatenation: String.replace would be slower on large bodies and would expand `$` patterns.
+  return `${text.slice(0, at)}[${issues.join(',')}]${text.slice(at + ISSUES_SLOT.length)}`;
 }

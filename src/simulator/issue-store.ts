@@ -71,9 +71,15 @@ export class IssueStore {
   projectCount: number[] = [];
   extras = new Map<number, IssueExtras>();
   deletedWorklogs: DeletedWorklog[] = [];
+  deletedWorklogIds = new Set<number>();
+  /** Worklogs added after seeding, in the order (and so the time) they were added. */
+  addedWorklogs: Array<{ id: number; at: number }> = [];
   /** Bumped on every change to live data / to the index (caches key on these). */
   liveGeneration = 0;
   indexGeneration = 0;
+  /** Slots changed in the index, one per generation since `indexLogBase`: lets cached results be patched. */
+  private indexLog: number[] = [];
+  private indexLogBase = 0;
   private pending: Array<{ at: number; snap: Snapshot }> = [];
   private pendingHead = 0;
   lagMs = 0;
@@ -146,6 +152,7 @@ export class IssueStore {
     }
     this.liveGeneration++;
     this.indexGeneration++;
+    this.indexLogBase = this.indexGeneration;
   }
 
   private sprintFor(projectIdx: number, created: number): number {
@@ -231,6 +238,24 @@ export class IssueStore {
     this.changed(idx, at);
   }
 
+  /**
+   * Move an issue to another project: it gets a new key there; its old key keeps resolving to it
+   * (as Jira's do), which is why the connector keys issues on id.
+   */
+  move(idx: number, toProject: number, at: number): void {
+    const from = this.project[idx]!;
+    if (from === toProject) return;
+    const num = ++this.projectCount[toProject]!;
+    this.byProject[toProject] = grow(this.byProject[toProject]!, num);
+    this.byProject[toProject]![num - 1] = idx;
+    this.project[idx] = toProject;
+    this.num[idx] = num;
+    this.extrasOf(idx).changes.push({ at, field: 'project', from, to: toProject });
+    this.live.rev[idx]!++;
+    this.live.updated[idx] = Math.max(at, this.live.updated[idx]!);
+    this.changed(idx, at);
+  }
+
   /** Touch an issue's `updated` only (a bulk edit of a field the simulator does not model). */
   touch(idx: number, at: number): void {
     this.live.rev[idx]!++;
@@ -265,10 +290,37 @@ export class IssueStore {
     this.changed(idx, at);
   }
 
+  /** Time of the j-th seeded worklog of an issue, spread between its creation and seeded update. */
+  seedWorklogAt(idx: number, j: number): number {
+    const from = this.created[idx]!;
+    return Math.floor(from + ((this.seedUpdated[idx]! - from) * (j + 0.5)) / this.seedWorklogs[idx]!);
+  }
+
   addWorklog(idx: number, at: number): void {
-    this.extrasOf(idx).worklogs.push(at);
+    const e = this.extrasOf(idx);
+    e.worklogs.push(at);
+    this.addedWorklogs.push({ id: (ID_BASE + idx) * 1000 + this.seedWorklogs[idx]! + e.worklogs.length - 1, at });
     this.live.updated[idx] = Math.max(at, this.live.updated[idx]!);
     this.changed(idx, at);
+  }
+
+  /** Delete one of the issue's worklogs (a tombstone for /worklog/deleted); false when it has none left. */
+  deleteWorklog(idx: number, at: number, rnd: () => number): boolean {
+    const e = this.extrasOf(idx);
+    const total = this.seedWorklogs[idx]! + e.worklogs.length;
+    const alive: number[] = [];
+    for (let j = 0; j < total; j++) {
+      const id = (ID_BASE + idx) * 1000 + j;
+      if (!e.deletedWorklogs.includes(id)) alive.push(id);
+    }
+    if (!alive.length) return false;
+    const id = alive[Math.floor(rnd() * alive.length)]!;
+    e.deletedWorklogs.push(id);
+    this.deletedWorklogs.push({ worklogId: id, at });
+    this.deletedWorklogIds.add(id);
+    this.live.updated[idx] = Math.max(at, this.live.updated[idx]!);
+    this.changed(idx, at);
+    return true;
   }
 
   private changed(idx: number, _at: number): void {
@@ -277,8 +329,7 @@ export class IssueStore {
     this.liveGeneration++;
     const snap = this.live.snapshot(idx);
     if (this.lagMs <= 0 && this.pendingHead === this.pending.length) {
-      this.indexed.apply(snap);
-      this.indexGeneration++;
+      this.applyToIndex(snap);
     } else {
       this.pending.push({ at, snap });
     }
@@ -287,16 +338,30 @@ export class IssueStore {
   /** Apply the queued index changes that are older than the lag. Called before every search. */
   syncIndex(now: number): void {
     const due = now - this.lagMs;
-    let applied = false;
     while (this.pendingHead < this.pending.length && this.pending[this.pendingHead]!.at <= due) {
-      this.indexed.apply(this.pending[this.pendingHead++]!.snap);
-      applied = true;
+      this.applyToIndex(this.pending[this.pendingHead++]!.snap);
     }
     if (this.pendingHead > 1024 && this.pendingHead * 2 > this.pending.length) {
       this.pending = this.pending.slice(this.pendingHead);
       this.pendingHead = 0;
     }
-    if (applied) this.indexGeneration++;
+  }
+
+  private applyToIndex(snap: Snapshot): void {
+    this.indexed.apply(snap);
+    if (this.indexLog.length >= 1_000_000) {
+      this.indexLog = this.indexLog.slice(500_000);
+      this.indexLogBase += 500_000;
+    }
+    this.indexLog.push(snap.idx);
+    this.indexGeneration++;
+  }
+
+  /** Slots whose index entry changed since generation `gen`, or undefined when that is too long ago. */
+  indexChangesSince(gen: number): number[] | undefined {
+    const from = gen - this.indexLogBase;
+    if (from < 0 || this.indexGeneration - this.indexLogBase !== this.indexLog.length) return undefined;
+    return this.indexLog.slice(from);
   }
 
   /** A random live issue, or -1 when none is left. */

@@ -43,11 +43,12 @@ function tokenize(src: string): Tok[] {
 
 export type Pred = (v: MutableColumns, idx: number) => boolean;
 export interface SortSpec { field: string; desc: boolean }
-export interface CompiledJql { where: Pred | null; sort: SortSpec[]; text: string }
+/** `relative`: the query depends on the clock (-5d, now()), so its result cannot be cached. */
+export interface CompiledJql { where: Pred | null; sort: SortSpec[]; text: string; relative: boolean }
 
 interface Value { text: string; quoted: boolean; fn?: string }
 
-export interface JqlContext { store: IssueStore; zone: ZoneClock; now: number }
+export interface JqlContext { store: IssueStore; zone: ZoneClock; now: number; usedNow?: boolean }
 
 const FIELD_ALIASES: Record<string, string> = {
   project: 'project', key: 'key', issuekey: 'key', issue: 'key', id: 'id',
@@ -163,7 +164,7 @@ export function parseJql(src: string, ctx: JqlContext): CompiledJql {
   }
   if (p < toks.length) fail(where || sort.length ? "'AND', 'OR' or 'ORDER BY'" : 'a field name');
   if (sort.length === 0) sort = DEFAULT_SORT;
-  return { where, sort, text: src };
+  return { where, sort, text: src, relative: ctx.usedNow === true };
 }
 
 function compileEmpty(field: string, negate: boolean, _ctx: JqlContext): Pred {
@@ -172,14 +173,15 @@ function compileEmpty(field: string, negate: boolean, _ctx: JqlContext): Pred {
   return negate ? () => true : () => false;
 }
 
-function cmp(op: string, a: number, b: number): boolean {
+/** A predicate comparing a number column with a constant, specialized per operator (hot in every scan). */
+function numeric(op: string, get: (c: MutableColumns, i: number) => number, b: number): Pred {
   switch (op) {
-    case '=': return a === b;
-    case '!=': return a !== b;
-    case '>': return a > b;
-    case '>=': return a >= b;
-    case '<': return a < b;
-    case '<=': return a <= b;
+    case '=': return (c, i) => get(c, i) === b;
+    case '!=': return (c, i) => get(c, i) !== b;
+    case '>': return (c, i) => get(c, i) > b;
+    case '>=': return (c, i) => get(c, i) >= b;
+    case '<': return (c, i) => get(c, i) < b;
+    case '<=': return (c, i) => get(c, i) <= b;
   }
   throw new JqlError(`The operator '${op}' is not supported by this field.`);
 }
@@ -211,34 +213,34 @@ function compileClause(field: string, op: string, v: Value, ctx: JqlContext): Pr
         const pi = store.catalog.projects.findIndex((x) => x.key === m[1]!.toUpperCase());
         if (pi < 0) throw new JqlError(`An issue with key '${v.text}' does not exist for field '${field === 'id' ? 'id' : 'key'}'.`);
         const n = Number(m[2]);
-        // Jira compares keys within the key's project, by number.
-        if (op === '!=') return (_c, i) => !(store.project[i] === pi && store.num[i] === n);
-        return (_c, i) => store.project[i] === pi && cmp(op, store.num[i]!, n);
+        // Equality finds the issue a key names, also a key it had before it moved; ranges compare
+        // current keys within the key's project, by number, as Jira does.
+        if (op === '=' || op === '!=') {
+          const target = store.resolve(v.text);
+          return op === '=' ? (_c, i) => i === target : (_c, i) => i !== target;
+        }
+        const byNum = numeric(op, (_c, i) => store.num[i]!, n);
+        return (c, i) => store.project[i] === pi && byNum(c, i);
       }
       if (/^\d+$/.test(v.text)) {
         const idx = Number(v.text) - 10000;
-        return (_c, i) => cmp(op, i, idx);
+        return numeric(op, (_c, i) => i, idx);
       }
       throw new JqlError(`The issue key '${v.text}' for field '${field}' is invalid.`);
     }
     case 'updated':
     case 'created': {
       const t = parseDateValue(v, field, ctx);
-      if (field === 'created') return (_c, i) => cmp(op, store.created[i]!, t);
-      return (c, i) => cmp(op, c.updated[i]!, t);
+      return field === 'created' ? numeric(op, (_c, i) => store.created[i]!, t) : numeric(op, (c, i) => c.updated[i]!, t);
     }
     case 'issuetype': { eqOnly(op); const k = byName(ISSUE_TYPES, v, 'issuetype'); return op === '=' ? (c, i) => c.issuetype[i] === k : (c, i) => c.issuetype[i] !== k; }
     case 'status': { eqOnly(op); const k = byName(STATUSES, v, 'status'); return op === '=' ? (c, i) => c.status[i] === k : (c, i) => c.status[i] !== k; }
     case 'priority': { eqOnly(op); const k = byName(PRIORITIES, v, 'priority'); return op === '=' ? (c, i) => c.priority[i] === k : (c, i) => c.priority[i] !== k; }
     case 'assignee': {
       eqOnly(op);
-      let u: number;
-      if (v.fn === 'currentuser') u = 0 + 0; // the demo user has index 0, and is never an assignee here
-      else {
-        u = store.catalog.users.findIndex((x) => x.accountId === v.text || x.emailAddress === v.text || x.displayName === v.text);
-        if (u < 0) throw new JqlError(`The value '${v.text}' does not exist for the field 'assignee'.`);
-      }
-      const want = v.fn === 'currentuser' ? -1 : u;
+      // currentUser() is the demo user, who is never an assignee in the generated data.
+      const want = v.fn === 'currentuser' ? -1 : store.catalog.users.findIndex((x) => x.accountId === v.text || x.emailAddress === v.text || x.displayName === v.text);
+      if (want < 0 && v.fn !== 'currentuser') throw new JqlError(`The value '${v.text}' does not exist for the field 'assignee'.`);
       return op === '=' ? (c, i) => c.assignee[i] === want : (c, i) => c.assignee[i] !== want;
     }
   }
@@ -250,7 +252,10 @@ const UNIT_MS: Record<string, number> = { w: 604_800_000, d: 86_400_000, h: 3_60
 /** A JQL date value as epoch ms: integer = epoch ms, literal dates in the user's zone, periods relative to now. */
 export function parseDateValue(v: Value, field: string, ctx: JqlContext): number {
   if (v.fn) {
-    if (v.fn === 'now') return ctx.now;
+    if (v.fn === 'now') {
+      ctx.usedNow = true;
+      return ctx.now;
+    }
     throw new JqlError(`Unable to find JQL function '${v.text}()'.`);
   }
   const s = v.text.trim();
@@ -268,11 +273,13 @@ export function parseDateValue(v: Value, field: string, ctx: JqlContext): number
       if (!pm) throw new JqlError(`Date value '${v.text}' for field '${field}' is invalid. ${DATE_HELP}`);
       total += Number(pm[1]) * UNIT_MS[pm[2] || 'm']!;
     }
+    ctx.usedNow = true;
     return ctx.now + (m[1] === '-' ? -total : total);
   }
   if (/^\d+[wdhm](\s+\d+[wdhm])*$/.test(s)) {
     let total = 0;
     for (const part of s.split(/\s+/)) total += Number(part.slice(0, -1)) * UNIT_MS[part.slice(-1)]!;
+    ctx.usedNow = true;
     return ctx.now + total;
   }
   throw new JqlError(`Date value '${v.text}' for field '${field}' is invalid. ${DATE_HELP}`);

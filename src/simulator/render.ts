@@ -69,6 +69,10 @@ export interface RenderOptions {
   expandChangelog: boolean;
 }
 
+export function renderOptions(api: '2' | '3', expand: string[], commentCap: number, changelogCap: number): RenderOptions {
+  return { adf: api === '3', commentCap, changelogCap, expandChangelog: expand.includes('changelog') };
+}
+
 export interface CommentItem { id: number; at: number; author: number }
 export interface ChangeHistory { id: number; at: number; author: number; field: string; from: number; to: number }
 
@@ -219,10 +223,8 @@ export class Renderer {
     const s = this.store;
     const id = ID_BASE + idx;
     const n = s.seedWorklogs[idx]!;
-    const from = s.created[idx]!;
-    const span = s.seedUpdated[idx]! - from;
     const out: CommentItem[] = [];
-    for (let j = 0; j < n; j++) out.push({ id: id * 1000 + j, at: Math.floor(from + (span * (j + 0.5)) / n), author: 1 + hashInt(s.catalog.users.length - 1, s.seed, id, 500 + j) });
+    for (let j = 0; j < n; j++) out.push({ id: id * 1000 + j, at: s.seedWorklogAt(idx, j), author: 1 + hashInt(s.catalog.users.length - 1, s.seed, id, 500 + j) });
     const extra = s.extras.get(idx);
     extra?.worklogs.forEach((at, k) => out.push({ id: id * 1000 + n + k, at, author: 1 + hashInt(s.catalog.users.length - 1, s.seed, id, 700 + k) }));
     const gone = extra?.deletedWorklogs;
@@ -262,88 +264,123 @@ export class Renderer {
         return { field: 'status', fieldtype: 'jira', fieldId: 'status', from: STATUSES[h.from]!.id, fromString: STATUSES[h.from]!.name, to: STATUSES[h.to]!.id, toString: STATUSES[h.to]!.name };
       case 'priority':
         return { field: 'priority', fieldtype: 'jira', fieldId: 'priority', from: PRIORITIES[h.from]!.id, fromString: PRIORITIES[h.from]!.name, to: PRIORITIES[h.to]!.id, toString: PRIORITIES[h.to]!.name };
-      case 'assignee':
-        return {
-          field: 'assignee', fieldtype: 'jira', fieldId: 'assignee',
-          from: h.from ? c.users[h.from]!.accountId : null, fromString: h.from ? c.users[h.from]!.displayName : null,
-          to: c.users[h.to]!.accountId, toString: c.users[h.to]!.displayName,
-        };
+      case 'assignee': {
+        // The spec types from/fromString as plain strings: an empty side is left out rather than null.
+        const item: Json = { field: 'assignee', fieldtype: 'jira', fieldId: 'assignee' };
+        if (h.from) Object.assign(item, { from: c.users[h.from]!.accountId, fromString: c.users[h.from]!.displayName });
+        return Object.assign(item, { to: c.users[h.to]!.accountId, toString: c.users[h.to]!.displayName });
+      }
+      case 'project': {
+        const [a, b] = [c.projects[h.from]!, c.projects[h.to]!];
+        return { field: 'project', fieldtype: 'jira', fieldId: 'project', from: a.id, fromString: a.name, to: b.id, toString: b.name };
+      }
       default:
-        return { field: 'labels', fieldtype: 'jira', fieldId: 'labels', from: null, fromString: '', to: null, toString: 'bulk-edit' };
+        return { field: 'labels', fieldtype: 'jira', fieldId: 'labels', fromString: '', toString: 'bulk-edit' };
     }
   }
 
   // --- the issue ----------------------------------------------------------------------------------
+  // Issues are emitted as JSON text assembled from fragments serialized once (users, statuses,
+  // projects…): building and stringifying nested objects per issue was the simulator's bottleneck.
 
-  issue(view: MutableColumns, idx: number, sel: FieldSelection, opt: RenderOptions): Json {
-    const id = String(ID_BASE + idx);
-    if (sel.idOnly && !opt.expandChangelog) return { id };
-    const fields: Json = {};
-    for (const f of sel.ids) fields[f] = this.field(view, idx, f, opt);
-    const out: Json = {
-      expand: 'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations',
-      id, self: `${this.base}/rest/api/${this.api}/issue/${id}`, key: this.store.keyOf(idx), fields,
+  private fragments: Fragments | undefined;
+  private frag(): Fragments {
+    if (this.fragments) return this.fragments;
+    const j = (x: unknown) => JSON.stringify(x);
+    const c = this.catalog;
+    this.fragments = {
+      users: this.users.map(j), statuses: this.statuses.map(j), types: this.types.map(j), priorities: this.priorities.map(j),
+      projects: this.projects.map(j), resolution: j(this.resolution), teams: this.teams.map(j), areas: this.areas.map(j),
+      sprints: new Map([...this.sprints].map(([id, sp]) => [id, `[${j(sp)}]`])),
+      components: c.components.map((_x, i) => `[${j(this.component(i, false))}]`),
+      versions: c.versions.map((_x, i) => `[${j(this.version(i))}]`),
+      labels: LABELS.map((l) => `[${j(l)}]`),
+      tags: LABELS.map((l) => j(['imported', l])),
     };
+    return this.fragments;
+  }
+
+  /** The issue as JSON text (IssueBean); `{"id":…}` alone when only ids were asked for. */
+  issue(view: MutableColumns, idx: number, sel: FieldSelection, opt: RenderOptions): string {
+    const id = ID_BASE + idx;
+    if (sel.idOnly && !opt.expandChangelog) return `{"id":"${id}"}`;
+    let out = `{"expand":"renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations","id":"${id}","self":"${this.base}/rest/api/${this.api}/issue/${id}","key":"${this.store.keyOf(idx)}","fields":{`;
+    let first = true;
+    for (const f of sel.ids) {
+      out += `${first ? '' : ','}"${f}":${this.fieldJson(view, idx, f, opt)}`;
+      first = false;
+    }
+    out += '}';
     if (opt.expandChangelog) {
       // Embedded changelog is newest first and truncated, with the real total.
       const all = this.changes(idx);
       const shown = all.slice(-opt.changelogCap).reverse();
-      out.changelog = { startAt: 0, maxResults: shown.length, total: all.length, histories: shown.map((h) => this.history(h)) };
+      out += `,"changelog":${JSON.stringify({ startAt: 0, maxResults: shown.length, total: all.length, histories: shown.map((h) => this.history(h)) })}`;
     }
-    return out;
+    return out + '}';
   }
 
-  private field(v: MutableColumns, idx: number, f: string, opt: RenderOptions): unknown {
+  private textJson(s: string): string {
+    const t = JSON.stringify(s);
+    return this.api === '3' ? `{"type":"doc","version":1,"content":[{"type":"paragraph","content":[{"type":"text","text":${t}}]}]}` : t;
+  }
+
+  private fieldJson(v: MutableColumns, idx: number, f: string, opt: RenderOptions): string {
     const s = this.store;
+    const F = this.frag();
     const seed = s.seed;
     const id = ID_BASE + idx;
     switch (f) {
-      case 'summary': return summaryOf(seed, idx, v.rev[idx]!);
-      case 'status': return this.statuses[v.status[idx]!];
-      case 'issuetype': return this.types[v.issuetype[idx]!];
-      case 'priority': return this.priorities[v.priority[idx]!];
-      case 'project': return this.projects[s.project[idx]!];
-      case 'created': return this.zone.format(s.created[idx]!);
-      case 'updated': return this.zone.format(v.updated[idx]!);
+      case 'summary': return JSON.stringify(summaryOf(seed, idx, v.rev[idx]!));
+      case 'status': return F.statuses[v.status[idx]!]!;
+      case 'issuetype': return F.types[v.issuetype[idx]!]!;
+      case 'priority': return F.priorities[v.priority[idx]!]!;
+      case 'project': return F.projects[s.project[idx]!]!;
+      case 'created': return `"${this.zone.format(s.created[idx]!)}"`;
+      case 'updated': return `"${this.zone.format(v.updated[idx]!)}"`;
       case 'reporter':
-      case 'creator': return this.users[s.reporter[idx]!];
-      case 'assignee': return v.assignee[idx] ? this.users[v.assignee[idx]!] : null;
-      case 'labels': return hash01(seed, id, 30) < 0.5 ? [] : [LABELS[hashInt(LABELS.length, seed, id, 31)]!];
-      case 'description': return hash01(seed, id, 32) < 0.1 ? null : this.text(`Steps to reproduce for ${s.keyOf(idx)}. Expected it to work; it did not.`);
-      case 'resolution': return s.isResolved(v, idx) ? this.resolution : null;
-      case 'resolutiondate': return s.isResolved(v, idx) ? this.zone.format(v.updated[idx]!) : null;
-      case 'components': {
-        const c = s.project[idx]! * 3 + hashInt(3, seed, id, 33);
-        return hash01(seed, id, 34) < 0.4 ? [] : [this.component(c, false)];
-      }
-      case 'fixVersions': {
-        const vi = s.project[idx]! * 3 + hashInt(3, seed, id, 35);
-        return hash01(seed, id, 36) < 0.5 ? [] : [this.version(vi)];
-      }
-      case 'duedate': return hash01(seed, id, 37) < 0.7 ? null : this.zone.formatDate(s.created[idx]! + 30 * DAY);
+      case 'creator': return F.users[s.reporter[idx]!]!;
+      case 'assignee': return v.assignee[idx] ? F.users[v.assignee[idx]!]! : 'null';
+      case 'labels': return hash01(seed, id, 30) < 0.5 ? '[]' : F.labels[hashInt(LABELS.length, seed, id, 31)]!;
+      case 'description': return hash01(seed, id, 32) < 0.1 ? 'null' : this.textJson(`Steps to reproduce for ${s.keyOf(idx)}. Expected it to work; it did not.`);
+      case 'resolution': return s.isResolved(v, idx) ? F.resolution : 'null';
+      case 'resolutiondate': return s.isResolved(v, idx) ? `"${this.zone.format(v.updated[idx]!)}"` : 'null';
+      case 'components': return hash01(seed, id, 34) < 0.4 ? '[]' : F.components[s.project[idx]! * 3 + hashInt(3, seed, id, 33)]!;
+      case 'fixVersions': return hash01(seed, id, 36) < 0.5 ? '[]' : F.versions[s.project[idx]! * 3 + hashInt(3, seed, id, 35)]!;
+      case 'duedate': return hash01(seed, id, 37) < 0.7 ? 'null' : `"${this.zone.formatDate(s.created[idx]! + 30 * DAY)}"`;
       case 'comment': {
         const all = this.comments(idx);
         const shown = all.slice(0, opt.commentCap);
-        return { comments: shown.map((c) => this.comment(idx, c)), self: `${this.base}/rest/api/${this.api}/issue/${id}/comment`, maxResults: shown.length, total: all.length, startAt: 0 };
+        return JSON.stringify({ comments: shown.map((c) => this.comment(idx, c)), self: `${this.base}/rest/api/${this.api}/issue/${id}/comment`, maxResults: shown.length, total: all.length, startAt: 0 });
       }
       case 'worklog': {
         const all = this.worklogs(idx);
         const shown = all.slice(0, opt.commentCap);
-        return { startAt: 0, maxResults: shown.length, total: all.length, worklogs: shown.map((w) => this.worklog(idx, w)) };
+        return JSON.stringify({ startAt: 0, maxResults: shown.length, total: all.length, worklogs: shown.map((w) => this.worklog(idx, w)) });
       }
-      case CF.storyPoints: return hash01(seed, id, 40) < 0.3 ? null : [1, 2, 3, 5, 8, 13][hashInt(6, seed, id, 41)];
-      case CF.notes: return hash01(seed, id, 42) < 0.6 ? null : this.text(`Release note for ${s.keyOf(idx)}.`);
-      case CF.team: return hash01(seed, id, 43) < 0.2 ? null : this.teams[hashInt(this.teams.length, seed, id, 44)];
-      case CF.areas: return hash01(seed, id, 45) < 0.3 ? null : [this.areas[hashInt(this.areas.length, seed, id, 46)], this.areas[(hashInt(this.areas.length, seed, id, 46) + 1) % this.areas.length]];
-      case CF.reviewer: return hash01(seed, id, 47) < 0.5 ? null : this.users[1 + hashInt(this.users.length - 1, seed, id, 48)];
-      case CF.startDate: return hash01(seed, id, 49) < 0.5 ? null : this.zone.formatDate(s.created[idx]! + DAY);
-      case CF.dueAt: return hash01(seed, id, 50) < 0.6 ? null : this.zone.format(s.created[idx]! + 14 * DAY);
-      case CF.tags: return hash01(seed, id, 51) < 0.5 ? null : ['imported', LABELS[hashInt(LABELS.length, seed, id, 52)]!];
+      case CF.storyPoints: return hash01(seed, id, 40) < 0.3 ? 'null' : String([1, 2, 3, 5, 8, 13][hashInt(6, seed, id, 41)]);
+      case CF.notes: return hash01(seed, id, 42) < 0.6 ? 'null' : this.textJson(`Release note for ${s.keyOf(idx)}.`);
+      case CF.team: return hash01(seed, id, 43) < 0.2 ? 'null' : F.teams[hashInt(F.teams.length, seed, id, 44)]!;
+      case CF.areas: {
+        if (hash01(seed, id, 45) < 0.3) return 'null';
+        const a = hashInt(F.areas.length, seed, id, 46);
+        return `[${F.areas[a]},${F.areas[(a + 1) % F.areas.length]}]`;
+      }
+      case CF.reviewer: return hash01(seed, id, 47) < 0.5 ? 'null' : F.users[1 + hashInt(F.users.length - 1, seed, id, 48)]!;
+      case CF.startDate: return hash01(seed, id, 49) < 0.5 ? 'null' : `"${this.zone.formatDate(s.created[idx]! + DAY)}"`;
+      case CF.dueAt: return hash01(seed, id, 50) < 0.6 ? 'null' : `"${this.zone.format(s.created[idx]! + 14 * DAY)}"`;
+      case CF.tags: return hash01(seed, id, 51) < 0.5 ? 'null' : F.tags[hashInt(LABELS.length, seed, id, 52)]!;
       case CF.sprint: {
         const sp = s.sprint[idx]!;
-        return sp ? [this.sprints.get(sp)] : null;
+        return sp ? F.sprints.get(sp)! : 'null';
       }
+      case CF.customer: return hash01(seed, id, 53) < 0.5 ? 'null' : `"Customer ${1 + hashInt(500, seed, id, 54)}"`;
     }
-    return null;
+    return 'null';
   }
+}
+
+interface Fragments {
+  users: string[]; statuses: string[]; types: string[]; priorities: string[]; projects: string[]; resolution: string;
+  teams: string[]; areas: string[]; sprints: Map<number, string>; components: string[]; versions: string[]; labels: string[]; tags: string[];
 }

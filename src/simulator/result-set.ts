@@ -10,16 +10,18 @@ export interface ResultSet {
   sort: SortSpec[];
 }
 
-export function sortValue(store: IssueStore, view: MutableColumns, field: string, idx: number): number {
+/** A getter of one sort field's value, resolved once per query rather than per row. */
+export function sortGetter(store: IssueStore, view: MutableColumns, field: string): (idx: number) => number {
+  const rank = store.catalog.projectRank;
   switch (field) {
-    case 'updated': return view.updated[idx]!;
-    case 'created': return store.created[idx]!;
-    case 'key': return store.catalog.projectRank[store.project[idx]!]! * 4294967296 + store.num[idx]!;
-    case 'project': return store.catalog.projectRank[store.project[idx]!]!;
-    case 'status': return view.status[idx]!;
-    case 'priority': return view.priority[idx]!;
-    case 'issuetype': return view.issuetype[idx]!;
-    default: return idx; // id
+    case 'updated': return (i) => view.updated[i]!;
+    case 'created': return (i) => store.created[i]!;
+    case 'key': return (i) => rank[store.project[i]!]! * 4294967296 + store.num[i]!;
+    case 'project': return (i) => rank[store.project[i]!]!;
+    case 'status': return (i) => view.status[i]!;
+    case 'priority': return (i) => view.priority[i]!;
+    case 'issuetype': return (i) => view.issuetype[i]!;
+    default: return (i) => i; // id
   }
 }
 
@@ -47,7 +49,8 @@ export function evaluate(store: IssueStore, q: CompiledJql, visible: boolean): R
   const sort = q.sort;
   const cols = sort.map((s) => {
     const col = new Float64Array(store.count);
-    for (let j = 0; j < n; j++) col[rows[j]!] = sortValue(store, view, s.field, rows[j]!);
+    const get = sortGetter(store, view, s.field);
+    for (let j = 0; j < n; j++) col[rows[j]!] = get(rows[j]!);
     return col;
   });
   const dir = sort.map((s) => (s.desc ? -1 : 1));
@@ -83,17 +86,163 @@ export function positionAfter(rs: ResultSet, tuple: number[], idx: number): numb
   return lo;
 }
 
-/** A small cache of evaluated results keyed by query text; invalid once the index changes. */
+/**
+ * The result after a few index changes, without re-sorting everything: drop the changed rows, then
+ * merge the ones that (still) match, sorted, back in. Linear in the result size.
+ */
+export function patch(store: IssueStore, q: CompiledJql, rs: ResultSet, changed: number[], view: MutableColumns = store.indexed): ResultSet {
+  const sort = rs.sort;
+  const touched = new Set(changed);
+  const add = [...touched].filter((i) => view.exists[i] && (q.where === null || q.where(view, i)));
+  const get = sort.map((f) => sortGetter(store, view, f.field));
+  const addKeys = add.map((i) => get.map((g) => g(i)));
+  const order = add.map((_x, j) => j).sort((a, b) => compareTuples(sort, addKeys[a]!, add[a]!, addKeys[b]!, add[b]!));
+  const n = rs.rows.length;
+  const rows = new Uint32Array(n + add.length);
+  const keys = sort.map(() => new Float64Array(n + add.length));
+  // Insertion points in the old result (found by binary search; the old rows around them are in order).
+  const at = order.map((k) => positionAfter(rs, addKeys[k]!, add[k]!));
+  const mark = new Uint8Array(store.count);
+  for (const i of touched) mark[i] = 1;
+  const nk = sort.length;
+  let out = 0;
+  let j = 0;
+  for (let i = 0; i <= n; i++) {
+    while (j < order.length && at[j] === i) {
+      const k = order[j++]!;
+      rows[out] = add[k]!;
+      for (let f = 0; f < nk; f++) keys[f]![out] = addKeys[k]![f]!;
+      out++;
+    }
+    if (i === n) break;
+    const idx = rs.rows[i]!;
+    if (mark[idx]) continue;
+    rows[out] = idx;
+    for (let f = 0; f < nk; f++) keys[f]![out] = rs.keys[f]![i]!;
+    out++;
+  }
+  return { rows: rows.slice(0, out), keys: keys.map((k) => k.slice(0, out)), sort };
+}
+
+/** The first `k` rows of a query (after a keyset position, if given) and how many rows match in all. */
+export interface Selection { rs: ResultSet; total: number }
+
+/**
+ * The first `k` rows in sort order without sorting the whole result: one scan keeping the best `k`
+ * in a max-heap. A fresh query per page (the seek walk) then costs one scan, not a full sort.
+ */
+export function selectFirst(store: IssueStore, q: CompiledJql, visible: boolean, k: number, after?: { tuple: number[]; idx: number }): Selection {
+  const view = store.indexed;
+  const sort = q.sort;
+  const nk = sort.length;
+  const hIdx = new Uint32Array(Math.max(1, k));
+  const hKey = new Float64Array(Math.max(1, k) * nk);
+  const cand = new Float64Array(nk);
+  const slot = new Float64Array(nk);
+  let size = 0;
+  let total = 0;
+  // Heap order: the worst (latest in sort order) row on top.
+  const later = (a: number, b: number): boolean => {
+    for (let f = 0; f < nk; f++) {
+      const d = hKey[a * nk + f]! - hKey[b * nk + f]!;
+      if (d !== 0) return (sort[f]!.desc ? -d : d) > 0;
+    }
+    return hIdx[a]! > hIdx[b]!;
+  };
+  const swap = (a: number, b: number) => {
+    const t = hIdx[a]!; hIdx[a] = hIdx[b]!; hIdx[b] = t;
+    for (let f = 0; f < nk; f++) { const x = hKey[a * nk + f]!; hKey[a * nk + f] = hKey[b * nk + f]!; hKey[b * nk + f] = x; }
+  };
+  const where = q.where;
+  const exists = view.exists;
+  const get = sort.map((f) => sortGetter(store, view, f.field));
+  const get0 = get[0]!;
+  const dir0 = sort[0]!.desc ? -1 : 1;
+  for (let i = 0; visible && i < store.count; i++) {
+    if (!exists[i] || (where !== null && !where(view, i))) continue;
+    const v0 = get0(i);
+    // Cheap rejections on the first sort key before computing the whole tuple.
+    if (after && (v0 - after.tuple[0]!) * dir0 < 0) continue;
+    if (size === k && k > 0 && (v0 - hKey[0]!) * dir0 > 0) {
+      total++;
+      continue;
+    }
+    cand[0] = v0;
+    for (let f = 1; f < nk; f++) cand[f] = get[f]!(i);
+    if (after && compareTuples(sort, cand, i, after.tuple, after.idx) <= 0) continue;
+    total++;
+    if (k === 0) continue;
+    if (size < k) {
+      let c = size++;
+      hIdx[c] = i;
+      hKey.set(cand, c * nk);
+      while (c > 0) {
+        const parent = (c - 1) >> 1;
+        if (!later(c, parent)) break;
+        swap(c, parent);
+        c = parent;
+      }
+      continue;
+    }
+    for (let f = 0; f < nk; f++) slot[f] = hKey[f]!;
+    if (compareTuples(sort, cand, i, slot, hIdx[0]!) >= 0) continue;
+    hIdx[0] = i;
+    hKey.set(cand, 0);
+    let c = 0;
+    for (;;) {
+      const l = 2 * c + 1;
+      const r = l + 1;
+      let m = c;
+      if (l < size && later(l, m)) m = l;
+      if (r < size && later(r, m)) m = r;
+      if (m === c) break;
+      swap(c, m);
+      c = m;
+    }
+  }
+  const order = Array.from({ length: size }, (_x, j) => j).sort((a, b) => (later(a, b) ? 1 : later(b, a) ? -1 : 0));
+  const rows = Uint32Array.from(order, (j) => hIdx[j]!);
+  const keys = sort.map((_s, f) => Float64Array.from(order, (j) => hKey[j * nk + f]!));
+  return { rs: { rows, keys, sort }, total };
+}
+
+/**
+ * A small cache of evaluated results keyed by query text; patched or rebuilt when the index changes.
+ * `lookup` only sorts and caches a query the second time it is asked for (a walk with page tokens);
+ * a query asked once (a fresh seek query per page) is answered by `selectFirst` instead.
+ */
 export class ResultCache {
   private entries = new Map<string, { gen: number; rs: ResultSet }>();
+  private asked = new Map<string, number>();
+
+  private cacheKey(q: CompiledJql, visible: boolean): string {
+    return `${visible ? 1 : 0}\u0000${q.text}`;
+  }
+
+  /** The full sorted result, from the cache (patched if the index moved on) or evaluated now. */
   get(store: IssueStore, q: CompiledJql, visible: boolean): ResultSet {
-    const key = `${visible ? 1 : 0}\u0000${q.text}`;
+    // Relative dates (-5d) move with the clock, so such queries are always evaluated afresh.
+    if (q.relative) return evaluate(store, q, visible);
+    const key = this.cacheKey(q, visible);
     const hit = this.entries.get(key);
     if (hit && hit.gen === store.indexGeneration) return hit.rs;
-    const rs = evaluate(store, q, visible);
+    const changed = hit ? store.indexChangesSince(hit.gen) : undefined;
+    const rs = hit && visible && changed && changed.length < 100_000 ? patch(store, q, hit.rs, changed) : evaluate(store, q, visible);
     this.entries.delete(key);
     this.entries.set(key, { gen: store.indexGeneration, rs });
     while (this.entries.size > 8) this.entries.delete(this.entries.keys().next().value!);
     return rs;
+  }
+
+  /** The full result if this query is cached or asked for before; undefined the first time. */
+  lookup(store: IssueStore, q: CompiledJql, visible: boolean): ResultSet | undefined {
+    if (q.relative) return undefined;
+    const key = this.cacheKey(q, visible);
+    if (this.entries.has(key)) return this.get(store, q, visible);
+    const n = (this.asked.get(key) ?? 0) + 1;
+    this.asked.delete(key);
+    this.asked.set(key, n);
+    while (this.asked.size > 256) this.asked.delete(this.asked.keys().next().value!);
+    return n >= 2 ? this.get(store, q, visible) : undefined;
   }
 }

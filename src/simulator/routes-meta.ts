@@ -28,7 +28,7 @@ export function serverInfo(ctx: SimContext, req: SimRequest): SimReply {
       serverTime: ctx.zone.format(now),
       scmInfo: '0f2d7c3e9a1b4c5d6e7f8091a2b3c4d5e6f70812',
       serverTitle: 'Jira (simulated)',
-      ...(req.api === '3' || dc ? { defaultLocale: { locale: 'en_US' }, serverTimeZone: ctx.settings.userTimeZone } : {}),
+      serverTimeZone: ctx.settings.userTimeZone,
     },
   };
 }
@@ -49,7 +49,7 @@ function project(ctx: SimContext, api: '2' | '3', pIdx: number): Record<string, 
   return {
     expand: 'description,lead,issueTypes,url,projectKeys,permissions,insight',
     ...r.projectRef(pIdx),
-    style: 'classic', isPrivate: false, properties: {}, entityId: `0f6b${String(p.idx).padStart(4, '0')}-sim`, uuid: `00000000-0000-4000-8000-0000000${String(10000 + p.idx)}`,
+    style: 'classic', isPrivate: false, properties: {}, uuid: `00000000-0000-4000-8000-0000000${String(10000 + p.idx)}`,
   };
 }
 
@@ -87,7 +87,7 @@ export function projectComponents(ctx: SimContext, req: SimRequest): SimReply {
 
 export function statuses(ctx: SimContext, req: SimRequest): SimReply {
   const r = ctx.renderer(req.api);
-  return { status: 200, json: STATUSES.map((s) => ({ ...r.status(s.id), untranslatedName: s.name, scope: undefined })) };
+  return { status: 200, json: STATUSES.map((s) => ({ ...r.status(s.id), untranslatedName: s.name })) };
 }
 
 export function statusCategories(ctx: SimContext, req: SimRequest): SimReply {
@@ -103,7 +103,7 @@ export function priorities(ctx: SimContext, req: SimRequest): SimReply {
 
 export function issueTypes(ctx: SimContext, req: SimRequest): SimReply {
   const r = ctx.renderer(req.api);
-  return { status: 200, json: ISSUE_TYPES.map((t) => ({ ...r.issueType(t.id), untranslatedName: t.name })) };
+  return { status: 200, json: ISSUE_TYPES.map((t) => r.issueType(t.id)) };
 }
 
 export function resolutions(ctx: SimContext, req: SimRequest): SimReply {

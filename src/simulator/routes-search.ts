@@ -1,11 +1,11 @@
 // Search endpoints: Cloud /search/jql (token paging), approximate-count, DC /search (offset paging),
 // and issue/bulkfetch (current data, not the lagging index).
 import type { SimContext } from './context.js';
-import { badRequest, HttpError, intParam, listParam, SimReply, SimRequest, unsupportedMediaType } from './http-io.js';
+import { badRequest, fromBody, HttpError, intParam, listParam, SimReply, SimRequest, stringList, withIssues } from './http-io.js';
 import { CompiledJql, JqlError, parseJql, UNBOUNDED_MESSAGE } from './jql.js';
 import { decodeToken, encodeToken, queryHash } from './page-token.js';
-import { parseFields, RenderOptions } from './render.js';
-import { positionAfter } from './result-set.js';
+import { parseFields, renderOptions } from './render.js';
+import { patch, positionAfter, selectFirst } from './result-set.js';
 
 function compile(ctx: SimContext, jql: string): CompiledJql {
   try {
@@ -18,24 +18,7 @@ function compile(ctx: SimContext, jql: string): CompiledJql {
 
 const SEARCH_KEYS = new Set(['jql', 'nextPageToken', 'maxResults', 'fields', 'expand', 'properties', 'fieldsByKeys', 'failFast', 'reconcileIssues']);
 
-interface SearchParams { jql: string; token?: string; maxResults: number; fields?: string[]; expand: string[] }
-
-export function fromBody(req: SimRequest, allowed: Set<string>, name: string): Record<string, unknown> {
-  if (!req.hasJsonBody) throw unsupportedMediaType(req);
-  const b = req.body;
-  if (!b || typeof b !== 'object' || Array.isArray(b)) throw badRequest(`Request body must be a JSON object (${name}).`);
-  for (const k of Object.keys(b)) {
-    if (!allowed.has(k)) throw badRequest(`Unrecognized field "${k}" (class ${name}), not marked as ignorable.`);
-  }
-  return b as Record<string, unknown>;
-}
-
-function stringList(v: unknown, name: string): string[] | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v === 'string') return v.split(',');
-  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
-  throw badRequest(`Cannot deserialize value of '${name}': expected a list of strings.`);
-}
+interface SearchParams { jql: string; token?: string; maxResults: number; fields?: string[]; expand: string[]; reconcile: string[] }
 
 function searchParams(req: SimRequest): SearchParams {
   if (req.method === 'GET') {
@@ -45,9 +28,13 @@ function searchParams(req: SimRequest): SearchParams {
       maxResults: intParam(req.query, 'maxResults', 50),
       fields: listParam(req.query, 'fields'),
       expand: listParam(req.query, 'expand') ?? [],
+      reconcile: listParam(req.query, 'reconcileIssues') ?? [],
     };
   }
   const b = fromBody(req, SEARCH_KEYS, 'SearchAndReconcileRequestBean');
+  if (b.reconcileIssues !== undefined && b.reconcileIssues !== null && !(Array.isArray(b.reconcileIssues) && b.reconcileIssues.every((x) => Number.isInteger(x)))) {
+    throw badRequest('Cannot deserialize value of "reconcileIssues": expected a list of issue ids.');
+  }
   if (b.jql !== undefined && b.jql !== null && typeof b.jql !== 'string') throw badRequest('Cannot deserialize value of "jql": expected a string.');
   if (b.nextPageToken !== undefined && b.nextPageToken !== null && typeof b.nextPageToken !== 'string') throw badRequest('Cannot deserialize value of "nextPageToken": expected a string.');
   if (b.maxResults !== undefined && b.maxResults !== null && !Number.isInteger(b.maxResults)) throw badRequest('Cannot deserialize value of "maxResults": expected an integer.');
@@ -58,12 +45,10 @@ function searchParams(req: SimRequest): SearchParams {
     maxResults: (b.maxResults as number | undefined) ?? 50,
     fields: stringList(b.fields, 'fields'),
     expand: ((b.expand as string | undefined) ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    reconcile: ((b.reconcileIssues as number[] | undefined) ?? []).map(String),
   };
 }
 
-function renderOptions(api: '2' | '3', expand: string[], commentCap: number, changelogCap: number): RenderOptions {
-  return { adf: api === '3', commentCap, changelogCap, expandChangelog: expand.includes('changelog') };
-}
 
 export function searchJql(ctx: SimContext, req: SimRequest): SimReply {
   const p = searchParams(req);
@@ -73,22 +58,43 @@ export function searchJql(ctx: SimContext, req: SimRequest): SimReply {
   // Jira's measured precedence: token, then maxResults range, then unbounded JQL.
   const token = p.token ? decodeToken(p.token, hash, now, ctx.settings.tokenTtlMs) : undefined;
   if (p.maxResults < 1 || p.maxResults > 5000) throw badRequest('The max results parameter has to be between 1 and 5,000.');
+  if (p.reconcile.length > 50) throw badRequest('reconcileIssues can hold at most 50 issue ids.');
   const q = compile(ctx, p.jql);
   if (!q.where) throw badRequest(UNBOUNDED_MESSAGE);
-  ctx.store.syncIndex(now);
-  const rs = ctx.results.get(ctx.store, q, req.principal === 'user');
+  const store = ctx.store;
+  store.syncIndex(now);
+  const visible = req.principal === 'user';
+  // reconcileIssues: these issues are matched and rendered as they are now, not as the index has them.
+  const fresh = new Set(visible ? p.reconcile.map((x) => store.resolve(x)).filter((i) => i >= 0) : []);
   const heavy = sel.heavy || p.expand.length > 0;
   const size = Math.min(p.maxResults, heavy ? ctx.settings.fieldsPageCap : 5000);
+  let rs = fresh.size ? patch(store, q, ctx.results.get(store, q, visible), [...fresh], store.live) : ctx.results.lookup(store, q, visible);
   let start = 0;
-  if (token?.m === 'offset') start = token.p!;
-  else if (token?.m === 'keyset') start = positionAfter(rs, token.k!, token.i!);
-  const end = Math.min(rs.rows.length, start + size);
+  let end: number;
+  let isLast: boolean;
+  if (rs) {
+    if (token?.m === 'offset') start = token.p!;
+    else if (token?.m === 'keyset') start = positionAfter(rs, token.k!, token.i!);
+    end = Math.min(rs.rows.length, start + size);
+    isLast = end >= rs.rows.length;
+  } else {
+    // First time this query is asked: select just the rows needed instead of sorting all matches.
+    const offset = token?.m === 'offset' ? Math.min(token.p!, store.count) : 0;
+    const after = token?.m === 'keyset' ? { tuple: token.k!, idx: token.i! } : undefined;
+    const sel1 = selectFirst(store, q, visible, offset + size, after);
+    rs = sel1.rs;
+    start = Math.min(offset, rs.rows.length);
+    end = rs.rows.length;
+    isLast = sel1.total <= offset + size;
+  }
   const r = ctx.renderer(req.api);
   const opt = renderOptions(req.api, p.expand, 20, 20);
-  const issues: unknown[] = [];
-  for (let j = start; j < end; j++) issues.push(r.issue(ctx.store.indexed, rs.rows[j]!, sel, opt));
-  const isLast = end >= rs.rows.length;
-  const out: Record<string, unknown> = { issues };
+  const issues: string[] = [];
+  for (let j = start; j < end; j++) {
+    const idx = rs.rows[j]!;
+    issues.push(r.issue(fresh.has(idx) ? store.live : store.indexed, idx, sel, opt));
+  }
+  const out: Record<string, unknown> = { issues: null };
   if (!isLast) {
     const mode = ctx.settings.tokenSemantics;
     out.nextPageToken = encodeToken(
@@ -98,7 +104,7 @@ export function searchJql(ctx: SimContext, req: SimRequest): SimReply {
     );
   }
   out.isLast = isLast;
-  return { status: 200, json: out };
+  return { status: 200, raw: withIssues(out, issues) };
 }
 
 export function approximateCount(ctx: SimContext, req: SimRequest): SimReply {
@@ -135,7 +141,12 @@ export function searchDc(ctx: SimContext, req: SimRequest): SimReply {
   const q = compile(ctx, jql);
   const now = ctx.clock();
   ctx.store.syncIndex(now);
-  const rs = ctx.results.get(ctx.store, q, req.principal === 'user');
+  const visible = req.principal === 'user';
+  // A query asked once is answered by selecting its first rows; asked again (paging), it is sorted and cached.
+  const cached = ctx.results.lookup(ctx.store, q, visible);
+  // Selecting one row past the window is enough to know the page would cross it.
+  const picked = cached ? { rs: cached, total: cached.rows.length } : selectFirst(ctx.store, q, visible, Math.min(startAt + size, ctx.settings.dcResultWindow + 1));
+  const rs = picked.rs;
   const end = Math.min(rs.rows.length, startAt + size);
   if (end > ctx.settings.dcResultWindow) {
     throw new HttpError(500, `Search limit exceeded. The search request with startAt=${startAt} and maxResults=${size} exceeded the search platform limit of ${ctx.settings.dcResultWindow.toLocaleString('en-US')}. Narrow the query or page with a date or key range.`);
@@ -143,9 +154,9 @@ export function searchDc(ctx: SimContext, req: SimRequest): SimReply {
   const sel = parseFields(fields, '*navigable');
   const r = ctx.renderer('2');
   const opt = renderOptions('2', expand, 20, 40);
-  const issues: unknown[] = [];
+  const issues: string[] = [];
   for (let j = startAt; j < end; j++) issues.push(r.issue(ctx.store.indexed, rs.rows[j]!, { ...sel, idOnly: false }, opt));
-  return { status: 200, json: { expand: 'schema,names', startAt, maxResults: size, total: rs.rows.length, issues } };
+  return { status: 200, raw: withIssues({ expand: 'schema,names', startAt, maxResults: size, total: picked.total }, issues) };
 }
 
 const BULK_KEYS = new Set(['issueIdsOrKeys', 'fields', 'expand', 'properties', 'fieldsByKeys']);
@@ -169,5 +180,5 @@ export function bulkFetch(ctx: SimContext, req: SimRequest): SimReply {
   const r = ctx.renderer(req.api);
   const opt = renderOptions(req.api, expand, 20, 40);
   const issues = [...slots].sort((a, c) => a - c).map((idx) => r.issue(store.live, idx, { ...sel, idOnly: false }, opt));
-  return { status: 200, json: { expand: 'schema,names', issues, issueErrors: [] } };
+  return { status: 200, raw: withIssues({ issues: null, issueErrors: [] }, issues) };
 }

@@ -1,5 +1,7 @@
 // The route table for each deployment mode.
 import type { SimReply } from './http-io.js';
+import * as agile from './routes-agile.js';
+import * as issue from './routes-issue.js';
 import * as meta from './routes-meta.js';
 import type { Route } from './router.js';
 import * as search from './routes-search.js';
@@ -33,6 +35,17 @@ export function buildRoutes(mode: DeploymentMode): Route[] {
     r('GET', '/resolution', meta.resolutions),
     r('GET', '/users/search', meta.usersSearch),
     r('POST', '/issue/bulkfetch', search.bulkFetch),
+    r('GET', '/issue/{id}', issue.getIssue),
+    r('GET', '/issue/{id}/comment', issue.comments),
+    r('GET', '/issue/{id}/worklog', issue.worklogs),
+    r('GET', '/issue/{id}/changelog', issue.changelog),
+    r('POST', '/changelog/bulkfetch', issue.changelogBulk),
+    r('GET', '/worklog/updated', issue.worklogUpdated),
+    r('GET', '/worklog/deleted', issue.worklogDeleted),
+    r('POST', '/worklog/list', issue.worklogList),
+    { method: 'GET', pattern: '/rest/agile/1.0/board', handler: agile.boards },
+    { method: 'GET', pattern: '/rest/agile/1.0/board/{id}/sprint', handler: agile.boardSprints },
+    { method: 'GET', pattern: '/rest/agile/1.0/sprint/{id}/issue', handler: agile.sprintIssues },
   ];
   if (cloud) {
     routes.push(

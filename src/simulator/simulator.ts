@@ -17,6 +17,7 @@ import { buildRoutes } from './routes.js';
 import { Router } from './router.js';
 import { createZoneClock } from './time-zone.js';
 import type { RunningSimulator, SimulatorOptions } from './types.js';
+import { WorklogFeed } from './worklog-feed.js';
 
 export const DEFAULTS: Settings = {
   seed: 1,
@@ -71,7 +72,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const zone = createZoneClock(settings.userTimeZone);
   const renderers = new Map<string, Renderer>();
   const ctx: SimContext = {
-    settings, store, catalog, zone, results: new ResultCache(), baseUrl: '', clock,
+    settings, store, catalog, zone, results: new ResultCache(), worklogFeed: new WorklogFeed(store), baseUrl: '', clock,
     renderer(api) {
       let r = renderers.get(api);
       if (!r) renderers.set(api, (r = new Renderer(store, zone, settings.userTimeZone, ctx.baseUrl, api)));
@@ -102,7 +103,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   function send(res: ServerResponse, reply: SimReply, truncate: boolean): void {
     let body: Buffer;
     let type: string;
-    if (reply.text !== undefined) {
+    if (reply.raw !== undefined) {
+      body = Buffer.from(reply.raw);
+      type = reply.contentType ?? 'application/json;charset=UTF-8';
+    } else if (reply.text !== undefined) {
       body = Buffer.from(reply.text);
       type = reply.contentType ?? 'text/html;charset=UTF-8';
     } else {
@@ -197,6 +201,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         else if (e instanceof ReplyError) reply = e.replyValue;
         else reply = { status: 500, json: { errorMessages: [`Internal simulator error: ${(e as Error).message}`], errors: {} } };
       }
+    }
+    if (b) {
+      // With a limit on, successful replies say how much of the bucket is left, as Jira's do.
+      const left = b.remaining();
+      reply.headers = { ...reply.headers, 'X-RateLimit-Limit': String(b.burst), 'X-RateLimit-Remaining': String(left) };
+      if (left < b.burst * 0.2) reply.headers['X-RateLimit-NearLimit'] = 'true';
     }
     send(res, reply, fault === 'truncated');
     finish(reply.status);

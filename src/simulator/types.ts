@@ -13,6 +13,8 @@ export interface ChurnOptions {
   /** Comment/worklog adds per second (each also bumps the issue's `updated`, as Jira does). */
   commentsPerSecond?: number;
   worklogsPerSecond?: number;
+  /** Issue moves to another project per second (new key; the old key still resolves). */
+  movesPerSecond?: number;
 }
 
 export interface FaultOptions {
@@ -80,17 +82,29 @@ export interface RequestLogEntry {
   at: number;
 }
 
+/** Options configure() may change at run time; anything else is fixed at start. */
+export type ConfigurableOption =
+  | 'faults' | 'churn' | 'latencyMs' | 'jitterMs' | 'indexLagMs' | 'tokenSemantics' | 'rateLimitRps' | 'rateLimitBurst'
+  | 'fieldsPageCap' | 'tokenTtlMs' | 'dcMaxResults' | 'dcResultWindow';
+
+export const CONFIGURABLE_OPTIONS: readonly ConfigurableOption[] = [
+  'faults', 'churn', 'latencyMs', 'jitterMs', 'indexLagMs', 'tokenSemantics', 'rateLimitRps', 'rateLimitBurst',
+  'fieldsPageCap', 'tokenTtlMs', 'dcMaxResults', 'dcResultWindow',
+];
+
 export interface SimulatorControl {
   /** The exact current state of every live issue, sorted by id. */
   truth(): TruthIssue[];
   /** Change behaviour at run time (faults, churn, latency, lag, token semantics, rate limit). */
-  configure(patch: Partial<Pick<SimulatorOptions, 'faults' | 'churn' | 'latencyMs' | 'jitterMs' | 'indexLagMs' | 'tokenSemantics' | 'rateLimitRps' | 'rateLimitBurst' | 'fieldsPageCap'>>): void;
+  configure(patch: Partial<Pick<SimulatorOptions, ConfigurableOption>>): void;
   /** Apply changes now (as churn would), returning the ids touched. `ids` picks the issues instead of random ones. */
   updateIssues(count: number, opts?: { sameInstant?: boolean; ids?: string[] }): string[];
   /** Set `updated` of `count` issues to one shared instant (a bulk edit); returns their ids. `ids` picks the issues. */
   bulkEdit(count: number, at?: number, opts?: { ids?: string[] }): string[];
   createIssues(count: number): string[];
   deleteIssues(count: number, opts?: { ids?: string[] }): string[];
+  /** Move issues to another project (random other one unless `toProject` key given): new keys, old keys still resolve. */
+  moveIssues(count: number, opts?: { ids?: string[]; toProject?: string }): string[];
   /** Start/stop background churn at the configured rates. */
   startChurn(churn?: ChurnOptions): void;
   stopChurn(): void;

@@ -27,7 +27,8 @@ async function* walkRange(
   ctx: StreamContext,
   start: Position,
   upper: number,
-  stateAt: (p: Position) => IssuesState,
+  /** undefined: no checkpoints (the sweeps) */
+  stateAt: ((p: Position) => IssuesState) | undefined,
   result: WalkResult,
 ): AsyncGenerator<StreamEvent> {
   const { config, http } = ctx;
@@ -51,7 +52,7 @@ async function* walkRange(
       result.records++;
       yield { type: 'record', data: issueRecord(issue, config.base_url) };
     }
-    if (batch.position !== undefined) yield { type: 'state', state: stateAt(batch.position) as JsonObject };
+    if (batch.position !== undefined && stateAt !== undefined) yield { type: 'state', state: stateAt(batch.position) as JsonObject };
   }
 }
 
@@ -73,7 +74,6 @@ async function* readIssues(ctx: StreamContext): AsyncGenerator<StreamEvent> {
     yield { type: 'log', level: 'INFO', message: `issues: reading updated in [${iso(w.start.updated)}, ${iso(w.upper)})` };
     yield* walkRange(ctx, w.start, w.upper, (pos) => inProgressState(current, pos), result);
     state = completedState(plan);
-    yield { type: 'state', state: state as JsonObject };
     sweepFrom = w.upper;
     plan = planRun({ ...base, fullRefresh: false, state, now: ctx.clock() });
   }
@@ -81,15 +81,18 @@ async function* readIssues(ctx: StreamContext): AsyncGenerator<StreamEvent> {
     yield { type: 'state', state: completedState(plan) as JsonObject };
     return;
   }
-  const done = state; // the cursor of the last window walked
+  // The completed state comes once, after the sweeps: a state identical to the previous one may be
+  // dropped by a front, and the sweeps' records must be followed by a state that covers them. A
+  // crash during the sweeps resumes from the window's last position, which costs one empty page.
   for (let sweep = 1; sweep <= MAX_SWEEPS; sweep++) {
     const upper = ctx.clock();
     if (upper <= sweepFrom) break;
     const before = result.records;
-    yield* walkRange(ctx, { updated: sweepFrom, ids: [] }, upper, () => done, result);
+    yield* walkRange(ctx, { updated: sweepFrom, ids: [] }, upper, undefined, result);
     sweepFrom = upper;
     if (result.records === before) break;
   }
+  yield { type: 'state', state: state as JsonObject };
   yield { type: 'log', level: 'INFO', message: `issues: ${result.records} records emitted` };
 }
 

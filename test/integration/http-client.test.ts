@@ -178,3 +178,14 @@ test('check: wrong credentials, a non-Jira site and an unreachable host each get
   await assert.rejects(checkConnection(http), /Cannot reach 127\.0\.0\.1:1/);
   await http.close();
 });
+
+test('http client: a server that never answers ends in a timeout error that names request_timeout_seconds', async () => {
+  await withServer(() => { /* never answers */ }, async (url, seen) => {
+    const { http } = client(url, { request_timeout_seconds: 1 });
+    const started = Date.now();
+    await assert.rejects(http.json({ method: 'GET', path: '/rest/api/3/x' }), (e: unknown) => e instanceof ConnectorError && e.failureType === 'transient_error' && /request_timeout_seconds \(1\)/.test(e.message));
+    assert.equal(seen.length, 8);
+    assert.ok(Date.now() - started >= 8000, 'each try waited for the timeout');
+    await http.close();
+  });
+});

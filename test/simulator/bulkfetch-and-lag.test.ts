@@ -69,3 +69,52 @@ test('configure({indexLagMs}) changes the lag at run time', async () => {
     assert.deepEqual(await c.searchAll(`id = ${id}`), [id]);
   });
 });
+
+test('reconcileIssues (at most 50) makes search see those issues as they are now, despite the lag', async () => {
+  await withSim({ indexLagMs: 60_000 }, async (sim, c) => {
+    const [id] = sim.control.updateIssues(1);
+    const now = sim.control.truth().find((t) => t.id === id)!;
+    const jql = `updated >= ${now.updated}`;
+    assert.deepEqual(await c.searchAll(jql), []);
+    const r = await c.post('/rest/api/3/search/jql', { jql, reconcileIssues: [Number(id)], fields: ['summary'] });
+    assert.deepEqual(r.json.issues.map((i: { id: string }) => i.id), [id]);
+    assert.equal(r.json.issues[0].fields.summary, now.summary);
+    const g = await c.get('/rest/api/3/search/jql', { jql, reconcileIssues: id! });
+    assert.deepEqual(g.json.issues, [{ id }]);
+    const tooMany = await c.post('/rest/api/3/search/jql', { jql, reconcileIssues: Array.from({ length: 51 }, (_, i) => 10000 + i) });
+    assert.equal(tooMany.status, 400);
+  });
+});
+
+test('GET issue/{idOrKey} returns current data with all fields', async () => {
+  await withSim({ indexLagMs: 60_000 }, async (sim, c) => {
+    const [id] = sim.control.updateIssues(1);
+    const t = sim.control.truth().find((x) => x.id === id)!;
+    const byKey = await c.get(`/rest/api/3/issue/${t.key}`);
+    assert.equal(byKey.json.id, id);
+    assert.equal(byKey.json.fields.summary, t.summary);
+    assert.ok('comment' in byKey.json.fields && 'worklog' in byKey.json.fields);
+    assert.equal((await c.get('/rest/api/3/issue/NOPE-1')).status, 404);
+  });
+});
+
+test('timestamps render as Jira does (ms, +0545 without colon) and equal the truth to the millisecond', async () => {
+  await withSim({}, async (sim, c) => {
+    const truth = sim.control.truth().slice(0, 100);
+    const r = await c.post(BULK, { issueIdsOrKeys: truth.map((t) => t.id), fields: ['created', 'updated'] });
+    for (const [k, issue] of (r.json.issues as Array<{ fields: { created: string; updated: string } }>).entries()) {
+      for (const f of ['created', 'updated'] as const) {
+        const s = issue.fields[f];
+        assert.match(s, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0545$/);
+        assert.equal(Date.parse(s.replace(/\+0545$/, '+05:45')), truth[k]![f]);
+      }
+    }
+  });
+  await withSim({ userTimeZone: 'America/St_Johns' }, async (sim, c) => {
+    const t = sim.control.truth()[0]!;
+    const r = await c.post(BULK, { issueIdsOrKeys: [t.id], fields: ['updated'] });
+    const s: string = r.json.issues[0].fields.updated;
+    assert.match(s, /-0[23]30$/); // Newfoundland: -03:30, or -02:30 in summer
+    assert.equal(Date.parse(s.replace(/(\d\d)(\d\d)$/, '$1:$2')), t.updated);
+  });
+});

@@ -126,3 +126,37 @@ test('the HTTP control surface under /__sim/ is neither logged nor faulted', asy
     assert.deepEqual(log.json.unrouted, []);
   });
 });
+
+test('configure rejects options that cannot change at run time (400 over HTTP)', async () => {
+  await withSim({}, async (sim, c) => {
+    assert.throws(() => sim.control.configure({ issues: 5 } as never), /issues cannot be changed/);
+    const r = await c.post('/__sim/configure', { seed: 2 });
+    assert.equal(r.status, 400);
+    assert.match(r.json.errorMessages[0], /seed cannot be changed/);
+    sim.control.configure({ dcMaxResults: 7, tokenTtlMs: 1000 });
+  });
+});
+
+test('moveIssues gives an issue a new key in another project; its old key still resolves', async () => {
+  await withSim({}, async (sim, c) => {
+    const before = sim.control.truth().find((t) => t.projectKey === 'WEB')!;
+    const [id] = sim.control.moveIssues(1, { ids: [before.key], toProject: 'OPS' });
+    assert.equal(id, before.id);
+    const after = sim.control.truth().find((t) => t.id === id)!;
+    assert.equal(after.projectKey, 'OPS');
+    assert.notEqual(after.key, before.key);
+    assert.ok(after.updated > before.updated);
+    const old = await c.post('/rest/api/3/issue/bulkfetch', { issueIdsOrKeys: [before.key], fields: ['project'] });
+    assert.equal(old.json.issues[0].key, after.key);
+    assert.equal(old.json.issues[0].fields.project.key, 'OPS');
+    assert.deepEqual(await c.searchAll(`key = ${before.key}`), [id]);
+    assert.ok((await c.searchAll('project = OPS', { maxResults: 5000 })).includes(id!));
+    assert.ok(!(await c.searchAll('project = WEB', { maxResults: 5000 })).includes(id!));
+    const ch = await c.get(`/rest/api/3/issue/${after.key}/changelog`, { maxResults: 100 });
+    const last = ch.json.values[ch.json.values.length - 1];
+    assert.equal(last.items[0].field, 'project');
+    assert.equal(last.items[0].toString, 'Operations');
+    assert.equal((await c.post('/__sim/move', { count: 2 })).json.ids.length, 2);
+    assert.equal((await c.post('/__sim/move', { count: 1, toProject: 'NOPE' })).status, 400);
+  });
+});

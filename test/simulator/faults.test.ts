@@ -36,11 +36,14 @@ test('a token-bucket rate limit answers 429 with Retry-After computed from the b
   await withSim({ rateLimitRps: 2, rateLimitBurst: 3 }, async (sim, c) => {
     const statuses: number[] = [];
     let last: Headers | undefined;
+    const remaining: Array<string | null> = [];
     for (let i = 0; i < 5; i++) {
       const r = await c.get('/rest/api/3/serverInfo');
       statuses.push(r.status);
       if (r.status === 429) last = r.headers;
+      else remaining.push(r.headers.get('x-ratelimit-remaining'));
     }
+    assert.deepEqual(remaining.slice(0, 3), ['2', '1', '0']);
     assert.deepEqual(statuses.slice(0, 3), [200, 200, 200]);
     assert.equal(statuses[4], 429);
     assert.equal(last!.get('retry-after'), '1');

@@ -8,19 +8,26 @@ function fakeTime() {
   return { clock: () => now, sleep: async (ms: number) => { sleeps.push(ms); now += ms; }, sleeps };
 }
 
-test('limiter: never more in flight than the limit', async () => {
+test('limiter: never more in flight than the limit, one slot kept for priority requests', async () => {
   const t = fakeTime();
   const l = new AdaptiveLimiter(3, t.clock, t.sleep);
   let inFlight = 0;
   let peak = 0;
-  await Promise.all(Array.from({ length: 20 }, async () => {
-    await l.acquire();
+  let priorityWaitedFor = -1;
+  const work = async (priority: boolean) => {
+    await l.acquire(priority);
+    if (priority) priorityWaitedFor = inFlight;
     peak = Math.max(peak, ++inFlight);
     await new Promise((r) => setImmediate(r));
     inFlight--;
     l.release();
-  }));
+  };
+  const ordinary = Array.from({ length: 20 }, () => work(false));
+  await new Promise((r) => setImmediate(r));
+  assert.equal(inFlight, 2, 'ordinary requests leave one slot free');
+  await Promise.all([...ordinary, work(true)]);
   assert.equal(peak, 3);
+  assert.equal(priorityWaitedFor, 2, 'the priority request got the kept slot at once');
 });
 
 test('limiter: a 429 halves concurrency and pauses every later acquire; successes grow it back', async () => {
@@ -34,7 +41,11 @@ test('limiter: a 429 halves concurrency and pauses every later acquire; successe
   await l.acquire();
   assert.deepEqual(t.sleeps, [1500], 'no wait once the pause has passed');
   l.release();
-  l.onRateLimited(0);
+  l.onRateLimited(1000);
+  l.onRateLimited(1000);
+  assert.equal(l.currentLimit, 2, 'refusals within one pause halve once');
+  await l.acquire();
+  l.release();
   l.onRateLimited(0);
   l.onRateLimited(0);
   assert.equal(l.currentLimit, 1, 'never below one');

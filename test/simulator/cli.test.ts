@@ -1,0 +1,54 @@
+// The jira-sim command: base URL on the first stdout line, /__sim/ control, clean stop on SIGTERM.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { BASIC } from './helpers.js';
+
+const BIN = fileURLToPath(new URL('../../../bin/jira-sim.js', import.meta.url));
+
+test('jira-sim prints its base URL first, serves, is driven through /__sim/, and stops on SIGTERM', async () => {
+  const child = spawn(process.execPath, [BIN, '--port', '0', '--seed', '3', '--issues', '500', '--mode', 'datacenter', '--index-lag-ms', '0', '--token-semantics', 'offset'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+    assert.match(line, /^http:\/\/127\.0\.0\.1:\d+$/);
+    const info = await (await fetch(`${line}/rest/api/2/serverInfo`)).json();
+    assert.equal(info.deploymentType, 'DataCenter');
+    const truth = await (await fetch(`${line}/__sim/truth`)).json();
+    assert.equal(truth.length, 500);
+    const s = await (await fetch(`${line}/rest/api/2/search?jql=created%3E0&maxResults=1`, { headers: { authorization: 'Bearer demo-pat' } })).json();
+    assert.equal(s.total, 500);
+    await fetch(`${line}/__sim/create`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"count":3}' });
+    assert.equal((await (await fetch(`${line}/__sim/truth`)).json()).length, 503);
+    await fetch(`${line}/rest/api/2/nope`, { headers: { authorization: BASIC } });
+    const log = await (await fetch(`${line}/__sim/requests`)).json();
+    assert.equal(log.counts['GET /rest/api/2/serverInfo'], 1);
+    assert.equal(log.unrouted.length, 1);
+  } finally {
+    child.kill('SIGTERM');
+  }
+  const [code] = await once(child, 'exit');
+  assert.equal(code, 0);
+});
+
+test('jira-sim fault flags switch faults on', async () => {
+  const child = spawn(process.execPath, [BIN, '--issues', '10', '--fault-503-rate', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+    assert.equal((await fetch(`${line}/rest/api/3/serverInfo`)).status, 503);
+  } finally {
+    child.kill('SIGTERM');
+  }
+  await once(child, 'exit');
+});
+
+test('jira-sim rejects a bad option with a one-line error and exit code 1', async () => {
+  const child = spawn(process.execPath, [BIN, '--issues', 'lots'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  const [code] = await once(child, 'exit');
+  assert.equal(code, 1);
+  assert.match(err, /--issues must be an integer/);
+});

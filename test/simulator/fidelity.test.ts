@@ -1,0 +1,111 @@
+// Fidelity: every endpoint's response validates against Jira's own OpenAPI response schema, and the
+// issue field values against the schemas of their types.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ValidateFunction } from 'ajv';
+import { Client, PAT, withSim } from './helpers.js';
+import { SpecValidator } from './openapi.js';
+
+const platform = new SpecValidator('jira-platform-v3.json', 'platform');
+const agile = new SpecValidator('jira-software-agile.json', 'agile');
+
+function check(v: ValidateFunction, body: unknown, what: string): void {
+  const ok = v(body);
+  assert.ok(ok, `${what}: ${JSON.stringify(v.errors?.slice(0, 5), null, 1)}`);
+}
+
+const FIELD_TYPES: Record<string, string> = {
+  status: 'StatusDetails', issuetype: 'IssueTypeDetails', priority: 'Priority', project: 'ProjectDetails',
+  reporter: 'UserDetails', creator: 'UserDetails', assignee: 'UserDetails', resolution: 'Resolution',
+  comment: 'PageOfComments', worklog: 'PageOfWorklogs', customfield_10033: 'UserDetails',
+};
+
+function checkIssueFields(issues: Array<{ fields?: Record<string, unknown> }>, what: string): void {
+  for (const issue of issues) {
+    for (const [f, v] of Object.entries(issue.fields ?? {})) {
+      if (v === null) continue;
+      const type = FIELD_TYPES[f];
+      if (type) check(platform.component(type), v, `${what} field ${f}`);
+      if (f === 'components') for (const c of v as unknown[]) check(platform.component('ProjectComponent'), c, `${what} component`);
+      if (f === 'fixVersions') for (const c of v as unknown[]) check(platform.component('Version'), c, `${what} version`);
+    }
+  }
+}
+
+test('Cloud v3 responses validate against Jira’s OpenAPI schemas', async () => {
+  await withSim({ issues: 400 }, async (sim, c) => {
+    // Changes after seeding too (extra comments, worklogs, changelog items, deleted worklogs).
+    sim.control.startChurn({ updatesPerSecond: 500, commentsPerSecond: 500, worklogsPerSecond: 500 });
+    await new Promise((r) => setTimeout(r, 100));
+    sim.control.stopChurn();
+    const truth = sim.control.truth();
+    const heavy = truth[5]!.id; // seeded with more than 20 comments and 40 changelog entries
+    const cases: Array<[string, string, string, () => Promise<{ status: number; json: unknown }>]> = [
+      ['GET', '/rest/api/3/myself', 'myself', () => c.get('/rest/api/3/myself')],
+      ['GET', '/rest/api/3/serverInfo', 'serverInfo', () => c.get('/rest/api/3/serverInfo')],
+      ['GET', '/rest/api/3/field', 'field', () => c.get('/rest/api/3/field')],
+      ['GET', '/rest/api/3/project/search', 'project/search', () => c.get('/rest/api/3/project/search', { maxResults: 2 })],
+      ['GET', '/rest/api/3/search/jql', 'search/jql ids', () => c.get('/rest/api/3/search/jql', { jql: 'created > 0', maxResults: 3 })],
+      ['GET', '/rest/api/3/search/jql', 'search/jql *all', () => c.get('/rest/api/3/search/jql', { jql: `id = ${heavy} OR project = WEB`, maxResults: 30, fields: '*all', expand: 'changelog' })],
+      ['POST', '/rest/api/3/search/jql', 'search/jql POST', () => c.post('/rest/api/3/search/jql', { jql: 'project = OPS', fields: ['key', 'updated'], maxResults: 5 })],
+      ['POST', '/rest/api/3/search/approximate-count', 'approximate-count', () => c.post('/rest/api/3/search/approximate-count', { jql: 'project = OPS' })],
+      ['POST', '/rest/api/3/issue/bulkfetch', 'bulkfetch', () => c.post('/rest/api/3/issue/bulkfetch', { issueIdsOrKeys: truth.slice(0, 100).map((t) => t.id), fields: ['*all'], expand: ['changelog'] })],
+      ['GET', '/rest/api/3/issue/{issueIdOrKey}', 'issue', () => c.get(`/rest/api/3/issue/${heavy}`, { expand: 'changelog' })],
+      ['GET', '/rest/api/3/issue/{issueIdOrKey}/comment', 'comments', () => c.get(`/rest/api/3/issue/${heavy}/comment`)],
+      ['GET', '/rest/api/3/issue/{issueIdOrKey}/worklog', 'worklogs', () => c.get(`/rest/api/3/issue/${heavy}/worklog`)],
+      ['GET', '/rest/api/3/issue/{issueIdOrKey}/changelog', 'changelog', () => c.get(`/rest/api/3/issue/${heavy}/changelog`, { maxResults: 10 })],
+      ['POST', '/rest/api/3/changelog/bulkfetch', 'changelog/bulkfetch', () => c.post('/rest/api/3/changelog/bulkfetch', { issueIdsOrKeys: truth.slice(0, 50).map((t) => t.key), maxResults: 20 })],
+      ['GET', '/rest/api/3/worklog/updated', 'worklog/updated', () => c.get('/rest/api/3/worklog/updated', { since: 0 })],
+      ['GET', '/rest/api/3/worklog/deleted', 'worklog/deleted', () => c.get('/rest/api/3/worklog/deleted', { since: 0 })],
+      ['POST', '/rest/api/3/worklog/list', 'worklog/list', async () => {
+        const feed = await c.get('/rest/api/3/worklog/updated', { since: 0 });
+        return c.post('/rest/api/3/worklog/list', { ids: (feed.json as { values: Array<{ worklogId: number }> }).values.slice(0, 20).map((v) => v.worklogId) });
+      }],
+      ['GET', '/rest/api/3/users/search', 'users/search', () => c.get('/rest/api/3/users/search', { maxResults: 100 })],
+      ['GET', '/rest/api/3/status', 'status', () => c.get('/rest/api/3/status')],
+      ['GET', '/rest/api/3/statuscategory', 'statuscategory', () => c.get('/rest/api/3/statuscategory')],
+      ['GET', '/rest/api/3/priority', 'priority', () => c.get('/rest/api/3/priority')],
+      ['GET', '/rest/api/3/issuetype', 'issuetype', () => c.get('/rest/api/3/issuetype')],
+      ['GET', '/rest/api/3/resolution', 'resolution', () => c.get('/rest/api/3/resolution')],
+      ['GET', '/rest/api/3/project/{projectIdOrKey}/versions', 'versions', () => c.get('/rest/api/3/project/WEB/versions')],
+      ['GET', '/rest/api/3/project/{projectIdOrKey}/components', 'components', () => c.get('/rest/api/3/project/10001/components')],
+    ];
+    for (const [method, path, what, call] of cases) {
+      const r = await call();
+      assert.equal(r.status, 200, what);
+      check(platform.forResponse(path, method), r.json, what);
+      const issues = what === 'issue' ? [r.json as { fields?: Record<string, unknown> }] : (r.json as { issues?: Array<{ fields?: Record<string, unknown> }> }).issues;
+      if (issues) checkIssueFields(issues, what);
+      if (Array.isArray(r.json)) assert.ok(r.json.length > 0, `${what} returned nothing`);
+    }
+  });
+});
+
+test('agile responses validate against the Jira Software OpenAPI schemas', async () => {
+  await withSim({ issues: 2000 }, async (_sim, c) => {
+    const boards = await c.get('/rest/agile/1.0/board');
+    check(agile.forResponse('/rest/agile/1.0/board', 'GET'), boards.json, 'board');
+    const sprints = await c.get('/rest/agile/1.0/board/1/sprint');
+    // The agile spec gives these two responses as examples only: the page envelope is checked against
+    // the board page's, each sprint against SprintBean, the sprint's issues against the platform's
+    // SearchResults (same envelope).
+    const { values, ...envelope } = sprints.json;
+    check(agile.forResponse('/rest/agile/1.0/board', 'GET'), { ...envelope, values: [] }, 'sprint page');
+    for (const s of values) check(agile.component('SprintBean'), s, 'sprint');
+    const closed = sprints.json.values.find((s: { state: string }) => s.state === 'closed');
+    const issues = await c.get(`/rest/agile/1.0/sprint/${closed.id}/issue`);
+    assert.ok(issues.json.total > 0);
+    check(platform.forResponse('/rest/api/3/search', 'GET'), issues.json, 'sprint issues');
+    checkIssueFields(issues.json.issues, 'sprint issues');
+  });
+});
+
+test('Data Center v2 search and serverInfo validate against the (v2-shaped) schemas', async () => {
+  await withSim({ mode: 'datacenter' }, async (sim) => {
+    const c = new Client(sim, PAT);
+    const s = await c.get('/rest/api/2/search', { jql: 'project = WEB', maxResults: 20 });
+    check(platform.forResponse('/rest/api/3/search', 'GET'), s.json, 'DC search');
+    checkIssueFields(s.json.issues, 'DC search');
+    check(platform.forResponse('/rest/api/3/serverInfo', 'GET'), (await c.get('/rest/api/2/serverInfo')).json, 'DC serverInfo');
+  });
+});

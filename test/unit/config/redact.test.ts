@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRedactor, redactorFor, secretsOf } from '../../../src/config/redact.js';
+
+const TOKEN = 'tok"en/with+odd=chars&more';
+
+test('secret values are found by the spec names, even in an invalid config', () => {
+  const secrets = secretsOf({ credentials: { auth_type: 'nonsense', api_token: TOKEN, email: 'a@b.c' }, start_date: 7 });
+  assert.ok(secrets.includes(TOKEN));
+  assert.ok(secrets.includes(Buffer.from(`a@b.c:${TOKEN}`).toString('base64')), 'Basic header value');
+  assert.deepEqual(secretsOf({ credentials: { personal_access_token: 'pat-123' } }).includes('pat-123'), true);
+  assert.deepEqual(secretsOf({ base_url: 'https://x', start_date: 'y' }), []);
+});
+
+test('the redactor masks raw, JSON-escaped, URL-encoded and Basic forms', () => {
+  const redact = redactorFor({ credentials: { api_token: TOKEN, email: 'a@b.c' } });
+  const basic = Buffer.from(`a@b.c:${TOKEN}`).toString('base64');
+  const lines = [
+    `token ${TOKEN} here`,
+    JSON.stringify({ message: `bad ${TOKEN}` }),
+    `GET /x?token=${encodeURIComponent(TOKEN)}`,
+    `Authorization: Basic ${basic}`,
+  ];
+  for (const line of lines) {
+    const out = redact(line);
+    assert.ok(!out.includes(TOKEN) && !out.includes(encodeURIComponent(TOKEN)) && !out.includes(basic), out);
+    assert.match(out, /\*\*\*/);
+  }
+  assert.equal(redact('nothing secret'), 'nothing secret');
+});
+
+test('a redactor without secrets returns text unchanged', () => {
+  assert.equal(createRedactor([])('a b c'), 'a b c');
+});
