@@ -90,12 +90,18 @@ describe('Meltano: tap-jira -> target-postgres', { skip: skipUnlessInstalled(['p
       // More changes on a quiet server, then run 2: only what changed since run 1 is fetched.
       sim.control.updateIssues(40);
       sim.control.createIssues(10);
+      const moved = sim.control.moveIssues(10); // new keys, same ids: the table is keyed on id
+
       project.resetTapOutput();
       const r2 = await runMeltano(project);
       assert.equal(r2.code, 0, `second meltano run failed:\n${tail(r2)}`);
       const truth2 = sim.control.truth();
       const d2 = diffAgainstTruth(await loadedRows(pg!, db), truth2);
       assert.equal(describeDiff(d2), '', 'after run 2 the table must equal the truth');
+      const keys = new Map((await pg!.query(db, 'SELECT id::text, key FROM jira.issues')).map(([id, key]) => [id!, key!]));
+      const wrongKeys = truth2.filter((t) => keys.get(t.id) !== t.key).map((t) => [t.id, keys.get(t.id), t.key]);
+      assert.deepEqual(wrongKeys, [], 'rows whose key is not the current one [id, loaded, truth]');
+      assert.ok(moved.every((id) => keys.has(id)), 'moved issues are loaded once, under their id');
 
       const emitted2 = project.tapRecords();
       const emittedIds = new Set(emitted2.map((m) => String(m.record.id)));
