@@ -30,12 +30,13 @@ export async function runAirbyte(argv: string[], io: CliIo, deps: CliDeps): Prom
       await sink.write(specMessage(documentationUrl, connectionSpecification));
       return 0;
     },
-    // Bad config or credentials: CONNECTION_STATUS FAILED and exit 0; anything else is an error.
+    // Bad config or credentials, or a site that cannot be reached now: CONNECTION_STATUS FAILED and
+    // exit 0, so the platform shows the reason on the connection form; a bug (system_error) is an error.
     async check(opts: { config: string }): Promise<number> {
       try {
         await check(await loadConfig(opts.config), sourceDeps);
       } catch (err) {
-        if (!(err instanceof ConnectorError) || err.failureType !== 'config_error') throw err;
+        if (!(err instanceof ConnectorError) || err.failureType === 'system_error') throw err;
         await sink.write(connectionStatusMessage('FAILED', err.message));
         return 0;
       }
