@@ -52,25 +52,32 @@ fi
 log "python: $PY ($("$PY" --version 2>&1)); postgres: $(pg_bin_dir)"
 
 # --- virtualenvs ------------------------------------------------------------------------------------
-# make_venv DIR STAMP PACKAGES...: (re)creates DIR unless DIR/.installed already records STAMP.
+# make_venv DIR CONSTRAINTS PACKAGE: (re)creates DIR unless DIR/.installed already records the same
+# package and constraints. CONSTRAINTS pins every transitive dependency (pip freeze of a venv that
+# passed the suite), so a new release of some dependency cannot break CI overnight; if the pinned set
+# cannot be installed on this Python, it falls back to the package pin alone, with a warning.
 make_venv() {
-  local dir="$1" stamp="$2"; shift 2
+  local dir="$1" constraints="$2" pkg="$3"
+  local stamp="$pkg $(sha1sum "$constraints" | cut -c1-12)"
   if [ -f "$dir/.installed" ] && [ "$(cat "$dir/.installed")" = "$stamp" ] && [ -x "$dir/bin/python" ]; then
     log "$dir up to date ($stamp)"; return 0
   fi
-  log "creating $dir with $*"
+  log "creating $dir with $pkg"
   rm -rf "$dir"
   "$PY" -m venv "$dir"
   "$dir/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
-  "$dir/bin/python" -m pip install -q --disable-pip-version-check "$@"
+  if ! "$dir/bin/python" -m pip install -q --disable-pip-version-check -c "$constraints" "$pkg"; then
+    log "WARNING: the pinned dependency set $constraints does not install here; installing $pkg with fresh dependencies"
+    "$dir/bin/python" -m pip install -q --disable-pip-version-check "$pkg"
+  fi
   echo "$stamp" >"$dir/.installed"
 }
 
 export MELTANO_SEND_ANONYMOUS_USAGE_STATS=false DO_NOT_TRACK=1 AIRBYTE_OFFLINE_MODE=1
 
-make_venv .venv/meltano "meltano==$MELTANO_VERSION" "meltano==$MELTANO_VERSION" &
+make_venv .venv/meltano scripts/e2e-constraints/meltano.txt "meltano==$MELTANO_VERSION" &
 p1=$!
-make_venv .venv/pyairbyte "airbyte==$AIRBYTE_VERSION" "airbyte==$AIRBYTE_VERSION" &
+make_venv .venv/pyairbyte scripts/e2e-constraints/pyairbyte.txt "airbyte==$AIRBYTE_VERSION" &
 p2=$!
 fail=0
 wait $p1 || fail=1

@@ -39,9 +39,9 @@ if [ -n "$stop" ]; then
   exit 0
 fi
 
-if [ "$port" = 0 ]; then
-  port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
-fi
+free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+auto_port=""
+if [ "$port" = 0 ]; then auto_port=1; port="$(free_port)"; fi
 if [ -z "$dir" ]; then dir="$(mktemp -d /tmp/jira-source-pg.XXXXXX)"; fi
 mkdir -p "$dir"
 chmod 0755 "$dir"
@@ -53,8 +53,18 @@ if [ ! -f "$dir/data/PG_VERSION" ]; then
 fi
 
 # Durability is worthless for a throwaway test database; turning it off makes loads much faster.
-as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-  -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-  start >/dev/null || { echo "start-postgres: server did not start (log: $dir/server.log)" >&2; tail -5 "$dir/server.log" >&2; exit 1; }
+start() {
+  as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    start >/dev/null
+}
+# A free port can be taken by another process before the server binds it: then try another one.
+tries=1
+until start; do
+  if [ -z "$auto_port" ] || [ "$tries" -ge 3 ]; then
+    echo "start-postgres: server did not start on port $port (log: $dir/server.log)" >&2; tail -5 "$dir/server.log" >&2; exit 1
+  fi
+  tries=$((tries + 1)); port="$(free_port)"
+done
 
 echo "postgresql://postgres@127.0.0.1:$port/postgres"

@@ -5,9 +5,12 @@ import { Pool, errors as undiciErrors } from 'undici';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logger.js';
 import { ConnectorError } from '../errors.js';
-import { decideRetry, type AttemptOutcome } from './retry-policy.js';
+import { decideRetry, retryPolicy, type AttemptOutcome } from './retry-policy.js';
 import { AdaptiveLimiter } from './adaptive-limiter.js';
 import { httpStatusError, jiraMessage } from './jira-error.js';
+
+/** No connection to the site could be made at all (refused, unknown host, no route). */
+export class SiteUnreachableError extends ConnectorError {}
 
 export interface HttpRequest {
   method: 'GET' | 'POST';
@@ -141,7 +144,7 @@ export function createHttpClient(config: Config, deps: HttpDeps): HttpClient {
             );
           }
           if (outcome.kind === 'network') {
-            throw new ConnectorError(
+            throw new (retryPolicy.unreachableCodes.has(outcome.code) ? SiteUnreachableError : ConnectorError)(
               `Cannot reach ${site.host} (${outcome.code}) after ${n} tries: check base_url and the network, then try again.`,
               'transient_error',
               { internal: `${req.method} ${req.path}: ${outcome.code}` },

@@ -1,6 +1,6 @@
 // Contract: resolves when the credentials really authenticate (Jira answers wrong Basic credentials
 // with 200 and an anonymous view everywhere except /myself), otherwise throws a config_error.
-import type { HttpClient } from '../http/http-client.js';
+import { SiteUnreachableError, type HttpClient } from '../http/http-client.js';
 import { ConnectorError } from '../errors.js';
 
 export interface Myself {
@@ -23,6 +23,9 @@ export async function checkConnection(http: HttpClient): Promise<void> {
         { internal: err.internal ?? err.message },
       );
     }
+    // During a check, a host that refuses or does not resolve is almost always a wrong base_url:
+    // a config problem the user fixes on the form (mid-read it stays transient).
+    if (err instanceof SiteUnreachableError) throw new ConnectorError(err.message, 'config_error', { internal: err.internal ?? '' });
     throw err;
   }
   if (me === null || typeof me !== 'object' || (me.accountId === undefined && me.name === undefined && me.displayName === undefined)) {

@@ -118,6 +118,6 @@ const ISSUES_SLOT = '"@@issues@@"';
 export function withIssues(envelope: Record<string, unknown>, issues: string[]): string {
   const text = JSON.stringify({ ...envelope, issues: '@@issues@@' });
   const at = text.indexOf(ISSUES_SLOT);
-  // Plain concatenation: String.replace would be slower on large bodies and would expand `$` patterns.
-  return `${text.slice(0, at)}[${issues.join(',')}]${text.slice(at + ISSUES_SLOT.length)}`;
+  // One join of a flat list; String.replace would also expand `$` patterns in the bodies.
+  return [text.slice(0, at), '[', issues.join(','), ']', text.slice(at + ISSUES_SLOT.length)].join('');
 }

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, runCli } from '../helpers/run-cli.js';
@@ -64,7 +64,7 @@ test('Dockerfile: slim Node 20 multi-stage build, non-root, Airbyte labels and A
   for (const p of ['node_modules', '.git', '.venv']) assert.ok(ignore.includes(p), `.dockerignore leaves out ${p}`);
 });
 
-test('the entrypoint the image runs exists in the packed package and answers spec', async () => {
+test('the entrypoint the image runs exists in the packed package and answers spec', async (t) => {
   requireConnector();
   const entry = JSON.parse(finalStage.find((i) => i.op === 'ENTRYPOINT')!.args) as string[];
   // COPY --from=build /app /airbyte: the image's /airbyte is the unpacked `npm pack` of this repo.
@@ -75,6 +75,7 @@ test('the entrypoint the image runs exists in the packed package and answers spe
   const relative = entry[1]!.slice(to.length + 1);
 
   const dir = mkdtempSync(join(tmpdir(), 'jira-source-pack-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   execFileSync('npm', ['pack', '--pack-destination', dir], { cwd: repoRoot, stdio: 'ignore' });
   execFileSync('tar', ['-xzf', join(dir, `jira-source-${pkg.version}.tgz`), '-C', dir]);
   const app = join(dir, 'package');

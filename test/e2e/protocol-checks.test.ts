@@ -45,7 +45,9 @@ test('each kind of Airbyte violation is caught', () => {
     const problems = validateAirbyteLines([line], { catalog });
     assert.ok(problems.some((p) => expected.test(p)), `${name}: ${JSON.stringify(problems)}`);
   }
-  assert.match(validateAirbyteLines([record({ id: '1' })]).join(), /no catalog known/);
+  // Without a catalog, records are checked against the repo's schemas/<stream>.json.
+  assert.match(validateAirbyteLines([record({ id: 1 })]).join(), /does not match the issues json_schema/);
+  assert.match(validateAirbyteLines([JSON.stringify({ type: 'RECORD', record: { stream: 'nope', data: {}, emitted_at: 1 } })]).join(), /not in the catalog/);
 });
 
 test('valid Singer output passes; each kind of Singer violation is caught', () => {

@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
@@ -64,6 +64,7 @@ describe('PyAirbyte: get_source(local_executable=bin/source-jira.js)', { skip: s
     const seededUntil = Date.now() - 3600_000; // seeded history ends an hour ago: older issues never change
     const sim = await startSim({ seed: 21, issues: 800, now: seededUntil });
     const py = startPyAirbyte();
+    const cacheDir = mkdtempSync(join(tmpdir(), 'jira-source-pyairbyte-cache-'));
     try {
       const config = simConfig(sim.url);
       const check = await py.send({ cmd: 'check', config });
@@ -76,7 +77,6 @@ describe('PyAirbyte: get_source(local_executable=bin/source-jira.js)', { skip: s
       assert.doesNotMatch(JSON.stringify(bad), /wrong-token|demo-token/, 'the token must not appear in the error');
 
       // Read 1 with churn on; read 2 from the state PyAirbyte kept in its cache, on a quiet server.
-      const cacheDir = mkdtempSync(join(tmpdir(), 'jira-source-pyairbyte-cache-'));
       sim.control.startChurn({ updatesPerSecond: 10, createsPerSecond: 2 });
       const r1 = await py.send({ cmd: 'read', config, cache_dir: cacheDir });
       sim.control.stopChurn();
@@ -105,6 +105,7 @@ describe('PyAirbyte: get_source(local_executable=bin/source-jira.js)', { skip: s
     } finally {
       await py.close();
       await sim.close();
+      rmSync(cacheDir, { recursive: true, force: true });
     }
   });
 });

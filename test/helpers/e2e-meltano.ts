@@ -5,7 +5,7 @@
 // test can count the records the tap emitted. The loader's virtualenv is the one `meltano install`
 // made for the example (linked, not reinstalled).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { paths } from './e2e-env.js';
@@ -16,9 +16,13 @@ export interface MeltanoProject {
   /** Everything the tap printed on stdout, across invocations since the last `resetTapOutput()`. */
   tapOutput(): string[];
   resetTapOutput(): void;
+  /** Singer messages the tap emitted since the last reset. */
+  tapMessages(): Array<Record<string, any>>;
   /** RECORD messages the tap emitted since the last reset. */
   tapRecords(): Array<Record<string, any>>;
   env: NodeJS.ProcessEnv;
+  /** Deletes the project copy (its state, system database and recorded output). */
+  cleanup(): void;
 }
 
 export interface MeltanoTargets {
@@ -70,21 +74,25 @@ export function prepareMeltanoProject(t: MeltanoTargets, extraEnv: NodeJS.Proces
     ...extraEnv,
   };
   const lines = () => (existsSync(tapOut) ? readFileSync(tapOut, 'utf8').split('\n') : []);
+  // Singer messages are one-line objects with a `type`; the pretty-printed discover output and a line
+  // cut by a kill are not.
+  const messages = () =>
+    lines().flatMap((l) => {
+      try {
+        const m = JSON.parse(l);
+        return m && typeof m === 'object' && typeof m.type === 'string' ? [m as Record<string, any>] : [];
+      } catch {
+        return [];
+      }
+    });
   return {
     dir,
     env,
     tapOutput: lines,
     resetTapOutput: () => writeFileSync(tapOut, ''),
-    tapRecords: () =>
-      lines().flatMap((l) => {
-        if (!l.startsWith('{')) return [];
-        try {
-          const m = JSON.parse(l);
-          return m && m.type === 'RECORD' ? [m] : [];
-        } catch {
-          return []; // a line cut by a kill, or the pretty-printed discover output
-        }
-      }),
+    tapMessages: () => messages(),
+    tapRecords: () => messages().filter((m) => m.type === 'RECORD'),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
 

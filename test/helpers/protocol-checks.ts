@@ -130,7 +130,8 @@ const AIRBYTE_PAYLOAD: Record<string, string> = {
 export interface AirbyteCheckOptions {
   /**
    * The catalog whose json_schemas RECORDs must match: an AirbyteCatalog (discover's `catalog`) or a
-   * ConfiguredAirbyteCatalog. Without it, a CATALOG message among the lines is used.
+   * ConfiguredAirbyteCatalog. Without it, a CATALOG message among the lines is used, else the stream's
+   * schema file in the repo (schemas/<stream>.json, what discover publishes).
    */
   catalog?: { streams: Array<Record<string, any>> };
   /** RECORD fields not declared in the stream's schema are problems (CAT's fail_on_extra_columns). Default true. */
@@ -146,6 +147,16 @@ function schemasOf(catalog: { streams: Array<Record<string, any>> }): Map<string
   return out;
 }
 
+const repoSchemas = new Map<string, Record<string, any> | undefined>();
+function repoStreamSchema(stream: unknown): Record<string, any> | undefined {
+  if (typeof stream !== 'string' || !/^[a-z0-9_]+$/.test(stream)) return undefined;
+  if (!repoSchemas.has(stream)) {
+    const p = join(repoRoot, 'schemas', `${stream}.json`);
+    repoSchemas.set(stream, existsSync(p) ? JSON.parse(readFileSync(p, 'utf8')) : undefined);
+  }
+  return repoSchemas.get(stream);
+}
+
 /** Every problem found in an Airbyte connector's output; [] when it all conforms. */
 export function validateAirbyteLines(lines: ReadonlyArray<string | Message>, opts: AirbyteCheckOptions = {}): string[] {
   const problems: string[] = [];
@@ -156,6 +167,8 @@ export function validateAirbyteLines(lines: ReadonlyArray<string | Message>, opt
     const cat = messages.find(([, m]) => m.type === 'CATALOG' && m.catalog)?.[1];
     if (cat) schemas = schemasOf(cat.catalog);
   }
+  const catalogGiven = schemas !== undefined;
+  schemas ??= new Map();
   const failOnExtra = opts.failOnExtraColumns ?? true;
   for (const [i, m] of messages) {
     const at = `line ${i + 1} (${String(m.type)})`;
@@ -178,14 +191,9 @@ export function validateAirbyteLines(lines: ReadonlyArray<string | Message>, opt
     }
     if (m.type === 'RECORD') {
       const rec = m.record;
-      if (!schemas) {
-        problems.push(`${at}: no catalog known to validate records against (pass opts.catalog)`);
-        schemas = new Map(); // report once
-        continue;
-      }
-      const schema = schemas.get(rec.stream);
+      const schema = schemas.get(rec.stream) ?? (catalogGiven ? undefined : repoStreamSchema(rec.stream));
       if (!schema) {
-        if (schemas.size > 0) problems.push(`${at}: stream "${String(rec.stream)}" is not in the catalog`);
+        problems.push(`${at}: stream "${String(rec.stream)}" is not in the catalog (nor schemas/${String(rec.stream)}.json)`);
         continue;
       }
       const v = schemaValidator(schema);

@@ -1,7 +1,7 @@
 // Runs the real CLI (bin/source-jira.js or bin/tap-jira.js) as a child process and collects its
 // NDJSON output. Every stdout line must be one JSON object: a line that is not fails the caller.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,9 +30,16 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
+// Temp dirs live as long as the test file's process: removed when it exits.
+const tempDirs: string[] = [];
+process.on('exit', () => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 /** Writes JSON values to files in a fresh temp dir and returns their paths. */
 export function writeJsonFiles(files: Record<string, unknown>): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'jira-source-test-'));
+  tempDirs.push(dir);
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(files)) {
     const p = join(dir, name.endsWith('.json') ? name : `${name}.json`);

@@ -76,6 +76,18 @@ describe('source-jira against the simulator', () => {
     assert.doesNotMatch(status!.connectionStatus.message, /\n/);
   });
 
+  test('check: a site that cannot be reached is FAILED (exit 0) with a reason naming base_url', async () => {
+    const closed = await startSimulator({ issues: 1 });
+    const url = closed.url;
+    await closed.close(); // nothing listens on that port any more
+    const unreachable = writeJsonFiles({ config: config(url) });
+    const r = await airbyte(['check', '--config', unreachable.config!]);
+    assert.equal(r.code, 0);
+    const [status] = ofType(r, 'CONNECTION_STATUS');
+    assert.equal(status!.connectionStatus.status, 'FAILED');
+    assert.match(status!.connectionStatus.message, /Cannot reach .*base_url/);
+  });
+
   test('read: every issue once, statuses in order, STATE recordCounts add up, no repeated state; then incremental runs', async () => {
     const first = await airbyte(['read', '--config', files.config!, '--catalog', files.incremental!]);
     assert.equal(first.code, 0, first.stderr);

@@ -175,7 +175,12 @@ test('check: wrong credentials, a non-Jira site and an unreachable host each get
     await http.close();
   });
   const { http } = client('http://127.0.0.1:1');
-  await assert.rejects(checkConnection(http), /Cannot reach 127\.0\.0\.1:1/);
+  await assert.rejects(checkConnection(http), (e: unknown) => {
+    assert.ok(e instanceof ConnectorError);
+    assert.match(e.message, /Cannot reach 127\.0\.0\.1:1/);
+    assert.equal(e.failureType, 'config_error', 'during a check an unreachable host is a base_url problem');
+    return true;
+  });
   await http.close();
 });
 

@@ -131,3 +131,12 @@ test('POST takes the JSON body only: unknown property 400, no JSON content type 
     assert.equal(onlyQuery.status, 400);
   });
 });
+
+test('queries answered without the cache (relative dates) page the same in both token semantics', async () => {
+  for (const tokenSemantics of ['keyset', 'offset'] as const) {
+    await withSim({ tokenSemantics, issues: 120 }, async (sim, c) => {
+      const expected = sim.control.truth().sort((a, b) => a.updated - b.updated || Number(a.id) - Number(b.id)).map((t) => t.id);
+      assert.deepEqual(await c.searchAll('updated > -100000d ORDER BY updated ASC, id ASC', { maxResults: 17 }), expected, tokenSemantics);
+    });
+  }
+});

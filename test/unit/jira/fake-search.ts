@@ -1,6 +1,7 @@
 // An in-memory issue index for walk tests: evaluates the bounds of the connector's own JQL and pages
 // with either keyset tokens (resume after the last row) or offset tokens (skip n rows of the live result).
 import type { PageCursor, SearchFn, SearchPage } from '../../../src/jira/seek-walk.js';
+import { createRandom } from '../../../src/simulator/random.js';
 
 export interface FakeRow {
   id: string;
@@ -44,17 +45,8 @@ export function fakeIndex(rows: FakeRow[], semantics: 'keyset' | 'offset', pageS
   return index;
 }
 
-/** Deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG: the simulator's own (test code may share it; the connector may not). */
+export const prng = createRandom;
 
 export function makeRows(n: number, from: number, spreadMs: number, rand: () => number, idBase = 10000): FakeRow[] {
   return Array.from({ length: n }, (_, i) => ({
