@@ -24,7 +24,7 @@ export interface BenchOptions {
 }
 
 export const usage = `usage: npm run bench -- [options]
-  --quick                     10k issues, every scenario (about a minute)
+  --quick                     10k issues, every scenario (about two minutes)
   --sizes 10000,100000        issue counts (default: 10k and 100k for every scenario, plus 1M for a and c)
   --scenarios a,b,c,d         a latency only, b latency + rate limit (429s), c zero latency (CPU-bound),
                               d latency + a consumer reading stdout at --consumer-bps
