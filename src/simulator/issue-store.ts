@@ -4,6 +4,7 @@
 // live by the index lag).
 import { Catalog, DONE_STATUS, ISSUE_TYPES, PRIORITIES, STATUSES } from './catalog.js';
 import { createRandom, hash01, hashInt } from './random.js';
+import { UpdatedOrder } from './updated-order.js';
 
 export const ID_BASE = 10000;
 const DAY = 86_400_000;
@@ -84,6 +85,8 @@ export class IssueStore {
   private pendingHead = 0;
   lagMs = 0;
   private liveCount = 0;
+  /** The index in (updated, slot) order, for searches sorted by `updated`. */
+  readonly updatedOrder = new UpdatedOrder();
 
   constructor(readonly seed: number, readonly catalog: Catalog, private readonly clock: () => number) {
     this.byProject = catalog.projects.map(() => new Uint32Array(16));
@@ -153,6 +156,7 @@ export class IssueStore {
     this.liveGeneration++;
     this.indexGeneration++;
     this.indexLogBase = this.indexGeneration;
+    this.updatedOrder.invalidate();
   }
 
   private sprintFor(projectIdx: number, created: number): number {
@@ -348,7 +352,9 @@ export class IssueStore {
   }
 
   private applyToIndex(snap: Snapshot): void {
+    const old = this.indexed.updated[snap.idx]!;
     this.indexed.apply(snap);
+    this.updatedOrder.changed(snap.idx, old, snap.updated, this.indexed.updated, this.count);
     if (this.indexLog.length >= 1_000_000) {
       this.indexLog = this.indexLog.slice(500_000);
       this.indexLogBase += 500_000;
@@ -362,6 +368,11 @@ export class IssueStore {
     const from = gen - this.indexLogBase;
     if (from < 0 || this.indexGeneration - this.indexLogBase !== this.indexLog.length) return undefined;
     return this.indexLog.slice(from);
+  }
+
+  /** Visit indexed slots with `updated` in [lo, hi] in (updated, slot) order; see UpdatedOrder.scan. */
+  scanByUpdated(lo: number, hi: number, desc: boolean, visit: (idx: number, key: number) => boolean): void {
+    this.updatedOrder.scan(this.indexed.updated, this.count, lo, hi, desc, visit);
   }
 
   /** A random live issue, or -1 when none is left. */

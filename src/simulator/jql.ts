@@ -43,8 +43,25 @@ function tokenize(src: string): Tok[] {
 
 export type Pred = (v: MutableColumns, idx: number) => boolean;
 export interface SortSpec { field: string; desc: boolean }
-/** `relative`: the query depends on the clock (-5d, now()), so its result cannot be cached. */
-export interface CompiledJql { where: Pred | null; sort: SortSpec[]; text: string; relative: boolean }
+/** Bounds (inclusive, possibly looser than the predicate) that every matching row's indexed `updated` lies in. */
+export interface UpdatedRange { lo: number; hi: number }
+/**
+ * `relative`: the query depends on the clock (-5d, now()), so its result cannot be cached.
+ * `updatedRange`: from the `updated` comparisons the top-level conjunction requires, so a search sorted
+ * by `updated` can binary-search the range instead of scanning every issue.
+ */
+export interface CompiledJql { where: Pred | null; sort: SortSpec[]; text: string; relative: boolean; updatedRange: UpdatedRange }
+
+type Node = { p: Pred; r?: UpdatedRange };
+const ALL: UpdatedRange = { lo: -Infinity, hi: Infinity };
+
+/** The range a single `updated <op> t` clause implies; undefined when it implies none (!=). */
+function rangeOf(op: string, t: number): UpdatedRange | undefined {
+  if (op === '>' || op === '>=') return { lo: t, hi: Infinity };
+  if (op === '<' || op === '<=') return { lo: -Infinity, hi: t };
+  if (op === '=') return { lo: t, hi: t };
+  return undefined;
+}
 
 interface Value { text: string; quoted: boolean; fn?: string }
 
@@ -86,7 +103,7 @@ export function parseJql(src: string, ctx: JqlContext): CompiledJql {
     return { text: t.v, quoted: t.t === 'str' };
   }
 
-  function clause(): Pred {
+  function clause(): Node {
     const f = peek();
     if (!f || (f.t !== 'word' && f.t !== 'str')) return fail('a field name');
     p++;
@@ -102,7 +119,7 @@ export function parseJql(src: string, ctx: JqlContext): CompiledJql {
       if (neg) p++;
       if (!isWord('empty') && !isWord('null')) fail("'EMPTY' or 'NULL'");
       p++;
-      return compileEmpty(field, neg, ctx);
+      return { p: compileEmpty(field, neg, ctx) };
     } else return fail("operator");
     if (op === 'in' || op === 'not in') {
       if (peek()?.t !== 'lp') fail("'('");
@@ -113,13 +130,15 @@ export function parseJql(src: string, ctx: JqlContext): CompiledJql {
       p++;
       const preds = vals.map((v) => compileClause(field, '=', v, ctx));
       const any: Pred = (c, i) => preds.some((q) => q(c, i));
-      return op === 'in' ? any : (c, i) => !any(c, i);
+      return { p: op === 'in' ? any : (c, i) => !any(c, i) };
     }
-    return compileClause(field, op, value(), ctx);
+    const v = value();
+    const pred = compileClause(field, op, v, ctx);
+    return { p: pred, r: field === 'updated' ? rangeOf(op, parseDateValue(v, field, ctx)) : undefined };
   }
 
-  function primary(): Pred {
-    if (isWord('not')) { p++; const q = primary(); return (c, i) => !q(c, i); }
+  function primary(): Node {
+    if (isWord('not')) { p++; const q = primary().p; return { p: (c, i) => !q(c, i) }; }
     if (peek()?.t === 'lp') {
       p++;
       const q = orExpr();
@@ -129,19 +148,31 @@ export function parseJql(src: string, ctx: JqlContext): CompiledJql {
     }
     return clause();
   }
-  function andExpr(): Pred {
+  function andExpr(): Node {
     let q = primary();
-    while (isWord('and')) { p++; const a = q; const b = primary(); q = (c, i) => a(c, i) && b(c, i); }
+    while (isWord('and')) {
+      p++;
+      const a = q.p;
+      const bn = primary();
+      const b = bn.p;
+      const r = q.r && bn.r ? { lo: Math.max(q.r.lo, bn.r.lo), hi: Math.min(q.r.hi, bn.r.hi) } : q.r ?? bn.r;
+      q = { p: (c, i) => a(c, i) && b(c, i), r };
+    }
     return q;
   }
-  function orExpr(): Pred {
+  function orExpr(): Node {
     let q = andExpr();
-    while (isWord('or')) { p++; const a = q; const b = andExpr(); q = (c, i) => a(c, i) || b(c, i); }
+    while (isWord('or')) { p++; const a = q.p; const b = andExpr().p; q = { p: (c, i) => a(c, i) || b(c, i) }; }
     return q;
   }
 
   let where: Pred | null = null;
-  if (peek() && !isWord('order')) where = orExpr();
+  let updatedRange = ALL;
+  if (peek() && !isWord('order')) {
+    const top = orExpr();
+    where = top.p;
+    updatedRange = top.r ?? ALL;
+  }
   let sort: SortSpec[] = [];
   if (isWord('order')) {
     p++;
@@ -164,7 +195,7 @@ export function parseJql(src: string, ctx: JqlContext): CompiledJql {
   }
   if (p < toks.length) fail(where || sort.length ? "'AND', 'OR' or 'ORDER BY'" : 'a field name');
   if (sort.length === 0) sort = DEFAULT_SORT;
-  return { where, sort, text: src, relative: ctx.usedNow === true };
+  return { where, sort, text: src, relative: ctx.usedNow === true, updatedRange };
 }
 
 function compileEmpty(field: string, negate: boolean, _ctx: JqlContext): Pred {

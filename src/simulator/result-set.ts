@@ -206,6 +206,61 @@ export function selectFirst(store: IssueStore, q: CompiledJql, visible: boolean,
   return { rs: { rows, keys, sort }, total };
 }
 
+/** Whether `seekFirst` can answer this query: its sort starts with `updated`. */
+export function canSeek(q: CompiledJql): boolean {
+  return q.sort[0]?.field === 'updated';
+}
+
+/**
+ * The first `k` rows of a query sorted by `updated` (after a keyset position, if given), read from the
+ * index's (updated, slot) order within the query's `updated` range: O(rows read + log n), where
+ * `selectFirst` scans every issue. Rows sharing one `updated` instant are gathered and ordered by the
+ * rest of the sort; `more` says whether any row follows the first `k` (one row of lookahead).
+ */
+export function seekFirst(store: IssueStore, q: CompiledJql, visible: boolean, k: number, after?: { tuple: number[]; idx: number }): { rs: ResultSet; more: boolean } {
+  const sort = q.sort;
+  const nk = sort.length;
+  const desc = sort[0]!.desc;
+  const view = store.indexed;
+  const where = q.where;
+  const exists = view.exists;
+  const get = sort.map((f) => sortGetter(store, view, f.field));
+  let { lo, hi } = q.updatedRange;
+  if (after) {
+    if (desc) hi = Math.min(hi, after.tuple[0]!);
+    else lo = Math.max(lo, after.tuple[0]!);
+  }
+  const rows: number[] = [];
+  const tuples: number[][] = [];
+  let group: number[] = [];
+  let groupKey = NaN;
+  const flush = () => {
+    if (!group.length) return;
+    const gt = group.map((i) => get.map((g) => g(i)));
+    const order = group.map((_x, j) => j).filter((j) => !after || compareTuples(sort, gt[j]!, group[j]!, after.tuple, after.idx) > 0);
+    if (group.length > 1) order.sort((a, b) => compareTuples(sort, gt[a]!, group[a]!, gt[b]!, group[b]!));
+    for (const j of order) { rows.push(group[j]!); tuples.push(gt[j]!); }
+    group = [];
+  };
+  if (visible && lo <= hi) {
+    store.scanByUpdated(lo, hi, desc, (idx, key) => {
+      if (key !== groupKey) {
+        flush();
+        if (rows.length > k) return false;
+        groupKey = key;
+      }
+      if (exists[idx] && (where === null || where(view, idx))) group.push(idx);
+      return true;
+    });
+    flush();
+  }
+  const n = Math.min(k, rows.length);
+  return {
+    rs: { rows: Uint32Array.from(rows.slice(0, n)), keys: sort.map((_s, f) => Float64Array.from(tuples.slice(0, n), (t) => t[f]!)), sort },
+    more: rows.length > k,
+  };
+}
+
 /**
  * A small cache of evaluated results keyed by query text; patched or rebuilt when the index changes.
  * `lookup` only sorts and caches a query the second time it is asked for (a walk with page tokens);

@@ -5,7 +5,7 @@ import { badRequest, fromBody, HttpError, intParam, listParam, SimReply, SimRequ
 import { CompiledJql, JqlError, parseJql, UNBOUNDED_MESSAGE } from './jql.js';
 import { decodeToken, encodeToken, queryHash } from './page-token.js';
 import { parseFields, renderOptions } from './render.js';
-import { patch, positionAfter, selectFirst } from './result-set.js';
+import { canSeek, patch, positionAfter, seekFirst, selectFirst } from './result-set.js';
 
 function compile(ctx: SimContext, jql: string): CompiledJql {
   try {
@@ -68,11 +68,20 @@ export function searchJql(ctx: SimContext, req: SimRequest): SimReply {
   const fresh = new Set(visible ? p.reconcile.map((x) => store.resolve(x)).filter((i) => i >= 0) : []);
   const heavy = sel.heavy || p.expand.length > 0;
   const size = Math.min(p.maxResults, heavy ? ctx.settings.fieldsPageCap : 5000);
-  let rs = fresh.size ? patch(store, q, ctx.results.get(store, q, visible), [...fresh], store.live) : ctx.results.lookup(store, q, visible);
+  // A query sorted by `updated` (the connector's seek walk asks a fresh one per page) is read from the
+  // index's updated order: no full scan, no cache. Offset tokens go through the cached full result.
+  const seek = !fresh.size && canSeek(q) && token?.m !== 'offset';
+  let rs = fresh.size ? patch(store, q, ctx.results.get(store, q, visible), [...fresh], store.live) : seek ? undefined : ctx.results.lookup(store, q, visible);
   let start = 0;
   let end: number;
   let isLast: boolean;
-  if (rs) {
+  if (seek) {
+    const after = token?.m === 'keyset' ? { tuple: token.k!, idx: token.i! } : undefined;
+    const picked = seekFirst(store, q, visible, size, after);
+    rs = picked.rs;
+    end = rs.rows.length;
+    isLast = !picked.more;
+  } else if (rs) {
     if (token?.m === 'offset') start = token.p!;
     else if (token?.m === 'keyset') start = positionAfter(rs, token.k!, token.i!);
     end = Math.min(rs.rows.length, start + size);
@@ -87,6 +96,7 @@ export function searchJql(ctx: SimContext, req: SimRequest): SimReply {
     end = rs.rows.length;
     isLast = sel1.total <= offset + size;
   }
+  rs = rs!;
   const r = ctx.renderer(req.api);
   const opt = renderOptions(req.api, p.expand, 20, 20);
   const issues: string[] = [];

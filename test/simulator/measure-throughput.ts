@@ -114,6 +114,26 @@ async function main(): Promise<void> {
     if (body.isLast) break;
   }
   report('seek walk, a fresh query per page of 5000', seen, Date.now() - t, cpuSeconds(pid) - c0, pid);
+  // 5. the connector's seek walk page: project filter, a closed `updated` window, pages of 1000.
+  t = Date.now();
+  c0 = cpuSeconds(pid);
+  seen = 0;
+  lower = 0;
+  let pages = 0;
+  for (; pages < 100; pages++) {
+    const body = await call(base, 'POST', '/rest/api/3/search/jql', {
+      jql: `(project in ("WEB","OPS","DATA","APP")) AND updated >= ${lower} AND updated < ${upper} ORDER BY updated ASC, key ASC`,
+      maxResults: 1000, fields: ['key', 'updated'],
+    });
+    if (!body.issues.length) break;
+    seen += body.issues.length;
+    lower = Date.parse(body.issues[body.issues.length - 1].fields.updated.replace(/(\d\d)(\d\d)$/, '$1:$2')) + 1;
+    if (body.isLast) { pages++; break; }
+  }
+  const ms = Date.now() - t;
+  const cpu = cpuSeconds(pid) - c0;
+  report('seek walk, connector-shaped query (project in, updated window), pages of 1000', seen, ms, cpu, pid);
+  console.log(`seek walk page at ${issues} issues: ${(ms / pages).toFixed(1)} ms wall, ${((cpu * 1000) / pages).toFixed(1)} ms simulator CPU per page (${pages} pages)`);
   child.kill('SIGTERM');
   await dispatcher.close();
 }
