@@ -27,8 +27,20 @@ export function createZoneClock(timeZone: string): ZoneClock {
   });
   // Offsets change at most at whole-hour UTC instants in practice (DST rules), so cache per UTC hour.
   const cache = new Map<number, number>();
+  // A direct-mapped cache in front of the Map: every rendered timestamp asks, and Map lookups with
+  // keys beyond small integers cost a hash of a heap number.
+  const slotHour = new Float64Array(65_536).fill(NaN);
+  const slotOff = new Int16Array(65_536);
   function offsetMinutes(epochMs: number): number {
     const bucket = Math.floor(epochMs / HOUR);
+    const slot = bucket & 65_535; // 7.5 years of hours
+    if (slotHour[slot] === bucket) return slotOff[slot]!;
+    const off = hourOffset(bucket);
+    slotHour[slot] = bucket;
+    slotOff[slot] = off;
+    return off;
+  }
+  function hourOffset(bucket: number): number {
     const hit = cache.get(bucket);
     if (hit !== undefined) return hit;
     const at = bucket * HOUR;
