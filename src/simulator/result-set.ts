@@ -231,16 +231,25 @@ export function seekFirst(store: IssueStore, q: CompiledJql, visible: boolean, k
     else lo = Math.max(lo, after.tuple[0]!);
   }
   const rows: number[] = [];
-  const tuples: number[][] = [];
-  let group: number[] = [];
+  const flat: number[] = []; // the sort tuple of each row, nk values a row
+  const group: number[] = [];
   let groupKey = NaN;
   const flush = () => {
-    if (!group.length) return;
-    const gt = group.map((i) => get.map((g) => g(i)));
-    const order = group.map((_x, j) => j).filter((j) => !after || compareTuples(sort, gt[j]!, group[j]!, after.tuple, after.idx) > 0);
-    if (group.length > 1) order.sort((a, b) => compareTuples(sort, gt[a]!, group[a]!, gt[b]!, group[b]!));
-    for (const j of order) { rows.push(group[j]!); tuples.push(gt[j]!); }
-    group = [];
+    const g = group.length;
+    if (g === 0) return;
+    if (g === 1 && (!after || groupKey !== after.tuple[0])) {
+      // Most instants hold one row: no tuple arrays, no sort (the first sort value is the instant).
+      const i = group[0]!;
+      rows.push(i);
+      flat.push(groupKey);
+      for (let f = 1; f < nk; f++) flat.push(get[f]!(i));
+    } else {
+      const gt = group.map((i) => get.map((fn) => fn(i)));
+      const order = group.map((_x, j) => j).filter((j) => !after || compareTuples(sort, gt[j]!, group[j]!, after.tuple, after.idx) > 0);
+      if (order.length > 1) order.sort((x, y) => compareTuples(sort, gt[x]!, group[x]!, gt[y]!, group[y]!));
+      for (const j of order) { rows.push(group[j]!); flat.push(...gt[j]!); }
+    }
+    group.length = 0;
   };
   if (visible && lo <= hi) {
     store.scanByUpdated(lo, hi, desc, (idx, key) => {
@@ -256,7 +265,7 @@ export function seekFirst(store: IssueStore, q: CompiledJql, visible: boolean, k
   }
   const n = Math.min(k, rows.length);
   return {
-    rs: { rows: Uint32Array.from(rows.slice(0, n)), keys: sort.map((_s, f) => Float64Array.from(tuples.slice(0, n), (t) => t[f]!)), sort },
+    rs: { rows: Uint32Array.from(rows.slice(0, n)), keys: sort.map((_s, f) => Float64Array.from({ length: n }, (_x, r) => flat[r * nk + f]!)), sort },
     more: rows.length > k,
   };
 }
