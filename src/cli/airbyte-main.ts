@@ -103,6 +103,7 @@ export async function runAirbyte(argv: string[], io: CliIo, deps: CliDeps): Prom
     try {
       const internal = error.internal === undefined ? {} : { internalMessage: error.internal };
       await sink.write(errorTraceMessage(error.message, error.failureType, deps.clock(), internal));
+      await sink.flush();
     } catch {
       io.stderr.write(`${sink.redact(error.message)}\n`);
     }
@@ -112,6 +113,7 @@ export async function runAirbyte(argv: string[], io: CliIo, deps: CliDeps): Prom
   try {
     if (argv.length === 0) throw new ConnectorError('no command given; use one of: spec, check, discover, read (see --help)', 'config_error');
     await program.parseAsync(argv, { from: 'user' });
+    await sink.flush(); // the sink coalesces lines: nothing may stay buffered at exit
     return code;
   } catch (err) {
     if (err instanceof CommanderError && err.exitCode === 0) return 0; // --help, --version

@@ -119,12 +119,17 @@ export async function runSinger(argv: string[], io: CliIo, deps: CliDeps): Promi
       code = await main(opts);
     });
 
-  io.onFatal?.(async (err) => writeErr(redact(`CRITICAL ${asConnectorError(err).message}`)));
+  io.onFatal?.(async (err) => {
+    await sink.flush().catch(() => {});
+    writeErr(redact(`CRITICAL ${asConnectorError(err).message}`));
+  });
 
   try {
     await program.parseAsync(argv, { from: 'user' });
+    await sink.flush(); // the sink coalesces lines: nothing may stay buffered at exit
     return code;
   } catch (err) {
+    await sink.flush().catch(() => {}); // what was emitted before the failure still goes out
     if (err instanceof CommanderError && err.exitCode === 0) return 0; // --help, --version
     const message =
       err instanceof CommanderError ? `${err.message.replace(/^error: /, '').replace(/\.$/, '')}; see tap-jira --help` : asConnectorError(err).message;

@@ -35,6 +35,7 @@ export class AirbyteReadListener implements ReadListener {
   async streamSucceeded(p: PlannedStream, summary: StreamSummary): Promise<void> {
     this.logger.info(`${p.stream.name}: done, ${describeSummary(summary)}`);
     await this.sink.write(streamStatusMessage(p.stream.name, 'COMPLETE', this.clock()));
+    await this.sink.flush?.(); // a stream's output is out before the next starts (and a closed pipe shows)
   }
 
   async streamFailed(p: PlannedStream, error: ConnectorError, summary: StreamSummary): Promise<void> {
@@ -42,5 +43,6 @@ export class AirbyteReadListener implements ReadListener {
     await this.sink.write(streamStatusMessage(p.stream.name, 'INCOMPLETE', this.clock()));
     const internal = error.internal === undefined ? {} : { internalMessage: error.internal };
     await this.sink.write(errorTraceMessage(error.message, error.failureType, this.clock(), { ...internal, stream: p.stream.name }));
+    await this.sink.flush?.();
   }
 }

@@ -1,17 +1,30 @@
 // Writes one JSON message per line to a stream (stdout in production), waiting for 'drain' when the
 // reader is slower than we are, so memory stays flat however fast the source pages. Every line goes
 // through the redactor: no secret reaches the output whatever message carries it.
+//
+// Lines are coalesced into writes of about FLUSH_AT characters: one write (a syscall on a pipe) per
+// record cost more CPU than stringifying it. Lines keep their order, so a STATE still reaches the
+// output after the records it covers. Whatever is buffered goes out as soon as the event loop has
+// nothing else to do (the pipeline waits on Jira), and on flush() before the process exits; a line
+// lost to kill -9 before that was never covered by a written STATE, so it is read again on resume.
 import type { Writable } from 'node:stream';
 import { noRedaction, type Redactor } from '../config/redact.js';
 import { OutputClosedError } from '../errors.js';
 
 export interface MessageSink {
-  /** Resolves once the line is accepted by the output (after 'drain' if its buffer was full). */
+  /** Resolves once the line is accepted (buffered, or taken by the output after 'drain' if it was full). */
   write(message: object): Promise<void>;
+  /** Hands every buffered line to the output; resolves after 'drain' if its buffer is full. */
+  flush?(): Promise<void>;
 }
+
+/** Characters buffered before a write: big enough to amortise the write, small next to the stream's own buffer. */
+export const FLUSH_AT = 64 * 1024;
 
 export class NdjsonSink implements MessageSink {
   private closedError: OutputClosedError | undefined;
+  private buffered = '';
+  private flushQueued = false;
 
   /** Replaced once the config (and so the secrets) is known. */
   redact: Redactor;
@@ -25,9 +38,27 @@ export class NdjsonSink implements MessageSink {
   }
 
   async write(message: object): Promise<void> {
-    if (this.closedError) throw this.closedError;
-    if (this.out.destroyed || this.out.writableEnded) throw new OutputClosedError();
-    if (this.out.write(this.redact(JSON.stringify(message)) + '\n')) return;
+    this.checkOpen();
+    this.buffered += this.redact(JSON.stringify(message)) + '\n';
+    if (this.buffered.length >= FLUSH_AT) return this.flush();
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      // setImmediate runs once the pending promise callbacks are done, i.e. when the run waits on I/O.
+      setImmediate(() => {
+        this.flushQueued = false;
+        this.flush().catch(() => {}); // a closed output surfaces on the next awaited write
+      });
+    }
+  }
+
+  async flush(): Promise<void> {
+    if (this.buffered !== '') {
+      this.checkOpen();
+      const chunk = this.buffered;
+      this.buffered = '';
+      this.out.write(chunk);
+    }
+    if (!this.out.writableNeedDrain) return;
     // 'error' and 'close' also end the wait: a closed pipe must not hang the run.
     await new Promise<void>((resolve, reject) => {
       const done = (err?: Error): void => {
@@ -40,6 +71,12 @@ export class NdjsonSink implements MessageSink {
       const onClose = (): void => done(new OutputClosedError());
       this.out.on('drain', onDrain).on('error', onError).on('close', onClose);
     });
+  }
+
+  private checkOpen(): void {
+    if (this.closedError) throw this.closedError;
+    if (this.out.errored) throw new OutputClosedError(this.out.errored);
+    if (this.out.destroyed || this.out.writableEnded) throw new OutputClosedError();
   }
 }
 

@@ -43,10 +43,12 @@ export class SingerReadListener implements ReadListener {
     this.logger.info(`${p.stream.name}: done, ${describeSummary(summary)}`);
     delete this.stateValue.currently_syncing;
     await this.emit();
+    await this.sink.flush?.(); // a stream's output is out before the next starts (and a closed pipe shows)
   }
 
   async streamFailed(p: PlannedStream, error: ConnectorError, summary: StreamSummary): Promise<void> {
     this.logger.error(`${p.stream.name}: failed after ${describeSummary(summary)}: ${error.message}`);
+    await this.sink.flush?.();
   }
 
   private async emit(): Promise<void> {

@@ -46,7 +46,10 @@ async function* walkRange(
     issues: cloud ? await bulkFetch(http, chunk.rows.map((r) => r.id)) : chunk.rows.map((r) => r.issue),
     position: chunk.position,
   });
-  const lookahead = cloud ? config.max_concurrency * 2 : 2;
+  // Every batch pulled ahead is held parsed in memory. 1.5 x max_concurrency keeps the slots busy
+  // when the head of the line is slow (jitter): max_concurrency + 1 made the latency scenario 35 %
+  // slower, 2 x cost ~20 MB more RSS at the same speed (bench at 100k issues).
+  const lookahead = cloud ? Math.ceil(config.max_concurrency * 1.5) : 2;
   for await (const batch of mapOrdered(chunks, withBodies, lookahead)) {
     for (const issue of batch.issues) {
       result.records++;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { createRedactor } from '../../../src/config/redact.js';
-import { NdjsonSink } from '../../../src/protocol/ndjson-sink.js';
+import { FLUSH_AT, NdjsonSink } from '../../../src/protocol/ndjson-sink.js';
 
 /** A slow reader: takes one chunk per release() call. */
 function slowWritable(highWaterMark: number) {
@@ -18,30 +18,68 @@ function slowWritable(highWaterMark: number) {
   return { out, chunks, release: () => pending.shift()?.() };
 }
 
-test('write waits for drain when the reader is slow, and keeps order', async () => {
+const lines = (chunks: string[]) => chunks.join('').split('\n').slice(0, -1).map((l) => JSON.parse(l));
+const idle = () => new Promise((r) => setImmediate(r));
+
+test('flush waits for drain when the reader is slow, and keeps order', async () => {
   const { out, chunks, release } = slowWritable(16);
   const sink = new NdjsonSink(out);
   let resolved = false;
-  const first = sink.write({ type: 'LOG', n: 1, pad: 'x'.repeat(32) }).then(() => (resolved = true));
-  await new Promise((r) => setImmediate(r));
-  assert.equal(resolved, false, 'buffer over highWaterMark: the write must wait');
+  await sink.write({ type: 'LOG', n: 1, pad: 'x'.repeat(32) });
+  const first = sink.flush().then(() => (resolved = true));
+  await idle();
+  assert.equal(resolved, false, 'buffer over highWaterMark: the flush must wait');
   release();
   await first;
   assert.equal(resolved, true);
-  const more = [2, 3, 4].map((n) => sink.write({ n }));
+  for (const n of [2, 3, 4]) await sink.write({ n });
+  const done = sink.flush();
   for (let i = 0; i < 5; i++) {
     release();
-    await new Promise((r) => setImmediate(r));
+    await idle();
   }
-  await Promise.all(more);
-  assert.deepEqual(chunks.map((c) => JSON.parse(c).n), [1, 2, 3, 4]);
-  assert.ok(chunks.every((c) => c.endsWith('\n') && c.indexOf('\n') === c.length - 1), 'one message per line');
+  await done;
+  assert.deepEqual(lines(chunks).map((m) => m.n), [1, 2, 3, 4]);
+  assert.ok(chunks.join('').endsWith('\n'), 'whole lines only');
+});
+
+test('lines are coalesced into large writes, and a write past FLUSH_AT waits for drain', async () => {
+  const { out, chunks, release } = slowWritable(FLUSH_AT * 1.5); // takes one flush, not two
+  const sink = new NdjsonSink(out);
+  const pad = 'r'.repeat(1000);
+  let n = 0;
+  while (chunks.length === 0) await sink.write({ n: n++, pad }).catch(assert.fail);
+  assert.ok(n > 50, `about FLUSH_AT characters per write, got one after ${n} lines`);
+  let resolved = false;
+  const blocked = (async () => {
+    while (chunks.length === 1) await sink.write({ n: n++, pad });
+    resolved = true;
+  })();
+  await idle();
+  assert.equal(resolved, false, 'the output is full: the writer must wait for drain');
+  release();
+  release();
+  await blocked;
+  await sink.flush();
+  while (release() !== undefined) await idle();
+  assert.deepEqual(lines(chunks).map((m) => m.n), [...Array(n).keys()], 'every line, in order');
+});
+
+test('buffered lines go out on their own once the run waits on something else', async () => {
+  const { out, chunks } = slowWritable(1 << 20);
+  const sink = new NdjsonSink(out);
+  await sink.write({ n: 1 });
+  await sink.write({ n: 2 });
+  assert.equal(chunks.length, 0, 'buffered while writes follow each other');
+  await new Promise((r) => setTimeout(r, 5));
+  assert.deepEqual(chunks, ['{"n":1}\n{"n":2}\n']);
 });
 
 test('a closed output rejects the pending write instead of hanging', async () => {
   const { out } = slowWritable(1);
   const sink = new NdjsonSink(out);
-  const pending = sink.write({ big: 'y'.repeat(100) });
+  await sink.write({ big: 'y'.repeat(100) });
+  const pending = sink.flush();
   out.destroy(new Error('EPIPE'));
   await assert.rejects(pending);
   await assert.rejects(sink.write({ after: true }));
@@ -51,6 +89,7 @@ test('every line passes through the redactor', async () => {
   const { out, chunks, release } = slowWritable(1 << 20);
   const sink = new NdjsonSink(out, createRedactor(['s3cret']));
   await sink.write({ type: 'LOG', log: { level: 'INFO', message: 'token s3cret leaked' } });
+  await sink.flush();
   release();
   assert.equal(chunks.length, 1);
   assert.ok(!chunks[0]!.includes('s3cret'));
