@@ -7,6 +7,7 @@ import { configError } from '../errors.js';
 import type { JsonObject } from '../streams/stream.js';
 import { createAjv } from './ajv.js';
 import { loadSpec } from './spec.js';
+import { isLoopbackHost } from './loopback-host.js';
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 
@@ -92,10 +93,6 @@ function rangeOf(error: ErrorObject): string {
   return `${schema?.minimum ?? '-∞'} to ${schema?.maximum ?? '∞'}`;
 }
 
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
-}
-
 /** Parses and normalises base_url (no trailing slash); http is allowed only to loopback hosts. */
 function checkBaseUrl(value: string): string {
   let url: URL;
@@ -107,7 +104,7 @@ function checkBaseUrl(value: string): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw configError(`Invalid config: base_url must start with https://; ${HINTS.base_url}`);
   }
-  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     throw configError(
       'Invalid config: base_url uses plain http to a non-loopback host, which would send credentials unencrypted; use https://',
     );

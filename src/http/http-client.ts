@@ -5,6 +5,7 @@ import { Pool, errors as undiciErrors } from 'undici';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logger.js';
 import { ConnectorError } from '../errors.js';
+import { isLoopbackHost } from '../config/loopback-host.js';
 import { decideRetry, retryPolicy, type AttemptOutcome } from './retry-policy.js';
 import { AdaptiveLimiter } from './adaptive-limiter.js';
 import { httpStatusError, jiraMessage } from './jira-error.js';
@@ -36,11 +37,6 @@ export interface HttpDeps {
   sleep: (ms: number) => Promise<void>;
   /** Jitter source; injectable so tests can pin it. */
   random?: () => number;
-}
-
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
 }
 
 function authorization(config: Config): string {
