@@ -2,11 +2,15 @@
 // the raw config, so it works even when the config is invalid and validation is what fails.
 import { secretPropertyNames } from './spec.js';
 
-export type Redactor = (text: string) => string;
+export interface Redactor {
+  (text: string): string;
+  /** The same for UTF-8 bytes (a value passed through as Jira sent it); the same Buffer when nothing matched. */
+  bytes?: (bytes: Buffer) => Buffer;
+}
 
 const MASK = '***';
 
-export const noRedaction: Redactor = (text) => text;
+export const noRedaction: Redactor = Object.assign((text: string) => text, { bytes: (b: Buffer) => b });
 
 /** Every secret value in a (possibly invalid) config, plus the forms it takes on the wire. */
 export function secretsOf(rawConfig: unknown, names: Set<string> = secretPropertyNames()): string[] {
@@ -38,13 +42,17 @@ export function secretsOf(rawConfig: unknown, names: Set<string> = secretPropert
 
 export function createRedactor(secrets: readonly string[]): Redactor {
   if (secrets.length === 0) return noRedaction;
-  return (text) => {
+  const redact = (text: string): string => {
     let out = text;
     for (const secret of secrets) {
       if (out.includes(secret)) out = out.split(secret).join(MASK);
     }
     return out;
   };
+  // Searching the bytes avoids decoding them; a hit (rare) takes the text path.
+  const needles = secrets.map((s) => Buffer.from(s, 'utf8'));
+  const bytes = (b: Buffer): Buffer => (needles.some((n) => b.includes(n)) ? Buffer.from(redact(b.toString('utf8')), 'utf8') : b);
+  return Object.assign(redact, { bytes });
 }
 
 export function redactorFor(rawConfig: unknown): Redactor {

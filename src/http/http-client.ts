@@ -4,7 +4,7 @@
 import { Pool, errors as undiciErrors } from 'undici';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logger.js';
-import { ConnectorError } from '../errors.js';
+import { asConnectorError, ConnectorError } from '../errors.js';
 import { isLoopbackHost } from '../config/loopback-host.js';
 import { decideRetry, retryPolicy, type AttemptOutcome } from './retry-policy.js';
 import { AdaptiveLimiter } from './adaptive-limiter.js';
@@ -21,6 +21,8 @@ export interface HttpRequest {
   body?: unknown;
   /** Served before ordinary requests, with a slot kept free for it (the sequential search walk). */
   priority?: boolean;
+  /** Reads a 2xx body instead of JSON.parse; must throw SyntaxError on malformed JSON (retried like a truncated body). */
+  decode?: (body: Buffer) => unknown;
 }
 
 export interface HttpClient {
@@ -83,19 +85,22 @@ export function createHttpClient(config: Config, deps: HttpDeps): HttpClient {
         },
         body: req.body === undefined ? undefined : JSON.stringify(req.body),
       });
-      let body: string;
+      let bytes: Buffer;
       try {
-        body = await res.body.text();
+        bytes = Buffer.from(await res.body.arrayBuffer());
       } catch (err) {
         return { outcome: { kind: 'network', code: networkCode(err) } };
       }
+      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3); // a UTF-8 BOM, as text() drops it
       if (res.statusCode >= 200 && res.statusCode < 300) {
         const type = String(res.headers['content-type'] ?? '');
         try {
-          const value = JSON.parse(body) as unknown;
+          const value = req.decode === undefined ? (JSON.parse(bytes.toString('utf8')) as unknown) : req.decode(bytes);
           limiter.onSuccess();
           return { outcome: { kind: 'status', status: res.statusCode, headers: res.headers }, value };
-        } catch {
+        } catch (err) {
+          if (!(err instanceof SyntaxError)) throw asConnectorError(err); // a bug in decode, not the network
+          const body = bytes.toString('utf8');
           if (type !== '' && !type.includes('json')) {
             throw new ConnectorError(
               `${config.base_url} answered ${path} with ${type.split(';')[0]} instead of JSON: base_url is not a Jira site; set it to the site root (https://<site>.atlassian.net or the Data Center URL).`,
@@ -106,7 +111,7 @@ export function createHttpClient(config: Config, deps: HttpDeps): HttpClient {
           return { outcome: { kind: 'bad-json' } };
         }
       }
-      return { outcome: { kind: 'status', status: res.statusCode, headers: res.headers }, body };
+      return { outcome: { kind: 'status', status: res.statusCode, headers: res.headers }, body: bytes.toString('utf8') };
     } catch (err) {
       if (err instanceof ConnectorError) throw err;
       return { outcome: { kind: 'network', code: networkCode(err) } };

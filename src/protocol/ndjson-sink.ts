@@ -2,6 +2,9 @@
 // reader is slower than we are, so memory stays flat however fast the source pages. Every line goes
 // through the redactor: no secret reaches the output whatever message carries it.
 //
+// A RawJson value in a message (an issue's `fields` as Jira sent it) is written as its bytes, not
+// re-encoded (raw-json.ts); the buffer then holds text and byte chunks, written out as one Buffer.
+//
 // Lines are coalesced into writes of about FLUSH_AT characters: one write (a syscall on a pipe) per
 // record cost more CPU than stringifying it. Lines keep their order, so a STATE still reaches the
 // output after the records it covers. Whatever is buffered goes out as soon as the event loop has
@@ -10,6 +13,7 @@
 import type { Writable } from 'node:stream';
 import { noRedaction, type Redactor } from '../config/redact.js';
 import { OutputClosedError } from '../errors.js';
+import { stringifyParts } from '../json/raw-json.js';
 
 export interface MessageSink {
   /** Resolves once the line is accepted (buffered, or taken by the output after 'drain' if it was full). */
@@ -23,7 +27,10 @@ export const FLUSH_AT = 64 * 1024;
 
 export class NdjsonSink implements MessageSink {
   private closedError: OutputClosedError | undefined;
-  private buffered = '';
+  /** Text not yet in `chunks`. */
+  private text = '';
+  private chunks: Buffer[] = [];
+  private chunkBytes = 0;
   private flushQueued = false;
 
   /** Replaced once the config (and so the secrets) is known. */
@@ -39,8 +46,12 @@ export class NdjsonSink implements MessageSink {
 
   async write(message: object): Promise<void> {
     this.checkOpen();
-    this.buffered += this.redact(JSON.stringify(message)) + '\n';
-    if (this.buffered.length >= FLUSH_AT) return this.flush();
+    for (const part of stringifyParts(message)) {
+      if (typeof part === 'string') this.text += this.redact(part);
+      else this.pushBytes(this.redact.bytes?.(part) ?? Buffer.from(this.redact(part.toString('utf8')), 'utf8'));
+    }
+    this.text += '\n';
+    if (this.text.length + this.chunkBytes >= FLUSH_AT) return this.flush();
     if (!this.flushQueued) {
       this.flushQueued = true;
       // setImmediate runs once the pending promise callbacks are done, i.e. when the run waits on I/O.
@@ -52,10 +63,16 @@ export class NdjsonSink implements MessageSink {
   }
 
   async flush(): Promise<void> {
-    if (this.buffered !== '') {
+    if (this.text !== '' || this.chunks.length > 0) {
       this.checkOpen();
-      const chunk = this.buffered;
-      this.buffered = '';
+      let chunk: string | Buffer = this.text;
+      if (this.chunks.length > 0) {
+        this.moveTextToChunks();
+        chunk = Buffer.concat(this.chunks, this.chunkBytes);
+      }
+      this.text = '';
+      this.chunks = [];
+      this.chunkBytes = 0;
       this.out.write(chunk);
     }
     if (!this.out.writableNeedDrain) return;
@@ -71,6 +88,20 @@ export class NdjsonSink implements MessageSink {
       const onClose = (): void => done(new OutputClosedError());
       this.out.on('drain', onDrain).on('error', onError).on('close', onClose);
     });
+  }
+
+  private pushBytes(bytes: Buffer): void {
+    this.moveTextToChunks();
+    this.chunks.push(bytes);
+    this.chunkBytes += bytes.length;
+  }
+
+  private moveTextToChunks(): void {
+    if (this.text === '') return;
+    const text = Buffer.from(this.text, 'utf8');
+    this.text = '';
+    this.chunks.push(text);
+    this.chunkBytes += text.length;
   }
 
   private checkOpen(): void {

@@ -95,3 +95,25 @@ test('every line passes through the redactor', async () => {
   assert.ok(!chunks[0]!.includes('s3cret'));
   assert.match(chunks[0]!, /token \*\*\* leaked/);
 });
+
+test('raw JSON values are written as their bytes, in order across flushes, and secrets in them are masked', async () => {
+  const { RawJson } = await import('../../../src/json/raw-json.js');
+  const chunks: Buffer[] = [];
+  const out = new Writable({ write: (chunk: Buffer, _enc, cb) => (chunks.push(chunk), cb()) });
+  const sink = new NdjsonSink(out, createRedactor(['s3cret']));
+  const fields = (n: number) => ({ n, text: 'x'.repeat(3000), note: n === 7 ? 'token s3cret pasted' : 'é' });
+  for (let n = 0; n < 100; n++) {
+    await sink.write({ type: 'RECORD', record: { data: { id: String(n), fields: new RawJson(Buffer.from(JSON.stringify(fields(n)))) } } });
+    if (n % 10 === 0) await sink.write({ type: 'STATE', n });
+  }
+  await sink.flush();
+  assert.ok(chunks.length > 1 && chunks.length < 110, `coalesced writes, got ${chunks.length}`);
+  const got = lines([Buffer.concat(chunks).toString()]);
+  assert.equal(got.length, 110);
+  const records = got.filter((m) => m.type === 'RECORD');
+  assert.deepEqual(records.map((m) => m.record.data.fields.n), [...Array(100).keys()]);
+  assert.equal(records[7].record.data.fields.note, 'token *** pasted');
+  assert.equal(records[8].record.data.fields.note, 'é');
+  assert.ok(!Buffer.concat(chunks).includes('s3cret'));
+  assert.deepEqual(got.slice(0, 2).map((m) => m.type), ['RECORD', 'STATE'], 'a STATE stays after the records it follows');
+});

@@ -1,0 +1,103 @@
+// Reads a bulkfetch answer ({"issues": [...], "issueErrors": [...]}) from its bytes: each issue's
+// id, key and picked field values are parsed, and its `fields` object is kept as the bytes Jira
+// sent (RawJson), to be written out again without being parsed and re-encoded.
+import { isUtf8 } from 'node:buffer';
+import { END_OF_OBJECT, JsonBytesReader, KeyNames, OTHER_KEY } from '../json/json-bytes.js';
+import { RawJson } from '../json/raw-json.js';
+import { partsOfParsedIssue, type FieldPicks, type IssueParts } from './issue-parts.js';
+
+export interface BulkfetchBody {
+  /** undefined when the answer had no issues array */
+  issues: IssueParts[] | undefined;
+  issueErrors: unknown;
+}
+
+/** Throws SyntaxError on malformed JSON (e.g. a truncated body), like JSON.parse. */
+export function readBulkfetchBody(body: Buffer, picks: FieldPicks): BulkfetchBody {
+  // Bytes that are not valid UTF-8 must not reach the output as they are: decoding replaces them.
+  if (!isUtf8(body)) return parsedWhole(JSON.parse(body.toString('utf8')), picks);
+  const r = new JsonBytesReader(body);
+  let issues: IssueParts[] | undefined;
+  const raws: Array<{ parts: IssueParts; raw: Buffer }> = [];
+  let issueErrors: unknown;
+  if (r.peek() !== 0x7b) return parsedWhole(r.value(), picks);
+  for (let key = r.firstKey(); key !== undefined; key = r.nextKey()) {
+    if (key === 'issues' && r.peek() === 0x5b) {
+      issues = [];
+      for (let more = r.firstElement(); more; more = r.nextElement()) issues.push(readIssue(r, picks, raws));
+    } else if (key === 'issueErrors') {
+      issueErrors = r.value();
+    } else {
+      r.skipValue();
+    }
+  }
+  r.end();
+  // A line break between tokens would split the NDJSON line: such fields go out re-encoded.
+  for (const { parts, raw } of raws) parts.fields = r.sawLineBreak ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : new RawJson(raw);
+  return { issues, issueErrors };
+}
+
+function readIssue(r: JsonBytesReader, picks: FieldPicks, raws: Array<{ parts: IssueParts; raw: Buffer }>): IssueParts {
+  if (r.peek() !== 0x7b) return partsOfParsedIssue({ id: undefined, key: undefined, fields: r.value() }, picks);
+  const parts: IssueParts = { id: '', key: '', picked: {}, fields: {} };
+  let raw: Buffer | undefined;
+  for (let key = r.firstKey(); key !== undefined; key = r.nextKey()) {
+    if (key === 'id') parts.id = String(r.value());
+    else if (key === 'key') parts.key = String(r.value());
+    else if (key === 'fields' && r.peek() === 0x7b) raw = readFields(r, picks, parts.picked);
+    else r.skipValue();
+  }
+  if (raw !== undefined) raws.push({ parts, raw });
+  return parts;
+}
+
+/** The picks as byte-matchable key lists, built once per picks object. */
+interface PickKeys {
+  fields: KeyNames;
+  /** per field (same index): the member to read, as a one-name list, or null for the whole value */
+  members: Array<KeyNames | null>;
+}
+const pickKeysCache = new WeakMap<FieldPicks, PickKeys>();
+
+function pickKeysOf(picks: FieldPicks): PickKeys {
+  let keys = pickKeysCache.get(picks);
+  if (keys === undefined) {
+    const names = Object.keys(picks);
+    keys = { fields: new KeyNames(names), members: names.map((n) => (picks[n] === null ? null : new KeyNames([picks[n]!]))) };
+    pickKeysCache.set(picks, keys);
+  }
+  return keys;
+}
+
+/** Reads the picked values out of the `fields` object at pos; returns the object's bytes. */
+function readFields(r: JsonBytesReader, picks: FieldPicks, picked: Record<string, unknown>): Buffer {
+  const start = r.pos;
+  const { fields, members } = pickKeysOf(picks);
+  for (let i = r.firstKeyOf(fields); i !== END_OF_OBJECT; i = r.nextKeyOf(fields)) {
+    if (i === OTHER_KEY) {
+      r.skipValue();
+      continue;
+    }
+    const name = fields.names[i]!;
+    const member = members[i]!;
+    if (member === null) {
+      picked[name] = r.value();
+    } else if (r.peek() === 0x7b) {
+      picked[name] = undefined;
+      for (let j = r.firstKeyOf(member); j !== END_OF_OBJECT; j = r.nextKeyOf(member)) {
+        if (j === OTHER_KEY) r.skipValue();
+        else picked[name] = r.value();
+      }
+    } else {
+      picked[name] = undefined;
+      r.skipValue();
+    }
+  }
+  return r.bytes.subarray(start, r.pos);
+}
+
+function parsedWhole(value: unknown, picks: FieldPicks): BulkfetchBody {
+  const v = (value ?? {}) as { issues?: unknown; issueErrors?: unknown };
+  const issues = Array.isArray(v.issues) ? v.issues.map((i) => partsOfParsedIssue((i ?? {}) as { id: unknown; key: unknown }, picks)) : undefined;
+  return { issues, issueErrors: v.issueErrors };
+}

@@ -1,0 +1,30 @@
+// An issue as the streams need it, whichever way it was read: id, key, the few field values the
+// flat columns use, and `fields` whole, either parsed (Data Center search pages) or as the bytes
+// Jira sent (Cloud bulkfetch, see bulkfetch-body.ts).
+import type { RawJson } from '../json/raw-json.js';
+
+/**
+ * Which values to pick out of `fields`: field name -> null for the whole value, or the name of one
+ * member of an object value (e.g. status -> "name").
+ */
+export type FieldPicks = Readonly<Record<string, string | null>>;
+
+export interface IssueParts {
+  id: string;
+  key: string;
+  /** Picked values by field name; a field that is absent (or not an object when a member was asked) is undefined. */
+  picked: Record<string, unknown>;
+  fields: Record<string, unknown> | RawJson;
+}
+
+/** The same picks from an issue that was parsed whole. */
+export function partsOfParsedIssue(issue: { id: unknown; key: unknown; fields?: unknown }, picks: FieldPicks): IssueParts {
+  const fields = issue.fields !== null && typeof issue.fields === 'object' ? (issue.fields as Record<string, unknown>) : {};
+  const picked: Record<string, unknown> = {};
+  for (const [name, member] of Object.entries(picks)) {
+    const value = fields[name];
+    if (member === null) picked[name] = value;
+    else if (value !== null && typeof value === 'object' && !Array.isArray(value)) picked[name] = (value as Record<string, unknown>)[member];
+  }
+  return { id: String(issue.id), key: String(issue.key), picked, fields };
+}

@@ -1,0 +1,260 @@
+// Walks JSON in its UTF-8 bytes without building it: a reader that steps through object members
+// and array elements, skips values it does not need and parses only the small ones it does. The
+// issues stream uses it to pass each issue's `fields` through as the bytes Jira sent (see
+// raw-json.ts): parsing ~5 KB per issue into objects and stringifying them again was half the
+// connector's CPU. Malformed input (a truncated body) throws SyntaxError, as JSON.parse would.
+//
+// It checks structure (brackets, strings, separators) but not the spelling of literals and numbers;
+// their bytes are passed through or handed to JSON.parse, which does.
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const SPACE = 0x20;
+const LF = 0x0a;
+const CR = 0x0d;
+const TAB = 0x09;
+
+/** What firstKeyOf/nextKeyOf return at the end of an object. */
+export const END_OF_OBJECT = -2;
+/** What firstKeyOf/nextKeyOf return for a key that is not in the list. */
+export const OTHER_KEY = -1;
+
+/**
+ * A list of keys to look for. Matching compares bytes, so the many keys a reader only skips (an
+ * issue's custom fields, an avatar block's sizes) are never decoded into strings.
+ */
+export class KeyNames {
+  private readonly byLength = new Map<number, Array<{ bytes: Buffer; index: number }>>();
+  private readonly byName = new Map<string, number>();
+
+  constructor(readonly names: readonly string[]) {
+    names.forEach((name, index) => {
+      const bytes = Buffer.from(name, 'utf8');
+      const same = this.byLength.get(bytes.length) ?? [];
+      same.push({ bytes, index });
+      this.byLength.set(bytes.length, same);
+      this.byName.set(name, index);
+    });
+  }
+
+  /** Index of the name spelled by b[start, end), or OTHER_KEY. */
+  matchBytes(b: Buffer, start: number, end: number): number {
+    const candidates = this.byLength.get(end - start);
+    if (candidates === undefined) return OTHER_KEY;
+    for (const { bytes, index } of candidates) {
+      let i = 0;
+      while (i < bytes.length && bytes[i] === b[start + i]) i++;
+      if (i === bytes.length) return index;
+    }
+    return OTHER_KEY;
+  }
+
+  matchName(name: string): number {
+    return this.byName.get(name) ?? OTHER_KEY;
+  }
+}
+
+export class JsonBytesReader {
+  /** Index of the next unread byte. */
+  pos = 0;
+  /** Whether a line break was seen between tokens: bytes holding one cannot go on an NDJSON line as they are. */
+  sawLineBreak = false;
+  /** Whether the last string passed over had an escape in it. */
+  private escaped = false;
+
+  constructor(readonly bytes: Buffer) {}
+
+  /** Enters the object at pos: its first key, or undefined if it is empty (then pos is after it). */
+  firstKey(): string | undefined {
+    this.expect(OPEN_OBJECT);
+    if (this.peek() === CLOSE_OBJECT) {
+      this.pos++;
+      return undefined;
+    }
+    return this.key();
+  }
+
+  /** After a member's value: the next key, or undefined at the object's end (pos after it). */
+  nextKey(): string | undefined {
+    const c = this.peek();
+    this.pos++;
+    if (c === COMMA) return this.key();
+    if (c === CLOSE_OBJECT) return undefined;
+    throw this.error("',' or '}'");
+  }
+
+  /** firstKey for a known list of keys: the key's index in `names`, OTHER_KEY or END_OF_OBJECT. */
+  firstKeyOf(names: KeyNames): number {
+    this.expect(OPEN_OBJECT);
+    if (this.peek() === CLOSE_OBJECT) {
+      this.pos++;
+      return END_OF_OBJECT;
+    }
+    return this.keyOf(names);
+  }
+
+  /** nextKey for a known list of keys. */
+  nextKeyOf(names: KeyNames): number {
+    const c = this.peek();
+    this.pos++;
+    if (c === COMMA) return this.keyOf(names);
+    if (c === CLOSE_OBJECT) return END_OF_OBJECT;
+    throw this.error("',' or '}'");
+  }
+
+  /** Enters the array at pos: true if an element follows (pos at it), false if it is empty. */
+  firstElement(): boolean {
+    this.expect(OPEN_ARRAY);
+    if (this.peek() === CLOSE_ARRAY) {
+      this.pos++;
+      return false;
+    }
+    return true;
+  }
+
+  /** After an element: true if another follows (pos at it), false at the array's end. */
+  nextElement(): boolean {
+    const c = this.peek();
+    this.pos++;
+    if (c === COMMA) {
+      this.peek();
+      return true;
+    }
+    if (c === CLOSE_ARRAY) return false;
+    throw this.error("',' or ']'");
+  }
+
+  /** The byte the next token starts with (after whitespace), without consuming it. */
+  peek(): number {
+    const b = this.bytes;
+    let p = this.pos;
+    let c = b[p];
+    while (c === SPACE || c === LF || c === CR || c === TAB) {
+      if (c !== SPACE && c !== TAB) this.sawLineBreak = true;
+      c = b[++p];
+    }
+    this.pos = p;
+    if (c === undefined) throw this.error('more input');
+    return c;
+  }
+
+  /** Skips the value at pos (pos is then just after it). */
+  skipValue(): void {
+    const c = this.peek();
+    const from = this.pos;
+    if (c === QUOTE) this.pos = this.stringEnd(from);
+    else if (c === OPEN_OBJECT || c === OPEN_ARRAY) this.pos = this.containerEnd(from);
+    else this.pos = this.literalEnd(from);
+  }
+
+  /** The value at pos, parsed (for small values). */
+  value(): unknown {
+    const c = this.peek();
+    const start = this.pos;
+    this.skipValue();
+    // A plain string (most picked values) needs no JSON.parse.
+    if (c === QUOTE && !this.escaped) return this.bytes.toString('utf8', start + 1, this.pos - 1);
+    return JSON.parse(this.bytes.toString('utf8', start, this.pos));
+  }
+
+  /** The bytes of the value at pos (a view, not a copy). */
+  raw(): Buffer {
+    this.peek();
+    const start = this.pos;
+    this.skipValue();
+    return this.bytes.subarray(start, this.pos);
+  }
+
+  /** Fails unless only whitespace is left. */
+  end(): void {
+    const b = this.bytes;
+    while (this.pos < b.length) {
+      const c = b[this.pos];
+      if (c !== SPACE && c !== LF && c !== CR && c !== TAB) throw this.error('end of input');
+      this.pos++;
+    }
+  }
+
+  private key(): string {
+    const [start, end] = this.keySpan();
+    const b = this.bytes;
+    return this.escaped ? (JSON.parse(b.toString('utf8', start, end)) as string) : b.toString('utf8', start + 1, end - 1);
+  }
+
+  private keyOf(names: KeyNames): number {
+    const [start, end] = this.keySpan();
+    const b = this.bytes;
+    return this.escaped ? names.matchName(JSON.parse(b.toString('utf8', start, end)) as string) : names.matchBytes(b, start + 1, end - 1);
+  }
+
+  /** Reads `"key":`, leaving pos at the value; returns the key's span with its quotes. */
+  private keySpan(): [number, number] {
+    if (this.peek() !== QUOTE) throw this.error('a key');
+    const start = this.pos;
+    const end = this.stringEnd(start);
+    this.pos = end;
+    this.expect(COLON);
+    this.peek();
+    return [start, end];
+  }
+
+  private expect(byte: number): void {
+    if (this.peek() !== byte) throw this.error(`'${String.fromCharCode(byte)}'`);
+    this.pos++;
+  }
+
+  /** `p` is at an opening quote; returns the index after the closing one. */
+  private stringEnd(p: number): number {
+    const b = this.bytes;
+    const n = b.length;
+    this.escaped = false;
+    for (let q = p + 1; q < n; q++) {
+      const c = b[q]!;
+      if (c === QUOTE) return q + 1;
+      if (c === BACKSLASH) {
+        this.escaped = true;
+        q++;
+      } else if (c < SPACE) throw this.error('no control character inside a string', q);
+    }
+    throw this.error('the end of a string', n);
+  }
+
+  /** `p` is at '{' or '['; returns the index after the matching close. */
+  private containerEnd(p: number): number {
+    const b = this.bytes;
+    const n = b.length;
+    let depth = 0;
+    for (; p < n; p++) {
+      const c = b[p]!;
+      if (c === QUOTE) p = this.stringEnd(p) - 1;
+      else if (c === OPEN_OBJECT || c === OPEN_ARRAY) depth++;
+      else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+        if (--depth === 0) return p + 1;
+      } else if (c === LF || c === CR) this.sawLineBreak = true;
+    }
+    throw this.error('the end of an object or array', n);
+  }
+
+  private literalEnd(p: number): number {
+    const b = this.bytes;
+    const n = b.length;
+    const from = p;
+    for (; p < n; p++) {
+      const c = b[p]!;
+      if (c === COMMA || c === CLOSE_OBJECT || c === CLOSE_ARRAY || c === SPACE || c === LF || c === CR || c === TAB || c === COLON) break;
+      if (c === QUOTE || c === OPEN_OBJECT || c === OPEN_ARRAY) throw this.error('a value', p);
+    }
+    if (p === from) throw this.error('a value', p);
+    return p;
+  }
+
+  private error(wanted: string, at = this.pos): SyntaxError {
+    return new SyntaxError(`JSON: expected ${wanted} at byte ${at} of ${this.bytes.length}`);
+  }
+}

@@ -1,0 +1,48 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readBulkfetchBody } from '../../../src/jira/bulkfetch-body.js';
+import { RawJson } from '../../../src/json/raw-json.js';
+
+const picks = { summary: null, status: 'name' } as const;
+const answer = {
+  expand: 'schema,names',
+  issues: [
+    { expand: '', id: '10001', self: 'https://x/rest/api/3/issue/10001', key: 'A-1', fields: { summary: 'One', status: { name: 'Open', id: '1' }, customfield_1: [{ v: 'é' }] } },
+    { id: '10002', key: 'A-2', fields: { summary: 'Two "quoted"', status: null } },
+  ],
+  issueErrors: [{ issueIdOrKey: '10003', errorMessages: ['later'] }],
+};
+
+test('bulkfetch body: ids, keys and picks parsed; fields kept as the bytes sent', () => {
+  const body = readBulkfetchBody(Buffer.from(JSON.stringify(answer)), picks);
+  assert.deepEqual(body.issueErrors, answer.issueErrors);
+  assert.deepEqual(body.issues!.map((i) => [i.id, i.key, i.picked]), [
+    ['10001', 'A-1', { summary: 'One', status: 'Open' }],
+    ['10002', 'A-2', { summary: 'Two "quoted"', status: undefined }],
+  ]);
+  for (const [n, issue] of body.issues!.entries()) {
+    assert.ok(issue.fields instanceof RawJson);
+    assert.equal(issue.fields.bytes.toString(), JSON.stringify(answer.issues[n]!.fields));
+  }
+});
+
+test('bulkfetch body: pretty-printed answers have their fields re-encoded (no line break may reach the output)', () => {
+  const body = readBulkfetchBody(Buffer.from(JSON.stringify(answer, null, 2)), picks);
+  assert.ok(!(body.issues![0]!.fields instanceof RawJson));
+  assert.deepEqual(body.issues![0]!.fields, answer.issues[0]!.fields);
+  assert.deepEqual(body.issues![1]!.picked, { summary: 'Two "quoted"', status: undefined });
+});
+
+test('bulkfetch body: bytes that are not UTF-8 are decoded (replaced), not passed through', () => {
+  const bytes = Buffer.from(JSON.stringify(answer).replace('One', 'O?e'));
+  bytes[bytes.indexOf('O?e') + 1] = 0xff;
+  const body = readBulkfetchBody(bytes, picks);
+  assert.ok(!(body.issues![0]!.fields instanceof RawJson));
+  assert.equal(body.issues![0]!.picked.summary, 'O\ufffde');
+});
+
+test('bulkfetch body: a truncated answer throws SyntaxError (the HTTP client retries it)', () => {
+  const bytes = Buffer.from(JSON.stringify(answer));
+  for (let cut = 0; cut < bytes.length; cut += 7) assert.throws(() => readBulkfetchBody(bytes.subarray(0, cut), picks), SyntaxError, `cut at ${cut}`);
+  assert.equal(readBulkfetchBody(Buffer.from('{"issueErrors":[]}'), picks).issues, undefined);
+});

@@ -1,0 +1,89 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { END_OF_OBJECT, JsonBytesReader, KeyNames, OTHER_KEY } from '../../../src/json/json-bytes.js';
+
+const doc = {
+  s: 'plain',
+  esc: 'quote " backslash \\ slash / tab \t newline \n é 😀 \u2028 \u0001',
+  'k"ey\\': { '': [], e: {}, deep: [[[{ x: [1, -2.5e-3, 0, true, false, null] }]]] },
+  n: [1e21, -0, 123456789012345, 0.1],
+  u: 'ünïcødé ключ 鍵',
+  nested: { status: { name: 'Open', statusCategory: { name: 'not this' } } },
+};
+
+/** Rebuilds a value by walking it with the reader (what the bulkfetch reader does, generically). */
+function rebuild(r: JsonBytesReader): unknown {
+  const c = r.peek();
+  if (c === 0x7b) {
+    const out: Record<string, unknown> = {};
+    for (let k = r.firstKey(); k !== undefined; k = r.nextKey()) out[k] = rebuild(r);
+    return out;
+  }
+  if (c === 0x5b) {
+    const out: unknown[] = [];
+    for (let more = r.firstElement(); more; more = r.nextElement()) out.push(rebuild(r));
+    return out;
+  }
+  return r.value();
+}
+
+const walkAll = (text: string | Buffer): unknown => {
+  const r = new JsonBytesReader(Buffer.isBuffer(text) ? text : Buffer.from(text));
+  const v = rebuild(r);
+  r.end();
+  return v;
+};
+
+test('json-bytes: walking compact and pretty-printed JSON gives what JSON.parse gives', () => {
+  for (const text of [JSON.stringify(doc), JSON.stringify(doc, null, 2), ` \r\n\t${JSON.stringify(doc, null, '\t')} \n`]) {
+    assert.deepEqual(walkAll(text), JSON.parse(text));
+  }
+  for (const scalar of ['1', '"x"', 'null', '[]', '{}', '[{}]']) assert.deepEqual(walkAll(scalar), JSON.parse(scalar));
+});
+
+test('json-bytes: raw() is the value exactly as sent, skipValue() passes over it', () => {
+  const text = JSON.stringify(doc);
+  const r = new JsonBytesReader(Buffer.from(text));
+  for (let k = r.firstKey(); k !== undefined; k = r.nextKey()) {
+    if (k === 'n') r.skipValue();
+    else assert.equal(r.raw().toString(), JSON.stringify(doc[k as keyof typeof doc]), k);
+  }
+  r.end();
+});
+
+test('json-bytes: every truncation of a document throws SyntaxError, never a wrong value', () => {
+  const text = Buffer.from(JSON.stringify(doc));
+  for (let cut = 0; cut < text.length; cut++) {
+    assert.throws(() => walkAll(text.subarray(0, cut)), SyntaxError, `cut at ${cut}`);
+  }
+});
+
+test('json-bytes: malformed input throws SyntaxError', () => {
+  for (const bad of ['{"a":1} x', '{"a" 1}', '{"a":1,}x', '{"a":"x\ny"}', '{"a":[1 2]}', '{a:1}', '{"a":}', '']) {
+    assert.throws(() => walkAll(bad), SyntaxError, JSON.stringify(bad));
+  }
+});
+
+test('json-bytes: line breaks between tokens are noticed (they cannot go on an NDJSON line as they are)', () => {
+  const compact = new JsonBytesReader(Buffer.from(JSON.stringify(doc)));
+  rebuild(compact);
+  assert.equal(compact.sawLineBreak, false, 'an escaped \\n inside a string is not a line break');
+  const pretty = new JsonBytesReader(Buffer.from(JSON.stringify({ a: { b: [1, 2] } }, null, 1)));
+  pretty.skipValue();
+  assert.equal(pretty.sawLineBreak, true);
+});
+
+test('json-bytes: KeyNames matches keys by their bytes, escaped and non-ASCII keys included', () => {
+  const names = new KeyNames(['status', 'name', 'ключ', 'st']);
+  const text = '{"customfield_10001":1,"status":{"x":1},"st\\u0061tus":2,"ключ":3,"stat":4,"st":5,"nam":6}';
+  const r = new JsonBytesReader(Buffer.from(text));
+  const seen: number[] = [];
+  for (let i = r.firstKeyOf(names); i !== END_OF_OBJECT; i = r.nextKeyOf(names)) {
+    seen.push(i);
+    r.skipValue();
+  }
+  r.end();
+  assert.deepEqual(seen, [OTHER_KEY, 0, 0, 2, OTHER_KEY, 3, OTHER_KEY]);
+  const empty = new JsonBytesReader(Buffer.from('{ }'));
+  assert.equal(empty.firstKeyOf(names), END_OF_OBJECT);
+});
