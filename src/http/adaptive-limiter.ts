@@ -1,8 +1,9 @@
 // Shared by every request of one client: how many may be in flight (adaptive: halves on a 429,
 // grows back by one after a run of successes, never above the configured maximum) and a pause
-// that a 429 imposes on all workers until the server's hint has passed. One slot is kept for
-// priority requests (the sequential search walk), so a full pool of body fetches cannot stall the
-// walk that feeds them.
+// that a 429 imposes on all workers until the server's hint has passed. Priority requests (the
+// sequential search walk) take the next free slot before any waiting body fetch. No slot is kept
+// idle for them: the walk runs ahead of the fetches (issues.ts), and a kept slot cost 1/8 of the
+// throughput at the default concurrency.
 
 export class AdaptiveLimiter {
   private limit: number;
@@ -26,7 +27,7 @@ export class AdaptiveLimiter {
 
   /** Waits for a free slot and for any pause to pass; call release() exactly once afterwards. */
   async acquire(priority = false): Promise<void> {
-    while (this.inFlight >= this.capacity(priority)) {
+    while (this.inFlight >= this.limit || (!priority && this.priorityWaiters.length > 0)) {
       await new Promise<void>((resolve) => (priority ? this.priorityWaiters : this.waiters).push(resolve));
     }
     this.inFlight++;
@@ -59,13 +60,9 @@ export class AdaptiveLimiter {
     this.pausedUntil = Math.max(this.pausedUntil, now + delayMs);
   }
 
-  /** Ordinary requests leave one slot free for priority ones whenever more than one is allowed. */
-  private capacity(priority: boolean): number {
-    return priority || this.limit === 1 ? this.limit : this.limit - 1;
-  }
-
   private wakeOne(): void {
-    if (this.inFlight < this.limit && this.priorityWaiters.length > 0) this.priorityWaiters.shift()!();
-    else if (this.inFlight < this.capacity(false)) this.waiters.shift()?.();
+    if (this.inFlight >= this.limit) return;
+    if (this.priorityWaiters.length > 0) this.priorityWaiters.shift()!();
+    else this.waiters.shift()?.();
   }
 }

@@ -100,7 +100,23 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     return bucket;
   }
 
+  interface EncodedReply {
+    status: number;
+    type: string;
+    headers: Record<string, string>;
+    body: Buffer;
+  }
+
   function send(res: ServerResponse, reply: SimReply, truncate: boolean): void {
+    write(res, encode(reply, truncate));
+  }
+
+  function write(res: ServerResponse, e: EncodedReply): void {
+    res.writeHead(e.status, { 'Content-Type': e.type, 'Content-Length': e.body.length, ...e.headers });
+    res.end(e.body);
+  }
+
+  function encode(reply: SimReply, truncate: boolean): EncodedReply {
     let body: Buffer;
     let type: string;
     if (reply.raw !== undefined) {
@@ -116,8 +132,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     // A truncated body keeps a correct Content-Length for what is sent, so the client reads it
     // completely and then fails to parse it.
     if (truncate && body.length > 1) body = body.subarray(0, Math.max(1, Math.floor(body.length / 2)));
-    res.writeHead(reply.status, { 'Content-Type': type, 'Content-Length': body.length, ...(reply.headers ?? {}) });
-    res.end(body);
+    return { status: reply.status, type, headers: reply.headers ?? {}, body };
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -145,8 +160,21 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
     const s = settings;
     const delay = s.latencyMs + (s.jitterMs ? (faultRnd() * 2 - 1) * s.jitterMs : 0);
-    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    // The latency is the response time a client sees, and the work happens within it, as a real
+    // server's latency includes its processing: the simulator's own CPU time (it shares the machine
+    // with the connector in benchmarks) is not added on top of the configured latency.
+    const arrived = performance.now();
+    const respond = answer(req, res, s, url, method, path, body, bodyError, isJson, contentType);
+    const wait = delay - (performance.now() - arrived);
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    respond();
+  }
 
+  /** Works out the answer now; the returned function sends it. */
+  function answer(
+    req: IncomingMessage, res: ServerResponse, s: typeof settings, url: URL, method: string, path: string,
+    body: unknown, bodyError: boolean, isJson: boolean, contentType: string,
+  ): () => void {
     const match = router.match(method, path);
     const endpoint = match ? match.name : `${method} ${path}`;
     const finish = (status: number) => log.record({ method, path, status, routed: !!match, at: clock() }, endpoint);
@@ -156,30 +184,36 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     if (b) {
       const wait = b.take(now);
       if (wait > 0) {
-        send(res, { status: 429, json: { errorMessages: ['Rate limit exceeded.'], errors: {} }, headers: rateLimitHeaders(wait, b.burst, now) }, false);
-        finish(429);
-        return;
+        const headers = rateLimitHeaders(wait, b.burst, now);
+        return () => {
+          send(res, { status: 429, json: { errorMessages: ['Rate limit exceeded.'], errors: {} }, headers }, false);
+          finish(429);
+        };
       }
     }
     const fault = pickFault(s.faults, path, faultRnd);
     if (fault === '429') {
       const ra = s.faults?.retryAfterSeconds === undefined ? 1 : s.faults.retryAfterSeconds;
-      send(res, { status: 429, json: { errorMessages: ['Rate limit exceeded.'], errors: {} }, headers: rateLimitHeaders(ra, 350, now) }, false);
-      finish(429);
-      return;
+      const headers = rateLimitHeaders(ra, 350, now);
+      return () => {
+        send(res, { status: 429, json: { errorMessages: ['Rate limit exceeded.'], errors: {} }, headers }, false);
+        finish(429);
+      };
     }
     if (fault === '503') {
-      send(res, { status: 503, text: HTML_503 }, false);
-      finish(503);
-      return;
+      return () => {
+        send(res, { status: 503, text: HTML_503 }, false);
+        finish(503);
+      };
     }
     if (fault === 'reset') {
-      // Headers and part of a chunked body go out, then the socket dies mid-response.
-      res.writeHead(200, { 'Content-Type': 'application/json;charset=UTF-8' });
-      res.write('{"issues":[{"id":"1');
-      setImmediate(() => (res.socket as Socket | null)?.destroy());
-      finish(0);
-      return;
+      return () => {
+        // Headers and part of a chunked body go out, then the socket dies mid-response.
+        res.writeHead(200, { 'Content-Type': 'application/json;charset=UTF-8' });
+        res.write('{"issues":[{"id":"1');
+        setImmediate(() => (res.socket as Socket | null)?.destroy());
+        finish(0);
+      };
     }
 
     let reply: SimReply;
@@ -208,8 +242,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       reply.headers = { ...reply.headers, 'X-RateLimit-Limit': String(b.burst), 'X-RateLimit-Remaining': String(left) };
       if (left < b.burst * 0.2) reply.headers['X-RateLimit-NearLimit'] = 'true';
     }
-    send(res, reply, fault === 'truncated');
-    finish(reply.status);
+    const encoded = encode(reply, fault === 'truncated');
+    return () => {
+      write(res, encoded);
+      finish(reply.status);
+    };
   }
 
   const server = createServer((req, res) => {

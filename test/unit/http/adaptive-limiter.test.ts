@@ -8,26 +8,27 @@ function fakeTime() {
   return { clock: () => now, sleep: async (ms: number) => { sleeps.push(ms); now += ms; }, sleeps };
 }
 
-test('limiter: never more in flight than the limit, one slot kept for priority requests', async () => {
+test('limiter: never more in flight than the limit; a priority request takes the next free slot before waiting ones', async () => {
   const t = fakeTime();
   const l = new AdaptiveLimiter(3, t.clock, t.sleep);
   let inFlight = 0;
   let peak = 0;
-  let priorityWaitedFor = -1;
-  const work = async (priority: boolean) => {
+  const order: string[] = [];
+  const work = async (name: string, priority: boolean) => {
     await l.acquire(priority);
-    if (priority) priorityWaitedFor = inFlight;
+    order.push(name);
     peak = Math.max(peak, ++inFlight);
     await new Promise((r) => setImmediate(r));
     inFlight--;
     l.release();
   };
-  const ordinary = Array.from({ length: 20 }, () => work(false));
+  const ordinary = Array.from({ length: 20 }, (_, i) => work(`o${i}`, false));
   await new Promise((r) => setImmediate(r));
-  assert.equal(inFlight, 2, 'ordinary requests leave one slot free');
-  await Promise.all([...ordinary, work(true)]);
+  assert.equal(inFlight, 3, 'every slot is used, none kept idle');
+  const priority = work('search', true);
+  await Promise.all([...ordinary, priority]);
   assert.equal(peak, 3);
-  assert.equal(priorityWaitedFor, 2, 'the priority request got the kept slot at once');
+  assert.deepEqual(order.slice(0, 4), ['o0', 'o1', 'o2', 'search'], 'the search request jumped the 17 waiting ones');
 });
 
 test('limiter: a 429 halves concurrency and pauses every later acquire; successes grow it back', async () => {
