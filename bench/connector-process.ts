@@ -1,5 +1,6 @@
 // Runs the real connector CLI as a child process (through measure-wrapper.js, which reports its CPU and
 // peak RSS) with stdout piped into a RecordCounter, optionally read at a limited byte rate.
+import { pinned } from './cpu-pinning.js';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +26,8 @@ export interface ReadOptions {
   maxRunSeconds: number;
   /** Extra node flags for the connector, e.g. ['--cpu-prof', '--cpu-prof-dir=…']. */
   nodeArgs?: string[];
+  /** CPUs the connector runs on (taskset list, e.g. "0"); undefined = wherever the OS puts it. */
+  cpus?: string;
 }
 
 export interface ReadResult {
@@ -65,7 +68,8 @@ export function runRead(o: ReadOptions): Promise<ReadResult> {
       : [o.bins.singer, '--config', o.configPath, '--catalog', o.catalogPath];
   const counter = new RecordCounter(o.front);
   const started = performance.now();
-  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), o.bins.wrapper, usagePath, ...cli], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const [command, args] = pinned(o.cpus, process.execPath, [...(o.nodeArgs ?? []), o.bins.wrapper, usagePath, ...cli]);
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const elapsed = () => (performance.now() - started) / 1000;
   running.add(child);
   child.once('exit', () => running.delete(child));

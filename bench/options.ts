@@ -18,6 +18,10 @@ export interface BenchOptions {
   maxConcurrency?: number;
   seed: number;
   cpuProf: boolean;
+  /** Runs per (N, scenario, front); the table shows their median (median-row.ts). */
+  repeat: number;
+  /** Connector on CPU 0, simulator and consumer on the others (cpu-pinning.ts). */
+  pin: boolean;
   /** Extra node flags for the connector process, e.g. --max-old-space-size=128. */
   nodeArgs: string[];
   out?: string;
@@ -36,6 +40,8 @@ export const usage = `usage: npm run bench -- [options]
   --cpu-target 20000          scenario c's target issues/s on one core (its "limit")
   --max-run-s 900             kill a single connector run after this many seconds
   --page-size N --max-concurrency N   passed into the connector config (default: its own defaults)
+  --repeat 1                  runs per row; the table shows the median wall and CPU and the highest peak RSS
+  --pin                       connector alone on CPU 0, simulator and consumer on the other CPUs (Linux, taskset)
   --seed 1  --cpu-prof (write and summarise a CPU profile per run)  --out file.json
   --node-arg=--max-old-space-size=128   extra node flag for the connector process (repeatable)`;
 
@@ -81,6 +87,8 @@ export function parseOptions(argv: string[]): BenchOptions {
       'max-concurrency': { type: 'string' },
       seed: { type: 'string' },
       'cpu-prof': { type: 'boolean' },
+      repeat: { type: 'string' },
+      pin: { type: 'boolean' },
       'node-arg': { type: 'string', multiple: true },
       out: { type: 'string' },
       help: { type: 'boolean' },
@@ -123,6 +131,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     maxConcurrency: int(v['max-concurrency'], 'max-concurrency', 1),
     seed: int(v.seed, 'seed', 0) ?? 1,
     cpuProf: v['cpu-prof'] ?? false,
+    repeat: int(v.repeat, 'repeat', 1) ?? 1,
+    pin: v.pin ?? false,
     nodeArgs: v['node-arg'] ?? [],
     out: v.out,
   };

@@ -9,6 +9,8 @@ import { SimulatorProcess, diffTally, type SimSettings } from './simulator-proce
 import { killRunningConnectors, prepareCatalog, runRead, type ConnectorBins, type ReadResult } from './connector-process.js';
 import { cloudPlan, dataCenterPlan, defaultCloudStrategy, defaultDataCenterStrategy, scenarioLimit, type RequestPlan, type Scenario } from './limit-model.js';
 import { formatTable, type BenchRow } from './table.js';
+import { medianRow } from './median-row.js';
+import { pinSelf, planPinning, type Pinning } from './cpu-pinning.js';
 import { topSelfTime } from './cpu-profile.js';
 import { hostCpuSeconds } from './proc-stats.js';
 import type { Front } from './record-counter.js';
@@ -139,8 +141,22 @@ async function main(): Promise<void> {
   mkdirSync(resultsDir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const outPath = o.out ? resolve(o.out) : join(resultsDir, `${stamp}.json`);
+  let pinning: Pinning | undefined;
+  if (o.pin) {
+    try {
+      pinning = planPinning();
+    } catch (e) {
+      process.stderr.write(`${(e as Error).message}\n`);
+      process.exit(2);
+    }
+    pinSelf(pinning.others); // the consumer
+    log(`pinned: connector on CPU ${pinning.connector}, simulator and consumer on CPU ${pinning.others}`);
+  }
   const workDir = mkdtempSync(join(tmpdir(), 'jira-bench-'));
+  /** One per (N, scenario, front): the median of its runs. */
   const rows: BenchRow[] = [];
+  /** Every single run. */
+  const allRuns: BenchRow[] = [];
 
   let sim: SimulatorProcess | undefined;
   let simKey = '';
@@ -158,7 +174,7 @@ async function main(): Promise<void> {
       if (JSON.stringify(settings) !== simKey) {
         await sim?.stop();
         log(`starting jira-sim: ${JSON.stringify(settings)}`);
-        sim = await SimulatorProcess.start(simBin, settings);
+        sim = await SimulatorProcess.start(simBin, settings, pinning?.others);
         simKey = JSON.stringify(settings);
       }
       const configPath = join(workDir, 'config.json');
@@ -166,52 +182,58 @@ async function main(): Promise<void> {
       for (const front of o.fronts) {
         const catalogPath = join(workDir, `catalog-${front}.json`);
         writeFileSync(catalogPath, JSON.stringify(prepareCatalog(front, bins, configPath)));
-        const profDir = join(resultsDir, `prof-${stamp}`, `${n}-${scenario}-${front}`);
-        const before = await sim!.requests();
-        const simCpuBefore = sim!.cpuSeconds();
-        log(`run N=${n} scenario=${scenario} front=${front}`);
-        const benchCpuBefore = process.cpuUsage();
-        const hostBefore = hostCpuSeconds();
-        const r = await runRead({
-          front,
-          bins,
-          configPath,
-          catalogPath,
-          workDir,
-          maxRunSeconds: o.maxRunSeconds,
-          ...(scenario === 'd' ? { consumerBytesPerSecond: o.consumerBytesPerSecond } : {}),
-          nodeArgs: [...o.nodeArgs, ...(o.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])],
-        });
-        const benchCpu = process.cpuUsage(benchCpuBefore);
-        const hostAfter = hostCpuSeconds();
-        const simCpuAfter = sim!.cpuSeconds();
-        const requests = diffTally(await sim!.requests(), before);
-        const simCpuS = simCpuBefore !== undefined && simCpuAfter !== undefined ? simCpuAfter - simCpuBefore : undefined;
-        const row = toRow(o, n, scenario, front, r, requests, simCpuS);
-        row.consumerCpuS = (benchCpu.user + benchCpu.system) / 1e6;
-        if (hostBefore && hostAfter && row.cpuS !== undefined && simCpuS !== undefined) {
-          // CPU that processes outside this benchmark took from the host while the connector ran.
-          const others = hostAfter.busy - hostBefore.busy - row.cpuS - simCpuS - row.consumerCpuS;
-          row.othersCpuShare = Math.max(0, others) / (hostAfter.total - hostBefore.total);
+        const runs: BenchRow[] = [];
+        for (let run = 1; run <= o.repeat; run++) {
+          const profDir = join(resultsDir, `prof-${stamp}`, `${n}-${scenario}-${front}${o.repeat > 1 ? `-${run}` : ''}`);
+          const before = await sim!.requests();
+          const simCpuBefore = sim!.cpuSeconds();
+          log(`run N=${n} scenario=${scenario} front=${front}${o.repeat > 1 ? ` (${run} of ${o.repeat})` : ''}`);
+          const benchCpuBefore = process.cpuUsage();
+          const hostBefore = hostCpuSeconds();
+          const r = await runRead({
+            front,
+            bins,
+            configPath,
+            catalogPath,
+            workDir,
+            maxRunSeconds: o.maxRunSeconds,
+            ...(scenario === 'd' ? { consumerBytesPerSecond: o.consumerBytesPerSecond } : {}),
+            nodeArgs: [...o.nodeArgs, ...(o.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])],
+            ...(pinning ? { cpus: pinning.connector } : {}),
+          });
+          const benchCpu = process.cpuUsage(benchCpuBefore);
+          const hostAfter = hostCpuSeconds();
+          const simCpuAfter = sim!.cpuSeconds();
+          const requests = diffTally(await sim!.requests(), before);
+          const simCpuS = simCpuBefore !== undefined && simCpuAfter !== undefined ? simCpuAfter - simCpuBefore : undefined;
+          const row = toRow(o, n, scenario, front, r, requests, simCpuS);
+          row.consumerCpuS = (benchCpu.user + benchCpu.system) / 1e6;
+          if (hostBefore && hostAfter && row.cpuS !== undefined && simCpuS !== undefined) {
+            // CPU that processes outside this benchmark took from the host while the connector ran.
+            const others = hostAfter.busy - hostBefore.busy - row.cpuS - simCpuS - row.consumerCpuS;
+            row.othersCpuShare = Math.max(0, others) / (hostAfter.total - hostBefore.total);
+          }
+          if (o.cpuProf) {
+            const p = newestProfile(profDir);
+            if (p) row.profile = { path: p, top: topSelfTime(p) };
+          }
+          runs.push(row);
+          allRuns.push(row);
+          log(
+            `  ${row.status}${row.problem ? ` (${row.problem})` : ''}: ${row.wallS.toFixed(2)} s (limit ${row.limitS.toFixed(2)} s, ${row.limitBasis}), ` +
+              `${row.uniqueIds} issues, ${row.requests} requests, CPU ${row.cpuS?.toFixed(2)} s, RSS ${row.peakRssMb?.toFixed(0)} MB, ` +
+              `sim CPU ${simCpuS?.toFixed(2)} s, bench consumer CPU ${row.consumerCpuS.toFixed(2)} s, ` +
+              `other processes ${row.othersCpuShare === undefined ? '?' : (100 * row.othersCpuShare).toFixed(0)} % of the host`,
+          );
+          if (row.profile) for (const h of row.profile.top.slice(0, 8)) log(`    ${h.percent.toFixed(1).padStart(5)}%  ${h.name}`);
         }
-        if (o.cpuProf) {
-          const p = newestProfile(profDir);
-          if (p) row.profile = { path: p, top: topSelfTime(p) };
-        }
-        rows.push(row);
-        log(
-          `  ${row.status}${row.problem ? ` (${row.problem})` : ''}: ${row.wallS.toFixed(2)} s (limit ${row.limitS.toFixed(2)} s, ${row.limitBasis}), ` +
-            `${row.uniqueIds} issues, ${row.requests} requests, CPU ${row.cpuS?.toFixed(2)} s, RSS ${row.peakRssMb?.toFixed(0)} MB, ` +
-            `sim CPU ${simCpuS?.toFixed(2)} s, bench consumer CPU ${row.consumerCpuS.toFixed(2)} s, ` +
-            `other processes ${row.othersCpuShare === undefined ? '?' : (100 * row.othersCpuShare).toFixed(0)} % of the host`,
-        );
-        if (row.profile) for (const h of row.profile.top.slice(0, 8)) log(`    ${h.percent.toFixed(1).padStart(5)}%  ${h.name}`);
+        rows.push(medianRow(runs));
       }
     }
   } finally {
     await sim?.stop();
     rmSync(workDir, { recursive: true, force: true });
-    if (rows.length) {
+    if (allRuns.length) {
       const report = {
         startedAt: stamp,
         host: { loadavg: loadavg(), cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, platform: process.platform },
@@ -226,6 +248,7 @@ async function main(): Promise<void> {
           strategy: o.mode === 'cloud' ? defaultCloudStrategy : defaultDataCenterStrategy,
         },
         rows,
+        ...(o.repeat > 1 ? { runs: allRuns } : {}),
       };
       writeFileSync(outPath, JSON.stringify(report, null, 2));
       process.stdout.write(`${formatTable(rows)}\n\nresults: ${outPath}\n`);

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { procCpuSeconds } from './proc-stats.js';
+import { pinned } from './cpu-pinning.js';
 import type { Mode } from './limit-model.js';
 
 export interface SimSettings {
@@ -28,11 +29,13 @@ export class SimulatorProcess {
     private readonly stderrTail: () => string,
   ) {}
 
-  static async start(bin: string, s: SimSettings, timeoutMs = 600_000): Promise<SimulatorProcess> {
+  /** `cpus`: taskset CPU list to run it on (undefined = anywhere). */
+  static async start(bin: string, s: SimSettings, cpus?: string, timeoutMs = 600_000): Promise<SimulatorProcess> {
     const args = [bin, '--port', '0', '--seed', String(s.seed), '--issues', String(s.issues), '--mode', s.mode];
     args.push('--latency-ms', String(s.latencyMs), '--jitter-ms', String(s.jitterMs));
     if (s.rateLimitRps) args.push('--rate-limit-rps', String(s.rateLimitRps));
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const [command, argv] = pinned(cpus, process.execPath, args);
+    const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));

@@ -48,12 +48,16 @@ export interface BenchRow {
   byEndpoint: Record<string, number>;
   rssSamples: Array<[number, number]>;
   profile?: { path: string; top: HotFunction[] };
+  /** With --repeat: how many runs this row summarises (median-row.ts), and their range. */
+  runs?: number;
+  spread?: { wallS: [number, number]; cpuS?: [number, number] };
 }
 
 const columns: Array<[string, (r: BenchRow) => string]> = [
   ['N', (r) => r.n.toLocaleString('en-US')],
   ['scen', (r) => r.scenario],
   ['front', (r) => r.front],
+  ['runs', (r) => String(r.runs ?? 1)],
   ['wall s', (r) => r.wallS.toFixed(2)],
   ['limit s', (r) => r.limitS.toFixed(2)],
   ['basis', (r) => r.limitBasis],

@@ -19,7 +19,7 @@ export interface HttpRequest {
   path: string;
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
-  /** Served before ordinary requests, with a slot kept free for it (the sequential search walk). */
+  /** Takes the next free slot before any waiting ordinary request (the sequential search walk). */
   priority?: boolean;
   /** Reads a 2xx body instead of JSON.parse; must throw SyntaxError on malformed JSON (retried like a truncated body). */
   decode?: (body: Buffer) => unknown;

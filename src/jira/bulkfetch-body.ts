@@ -24,7 +24,10 @@ export function readBulkfetchBody(body: Buffer, picks: FieldPicks): BulkfetchBod
   for (let key = r.firstKey(); key !== undefined; key = r.nextKey()) {
     if (key === 'issues' && r.peek() === 0x5b) {
       issues = [];
-      for (let more = r.firstElement(); more; more = r.nextElement()) issues.push(readIssue(r, picks, raws));
+      for (let more = r.firstElement(); more; more = r.nextElement()) {
+        const issue = readIssue(r, picks, raws);
+        if (issue !== undefined) issues.push(issue);
+      }
     } else if (key === 'issueErrors') {
       issueErrors = r.value();
     } else {
@@ -37,8 +40,12 @@ export function readBulkfetchBody(body: Buffer, picks: FieldPicks): BulkfetchBod
   return { issues, issueErrors };
 }
 
-function readIssue(r: JsonBytesReader, picks: FieldPicks, raws: Array<{ parts: IssueParts; raw: Buffer }>): IssueParts {
-  if (r.peek() !== 0x7b) return partsOfParsedIssue({ id: undefined, key: undefined, fields: r.value() }, picks);
+/** undefined for an element that is not an issue object (it matches no id asked for). */
+function readIssue(r: JsonBytesReader, picks: FieldPicks, raws: Array<{ parts: IssueParts; raw: Buffer }>): IssueParts | undefined {
+  if (r.peek() !== 0x7b) {
+    r.skipValue();
+    return undefined;
+  }
   const parts: IssueParts = { id: '', key: '', picked: {}, fields: {} };
   let raw: Buffer | undefined;
   for (let key = r.firstKey(); key !== undefined; key = r.nextKey()) {
