@@ -30,7 +30,9 @@ interface Validators {
 let validators: Validators | undefined;
 
 function compile(): Validators {
-  const ajv = createAjv({ useDefaults: true, verbose: true });
+  // validateSchema: false skips compiling the JSON Schema meta-schema on every start (~45 ms of CPU);
+  // spec.json is checked against it by the unit tests instead.
+  const ajv = createAjv({ useDefaults: true, verbose: true, validateSchema: false });
   const schema = structuredClone(loadSpec().connectionSpecification) as JsonObject;
   const properties = schema.properties as JsonObject;
   const credentials = properties.credentials as JsonObject;
