@@ -1,11 +1,11 @@
 // Runs the real connector CLI as a child process (through measure-wrapper.js, which reports its CPU and
 // peak RSS) with stdout piped into a RecordCounter, optionally read at a limited byte rate.
-import { pinned } from './cpu-pinning.js';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { procMemoryMb } from './proc-stats.js';
+import { pinned } from './cpu-pinning.js';
 import { LOGGED_429, RecordCounter, type Front, type OutputCounts } from './record-counter.js';
 import { airbyteConfiguredCatalog, parseDiscoverOutput, singerSelectedCatalog } from './catalogs.js';
 
@@ -53,6 +53,16 @@ export function prepareCatalog(front: Front, bins: ConnectorBins, configPath: st
   return front === 'airbyte' ? airbyteConfiguredCatalog(discovered) : singerSelectedCatalog(discovered);
 }
 
+/**
+ * The node flags on a bin's shebang line (`#!/usr/bin/env -S node --flag …`): the bench starts node
+ * itself (through the measuring wrapper), and must run the connector as users' hosts do.
+ */
+export function shebangNodeFlags(binPath: string): string[] {
+  const first = readFileSync(binPath, 'utf8').split('\n', 1)[0] ?? '';
+  const m = /^#!\S*env\s+-S\s+node\s+(.+)$/.exec(first);
+  return m ? m[1]!.trim().split(/\s+/) : [];
+}
+
 const running = new Set<ChildProcess>();
 
 /** Kills every connector run still going (the bench itself is being stopped). */
@@ -68,7 +78,9 @@ export function runRead(o: ReadOptions): Promise<ReadResult> {
       : [o.bins.singer, '--config', o.configPath, '--catalog', o.catalogPath];
   const counter = new RecordCounter(o.front);
   const started = performance.now();
-  const [command, args] = pinned(o.cpus, process.execPath, [...(o.nodeArgs ?? []), o.bins.wrapper, usagePath, ...cli]);
+  const bin = o.front === 'airbyte' ? o.bins.airbyte : o.bins.singer;
+  const nodeArgs = [...shebangNodeFlags(bin), ...(o.nodeArgs ?? [])];
+  const [command, args] = pinned(o.cpus, process.execPath, [...nodeArgs, o.bins.wrapper, usagePath, ...cli]);
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const elapsed = () => (performance.now() - started) / 1000;
   running.add(child);

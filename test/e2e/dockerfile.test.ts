@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { repoRoot, runCli } from '../helpers/run-cli.js';
 import { assertValidAirbyte } from '../helpers/protocol-checks.js';
 import { requireConnector } from '../helpers/e2e-env.js';
+import { shebangNodeFlags } from '../../bench/connector-process.js';
 
 interface Instruction {
   op: string;
@@ -59,6 +60,7 @@ test('Dockerfile: slim Node 20 multi-stage build, non-root, Airbyte labels and A
   const env = Object.assign({}, ...finalStage.filter((i) => i.op === 'ENV').map((i) => pairs(i.args)));
   assert.equal(env.AIRBYTE_ENTRYPOINT, entry.join(' '), 'AIRBYTE_ENTRYPOINT names the same command as ENTRYPOINT');
   assert.equal(entry[0], 'node');
+  assert.deepEqual(entry.slice(1, -1), shebangNodeFlags(join(repoRoot, 'bin/source-jira.js')), 'the node flags on the bin\'s shebang line');
 
   const ignore = readFileSync(join(repoRoot, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
   for (const p of ['node_modules', '.git', '.venv']) assert.ok(ignore.includes(p), `.dockerignore leaves out ${p}`);
@@ -71,8 +73,9 @@ test('the entrypoint the image runs exists in the packed package and answers spe
   const copy = finalStage.find((i) => i.op === 'COPY' && /--from=build/.test(i.args))!.args.split(/\s+/).filter((a) => !a.startsWith('--'));
   const [from, to] = [copy[0]!, copy[1]!];
   assert.equal(from, '/app');
-  assert.ok(entry[1]!.startsWith(`${to}/`), `entrypoint ${entry[1]} lies in ${to}`);
-  const relative = entry[1]!.slice(to.length + 1);
+  const script = entry[entry.length - 1]!;
+  assert.ok(script.startsWith(`${to}/`), `entrypoint ${script} lies in ${to}`);
+  const relative = script.slice(to.length + 1);
 
   const dir = mkdtempSync(join(tmpdir(), 'jira-source-pack-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
