@@ -26,7 +26,7 @@ export interface HttpRequest {
 }
 
 export interface HttpClient {
-  /** Sends the request with retries; resolves with the parsed JSON body of a 2xx answer, or throws ConnectorError. */
+  /** Sends the request with retries; resolves with the parsed JSON body of a 2xx answer (or what `decode` makes of it), or throws ConnectorError. */
   json<T = unknown>(request: HttpRequest): Promise<T>;
   close(): Promise<void>;
   /** REST root of the deployment the config points at: /rest/api/3 (Cloud) or /rest/api/2 (Data Center). */
