@@ -47,9 +47,9 @@ async function* walkRange(
     issues: cloud ? await bulkFetch(http, chunk.rows.map((r) => r.id), ISSUE_PICKS) : chunk.rows.map((r) => partsOfParsedIssue(r.issue, ISSUE_PICKS)),
     position: chunk.position,
   });
-  // Every batch pulled ahead is held in memory (its bulkfetch body). 1.5 x max_concurrency keeps the slots busy
-  // when the head of the line is slow (jitter): max_concurrency + 1 made the latency scenario 35 %
-  // slower, 2 x cost ~20 MB more RSS at the same speed (bench at 100k issues).
+  // Every batch pulled ahead is held in memory (its bulkfetch body). 1.5 x max_concurrency keeps
+  // the slots busy when the head of the line is slow (jitter): max_concurrency + 1 made the latency
+  // scenario 35 % slower, 2 x cost ~20 MB more RSS at the same speed (bench at 100k issues).
   const lookahead = cloud ? Math.ceil(config.max_concurrency * 1.5) : 2;
   // The walk runs up to two search pages of ids (small) ahead of the bodies, so the next page is on
   // its way while bulkfetch works through this one. Pulled only as bodies were wanted, the
