@@ -51,8 +51,15 @@ export function createRedactor(secrets: readonly string[]): Redactor {
   };
   // Searching the bytes avoids decoding them; a hit (rare) takes the text path.
   const needles = secrets.map((s) => Buffer.from(s, 'utf8'));
-  const bytes = (b: Buffer): Buffer => (needles.some((n) => b.includes(n)) ? Buffer.from(redact(b.toString('utf8')), 'utf8') : b);
+  const bytes = (b: Buffer): Buffer => (needles.some((n) => b.includes(n)) ? viaText(redact, b) : b);
   return Object.assign(redact, { bytes });
+}
+
+const viaText = (redact: Redactor, b: Buffer): Buffer => Buffer.from(redact(b.toString('utf8')), 'utf8');
+
+/** Redacts UTF-8 bytes with any redactor: its byte search if it has one, else through text. */
+export function redactBytes(redact: Redactor, b: Buffer): Buffer {
+  return redact.bytes ? redact.bytes(b) : viaText(redact, b);
 }
 
 export function redactorFor(rawConfig: unknown): Redactor {

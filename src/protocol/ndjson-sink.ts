@@ -11,7 +11,7 @@
 // nothing else to do (the pipeline waits on Jira), and on flush() before the process exits; a line
 // lost to kill -9 before that was never covered by a written STATE, so it is read again on resume.
 import type { Writable } from 'node:stream';
-import { noRedaction, type Redactor } from '../config/redact.js';
+import { noRedaction, redactBytes, type Redactor } from '../config/redact.js';
 import { OutputClosedError } from '../errors.js';
 import { stringifyParts } from '../json/raw-json.js';
 
@@ -48,7 +48,7 @@ export class NdjsonSink implements MessageSink {
     this.checkOpen();
     for (const part of stringifyParts(message)) {
       if (typeof part === 'string') this.text += this.redact(part);
-      else this.pushBytes(this.redact.bytes?.(part) ?? Buffer.from(this.redact(part.toString('utf8')), 'utf8'));
+      else this.pushBytes(redactBytes(this.redact, part));
     }
     this.text += '\n';
     if (this.text.length + this.chunkBytes >= FLUSH_AT) return this.flush();

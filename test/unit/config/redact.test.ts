@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRedactor, redactorFor, secretsOf } from '../../../src/config/redact.js';
+import { createRedactor, redactBytes, redactorFor, secretsOf } from '../../../src/config/redact.js';
 
 const TOKEN = 'tok"en/with+odd=chars&more';
 
@@ -31,4 +31,13 @@ test('the redactor masks raw, JSON-escaped, URL-encoded and Basic forms', () => 
 
 test('a redactor without secrets returns text unchanged', () => {
   assert.equal(createRedactor([])('a b c'), 'a b c');
+});
+
+test('redactBytes masks secrets in bytes with the byte search, and through text for a redactor without one', async () => {
+  const bytes = Buffer.from('{"note":"é s3cret"}');
+  const clean = Buffer.from('{"note":"nothing"}');
+  const withSearch = createRedactor(['s3cret']);
+  assert.equal(redactBytes(withSearch, bytes).toString(), '{"note":"é ***"}');
+  assert.equal(redactBytes(withSearch, clean), clean, 'no hit: the same Buffer, not a copy');
+  assert.equal(redactBytes((t: string) => t.split('s3cret').join('***'), bytes).toString(), '{"note":"é ***"}');
 });
