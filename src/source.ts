@@ -5,6 +5,7 @@ import { asConnectorError, OutputClosedError, type ConnectorError } from './erro
 import type { HttpClient, HttpDeps } from './http/http-client.js';
 import type { Logger } from './logger.js';
 import { projectRecord } from './protocol/select-fields.js';
+import { midRunProof, ProvenStates } from './proven-states.js';
 import type { JsonObject, Stream, StreamContext, SyncMode } from './streams/stream.js';
 
 export interface SourceDeps {
@@ -93,19 +94,28 @@ class StreamRun {
   async run(ctx: BaseContext): Promise<void> {
     const { p, listener } = this;
     const state = p.syncMode === 'incremental' ? p.state : undefined;
-    for await (const event of p.stream.read({ ...ctx, syncMode: p.syncMode, state })) {
-      if (event.type === 'record') {
-        if (this.records === 0) await listener.firstRecord(p);
-        this.records++;
-        this.sinceState++;
-        if (this.records % PROGRESS_EVERY === 0) ctx.logger.info(`${p.stream.name}: ${describeSummary(this.summary())} so far`);
-        await listener.record(p, projectRecord(event.data, p.fields));
-      } else if (event.type === 'state') {
-        await this.emitState(event.state);
-      } else {
-        const prefix = event.message.startsWith(`${p.stream.name}:`) ? '' : `${p.stream.name}: `;
-        ctx.logger[event.level === 'WARN' ? 'warn' : 'info'](prefix + event.message);
+    // Every STATE waits for proof that the answers it rests on were not Jira's anonymous view.
+    const proven = new ProvenStates<JsonObject>(ctx.proveCredentials, (s) => this.emitState(s), this.clock, () => ctx.http.unidentifiedAnswers?.() ?? 0);
+    try {
+      for await (const event of p.stream.read({ ...ctx, syncMode: p.syncMode, state })) {
+        if (event.type === 'record') {
+          if (this.records === 0) await listener.firstRecord(p);
+          this.records++;
+          this.sinceState++;
+          if (this.records % PROGRESS_EVERY === 0) ctx.logger.info(`${p.stream.name}: ${describeSummary(this.summary())} so far`);
+          await listener.record(p, projectRecord(event.data, p.fields));
+        } else if (event.type === 'state') {
+          await proven.add(event.state);
+        } else {
+          const prefix = event.message.startsWith(`${p.stream.name}:`) ? '' : `${p.stream.name}: `;
+          ctx.logger[event.level === 'WARN' ? 'warn' : 'info'](prefix + event.message);
+        }
       }
+      await proven.finish();
+    } catch (err) {
+      // A stream that fails still checkpoints what it emitted, if the credentials can still be proven.
+      if (!(err instanceof OutputClosedError) && !proven.failedWith(err)) await proven.finish().catch(() => {});
+      throw err;
     }
     // Every stream ends with a state, even one that yielded none (e.g. nothing new to read).
     if (this.lastState === undefined) await this.emitState(state ?? {});
@@ -135,7 +145,8 @@ export async function read(config: Config, plan: PlannedStream[], deps: SourceDe
     // Jira answers wrong credentials with an anonymous view: a search would succeed with zero issues
     // and move the cursor past everything. So the credentials are proven first (one /myself call).
     await deps.checkConnection(http);
-    const ctx = { config, http, logger: deps.logger, clock: deps.clock, sleep: deps.sleep };
+    const proveCredentials = midRunProof(() => deps.checkConnection(http));
+    const ctx = { config, http, logger: deps.logger, clock: deps.clock, sleep: deps.sleep, proveCredentials };
     for (const p of plan) {
       await listener.streamStarted(p);
       const run = new StreamRun(p, listener, deps.clock);

@@ -29,6 +29,11 @@ export interface HttpClient {
   /** Sends the request with retries; resolves with the parsed JSON body of a 2xx answer (or what `decode` makes of it), or throws ConnectorError. */
   json<T = unknown>(request: HttpRequest): Promise<T>;
   close(): Promise<void>;
+  /**
+   * 2xx answers so far that did not name the authenticated user (X-AACCOUNTID on Cloud, X-AUSERNAME
+   * on Data Center): Jira's anonymous view, or a proxy that drops the headers. See proven-states.ts.
+   */
+  unidentifiedAnswers?(): number;
   /** REST root of the deployment the config points at: /rest/api/3 (Cloud) or /rest/api/2 (Data Center). */
   readonly apiRoot?: string;
 }
@@ -55,6 +60,14 @@ function networkCode(err: unknown): string {
   return 'NETWORK_ERROR';
 }
 
+/** Whether an answer names the user it was served to (Jira's anonymous view does not; DC says "anonymous"). */
+function namesUser(headers: Record<string, string | string[] | undefined>): boolean {
+  const cloud = headers['x-aaccountid'];
+  if (typeof cloud === 'string' && cloud !== '') return true;
+  const dc = headers['x-ausername'];
+  return typeof dc === 'string' && dc !== '' && dc !== 'anonymous';
+}
+
 export function createHttpClient(config: Config, deps: HttpDeps): HttpClient {
   const site = new URL(config.base_url);
   const basePath = site.pathname.replace(/\/+$/, '');
@@ -71,6 +84,7 @@ export function createHttpClient(config: Config, deps: HttpDeps): HttpClient {
   });
   const auth = authorization(config);
   const plainHttpToRemote = site.protocol === 'http:' && !isLoopbackHost(site.hostname);
+  let unidentified = 0;
 
   async function attempt(req: HttpRequest, path: string): Promise<{ outcome: AttemptOutcome; value?: unknown; body?: string }> {
     await limiter.acquire(req.priority === true);
@@ -93,6 +107,7 @@ export function createHttpClient(config: Config, deps: HttpDeps): HttpClient {
       }
       if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3); // a UTF-8 BOM, as text() drops it
       if (res.statusCode >= 200 && res.statusCode < 300) {
+        if (!namesUser(res.headers)) unidentified++;
         const type = String(res.headers['content-type'] ?? '');
         try {
           const value = req.decode === undefined ? (JSON.parse(bytes.toString('utf8')) as unknown) : req.decode(bytes);
@@ -164,5 +179,6 @@ export function createHttpClient(config: Config, deps: HttpDeps): HttpClient {
     async close() {
       await pool.close();
     },
+    unidentifiedAnswers: () => unidentified,
   };
 }

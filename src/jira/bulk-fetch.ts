@@ -1,41 +1,85 @@
 // Issue bodies by id: POST /rest/api/3/issue/bulkfetch, at most 100 ids a call. It reads current
-// data, not the search index: an id it does not return was deleted (or hidden) since it was listed,
-// and is skipped. Ids listed in issueErrors (Jira's retriable per-issue failures) are asked again.
+// data, not the search index. Ids it leaves out (listed in issueErrors, or silently omitted) are asked
+// again; ids still missing are fetched one by one (GET /issue/{id}), where a 404 is the proof that the
+// issue was deleted or hidden since it was listed. Credentials are proven before that, since an
+// expired token's anonymous view leaves everything out. An answer for an id never asked for is an error.
 // Fields are `*navigable` (Jira's default): `*all` adds comment and worklog pages that Jira truncates
 // at 20 entries, which belong in their own streams and double the bytes to parse.
 // The answer is read from its bytes (bulkfetch-body.ts): `fields` is passed through, not parsed.
 import type { HttpClient } from '../http/http-client.js';
 import { ConnectorError } from '../errors.js';
 import { readBulkfetchBody, type BulkfetchBody } from './bulkfetch-body.js';
-import type { FieldPicks, IssueParts } from './issue-parts.js';
+import { partsOfParsedIssue, type FieldPicks, type IssueParts } from './issue-parts.js';
 
 export const BULKFETCH_MAX_IDS = 100;
-const ISSUE_ERROR_TRIES = 3;
+/** bulkfetch calls for one batch (the first and one for what it left out) before ids are fetched one by one */
+const BULKFETCH_TRIES = 2;
 
-/** Returns the bodies in the order of `ids`, without the ones Jira no longer has. */
-export async function bulkFetch(http: HttpClient, ids: string[], picks: FieldPicks): Promise<IssueParts[]> {
-  if (ids.length === 0) return [];
+export interface FetchedBatch {
+  /** the bodies in the order of the ids asked for, without the ones Jira no longer has */
+  issues: IssueParts[];
+  /** ids Jira answered 404 for, one by one: deleted or hidden since they were listed */
+  gone: string[];
+}
+
+export async function bulkFetch(http: HttpClient, ids: string[], picks: FieldPicks, prove: () => Promise<void>): Promise<FetchedBatch> {
+  if (ids.length === 0) return { issues: [], gone: [] };
   if (ids.length > BULKFETCH_MAX_IDS) throw new Error(`bulkFetch takes at most ${BULKFETCH_MAX_IDS} ids`);
+  const asked = new Set(ids);
   const found = new Map<string, IssueParts>();
   let ask = ids;
-  for (let tries = 1; ask.length > 0; tries++) {
+  for (let tries = 1; ask.length > 0 && tries <= BULKFETCH_TRIES; tries++) {
     const res = await http.json<BulkfetchBody>({
       method: 'POST',
       path: '/rest/api/3/issue/bulkfetch',
       body: { issueIdsOrKeys: ask, fields: ['*navigable'] },
       decode: (bytes) => readBulkfetchBody(bytes, picks),
     });
-    if (res.issues === undefined) throw new ConnectorError('Jira answered issue/bulkfetch without an issues array.', 'system_error');
-    for (const issue of res.issues) found.set(issue.id, issue);
-    const errors = Array.isArray(res.issueErrors) ? (res.issueErrors as Array<{ issueIdOrKey?: string; id?: string } | null>) : [];
-    const failed = errors.map((e) => String(e?.issueIdOrKey ?? e?.id ?? '')).filter((id) => ask.includes(id) && !found.has(id));
-    if (failed.length > 0 && tries >= ISSUE_ERROR_TRIES) {
-      throw new ConnectorError(`Jira kept failing to return ${failed.length} issues from bulkfetch (e.g. ${failed[0]}); try again later.`, 'transient_error');
+    if (res.issues === undefined) throw new ConnectorError('Jira answered issue/bulkfetch without an issues array; try again later.', 'transient_error');
+    for (const issue of res.issues) {
+      if (!asked.has(issue.id)) {
+        throw new ConnectorError(
+          `Jira's issue/bulkfetch answered with issue ${issue.id}, which was not asked for (${ask.length} ids were); the answer cannot be trusted, nothing after the last STATE is lost; try again later.`,
+          'system_error',
+        );
+      }
+      found.set(issue.id, issue);
     }
-    ask = failed;
+    ask = ask.filter((id) => !found.has(id));
   }
-  return ids.flatMap((id) => {
-    const issue = found.get(id);
-    return issue === undefined ? [] : [issue];
-  });
+  const gone: string[] = [];
+  if (ask.length > 0) {
+    await prove(); // nothing proves a deletion while the answers may be an anonymous view
+    const one = await Promise.all(ask.map((id) => fetchOne(http, id, picks)));
+    ask.forEach((id, n) => {
+      const issue = one[n];
+      if (issue === undefined) gone.push(id);
+      else found.set(id, issue);
+    });
+  }
+  return {
+    issues: ids.flatMap((id) => {
+      const issue = found.get(id);
+      return issue === undefined ? [] : [issue];
+    }),
+    gone,
+  };
+}
+
+/** One issue by id; undefined when Jira answers 404 (deleted, or no longer visible to the user). */
+async function fetchOne(http: HttpClient, id: string, picks: FieldPicks): Promise<IssueParts | undefined> {
+  try {
+    const issue = await http.json<{ id: unknown; key: unknown; fields?: unknown }>({
+      method: 'GET',
+      path: `/rest/api/3/issue/${encodeURIComponent(id)}`,
+      query: { fields: '*navigable' },
+    });
+    if (String(issue?.id) !== id) {
+      throw new ConnectorError(`Jira answered GET issue/${id} with issue ${String(issue?.id)}; try again later.`, 'system_error');
+    }
+    return partsOfParsedIssue(issue, picks);
+  } catch (err) {
+    if (err instanceof ConnectorError && /answered 404/.test(err.internal ?? '')) return undefined;
+    throw err;
+  }
 }

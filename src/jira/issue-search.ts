@@ -35,7 +35,9 @@ export function cloudIdSearch(http: HttpClient, pageSize: number): SearchFn<Jira
     if (next !== undefined) body.nextPageToken = next;
     const res = await http.json<{ issues?: unknown; nextPageToken?: unknown; isLast?: unknown }>({ method: 'POST', path, body, priority: true });
     const token = typeof res.nextPageToken === 'string' && res.nextPageToken !== '' ? res.nextPageToken : undefined;
-    const page: SearchPage<JiraIssue> = { rows: toRows(res.issues, path), next: res.isLast === true ? undefined : token };
+    // `isLast: false` without a token still means more rows follow: the walk goes on by a fresh query.
+    const more = res.isLast === false || (res.isLast !== true && token !== undefined);
+    const page: SearchPage<JiraIssue> = { rows: toRows(res.issues, path), next: more ? token : undefined, more };
     return page;
   };
 }
@@ -53,6 +55,7 @@ export function dataCenterSearch(http: HttpClient, pageSize: number): SearchFn<J
     const rows = toRows(res.issues, path);
     const total = typeof res.total === 'number' ? res.total : 0;
     const after = startAt + rows.length;
-    return { rows, next: rows.length > 0 && after < total ? after : undefined };
+    const more = after < total;
+    return { rows, next: more ? after : undefined, more };
   };
 }

@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { startSimulator } from './simulator.js';
 import type { SimulatorOptions } from './types.js';
+import { LIE_NAMES } from './lies.js';
 
 function int(name: string) {
   return (v: string): number => {
@@ -16,6 +17,13 @@ function num(name: string) {
     if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative number, got '${v}'.`);
     return n;
   };
+}
+
+function lieNames(v: string): string[] {
+  const names = v.split(',').map((n) => n.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !(LIE_NAMES as readonly string[]).includes(n));
+  if (unknown.length > 0) throw new InvalidArgumentError(`unknown lie ${unknown.join(', ')}; known: ${LIE_NAMES.join(', ')}.`);
+  return names;
 }
 
 const program = new Command('jira-sim')
@@ -48,6 +56,8 @@ const program = new Command('jira-sim')
   .option('--fault-503-rate <p>', 'probability of a 503 (HTML body)', num('--fault-503-rate'))
   .option('--fault-reset-rate <p>', 'probability of a connection reset mid-response', num('--fault-reset-rate'))
   .option('--fault-truncated-rate <p>', 'probability of a truncated JSON body', num('--fault-truncated-rate'))
+  .option('--lies <names>', `answers that break Jira's contract, comma separated: ${LIE_NAMES.join(', ')}`, lieNames)
+  .option('--lie-bulkfetch-omit-rate <p>', 'fraction of ids bulkfetch silently leaves out (0..1)', num('--lie-bulkfetch-omit-rate'))
   .option('--now <epochMs>', 'end of the seeded history (default: now)', int('--now'));
 
 program.parse();
@@ -61,6 +71,7 @@ const options: SimulatorOptions = {
     rate429: o.fault429Rate, retryAfterSeconds: o.retryAfterSeconds, rate503: o.fault503Rate,
     rateReset: o.faultResetRate, rateTruncated: o.faultTruncatedRate,
   },
+  lies: { ...Object.fromEntries((o.lies ?? []).map((n: string) => [n, true])), bulkfetchOmitRate: o.lieBulkfetchOmitRate },
   churn: {
     updatesPerSecond: o.churnUpdatesPerSecond, createsPerSecond: o.churnCreatesPerSecond, deletesPerSecond: o.churnDeletesPerSecond,
     commentsPerSecond: o.churnCommentsPerSecond, worklogsPerSecond: o.churnWorklogsPerSecond,

@@ -9,8 +9,8 @@ import type { SimulatorOptions } from './types.js';
 import type { WorklogFeed } from './worklog-feed.js';
 
 /** Options with every default filled in; mutable through control.configure(). */
-export type Settings = Required<Omit<SimulatorOptions, 'faults' | 'churn' | 'now' | 'port' | 'host'>> &
-  Pick<SimulatorOptions, 'faults' | 'churn'>;
+export type Settings = Required<Omit<SimulatorOptions, 'faults' | 'lies' | 'churn' | 'now' | 'port' | 'host'>> &
+  Pick<SimulatorOptions, 'faults' | 'lies' | 'churn'>;
 
 export interface SimContext {
   settings: Settings;
@@ -21,6 +21,8 @@ export interface SimContext {
   worklogFeed: WorklogFeed;
   baseUrl: string;
   clock(): number;
+  /** Deterministic randomness for the lies (lies.ts). */
+  lieRandom(): number;
   renderer(api: '2' | '3'): Renderer;
   jqlContext(): JqlContext;
 }

@@ -6,6 +6,7 @@ import { CompiledJql, JqlError, parseJql, UNBOUNDED_MESSAGE } from './jql.js';
 import { decodeToken, encodeToken, queryHash } from './page-token.js';
 import { parseFields, renderOptions } from './render.js';
 import { canSeek, patch, positionAfter, seekFirst, selectFirst } from './result-set.js';
+import { endlessEmptyPage, omitSome } from './lies.js';
 
 function compile(ctx: SimContext, jql: string): CompiledJql {
   try {
@@ -52,6 +53,8 @@ function searchParams(req: SimRequest): SearchParams {
 
 export function searchJql(ctx: SimContext, req: SimRequest): SimReply {
   const p = searchParams(req);
+  const lies = ctx.settings.lies;
+  if (lies?.emptyPages) return { status: 200, json: endlessEmptyPage() };
   const sel = parseFields(p.fields, 'id');
   const hash = queryHash(p.jql, sel.key);
   const now = ctx.clock();
@@ -102,10 +105,11 @@ export function searchJql(ctx: SimContext, req: SimRequest): SimReply {
   const issues: string[] = [];
   for (let j = start; j < end; j++) {
     const idx = rs.rows[j]!;
-    issues.push(r.issue(fresh.has(idx) ? store.live : store.indexed, idx, sel, opt));
+    issues.push(r.issue(fresh.has(idx) || lies?.liveUpdated ? store.live : store.indexed, idx, sel, opt));
   }
+  if (lies?.reversePages) issues.reverse();
   const out: Record<string, unknown> = { issues: null };
-  if (!isLast) {
+  if (!isLast && !lies?.dropNextPageToken) {
     const mode = ctx.settings.tokenSemantics;
     out.nextPageToken = encodeToken(
       mode === 'offset'
@@ -165,7 +169,9 @@ export function searchDc(ctx: SimContext, req: SimRequest): SimReply {
   const r = ctx.renderer('2');
   const opt = renderOptions('2', expand, 20, 40);
   const issues: string[] = [];
-  for (let j = startAt; j < end; j++) issues.push(r.issue(ctx.store.indexed, rs.rows[j]!, { ...sel, idOnly: false }, opt));
+  const lies = ctx.settings.lies;
+  for (let j = startAt; j < end; j++) issues.push(r.issue(lies?.liveUpdated ? ctx.store.live : ctx.store.indexed, rs.rows[j]!, { ...sel, idOnly: false }, opt));
+  if (lies?.reversePages) issues.reverse();
   return { status: 200, raw: withIssues({ expand: 'schema,names', startAt, maxResults: size, total: picked.total }, issues) };
 }
 
@@ -187,8 +193,19 @@ export function bulkFetch(ctx: SimContext, req: SimRequest): SimReply {
       if (store.isLive(idx)) slots.add(idx);
     }
   }
+  const lies = ctx.settings.lies;
+  if (lies?.bulkfetchExtra) {
+    // an issue nobody asked for: the first live one after the highest asked
+    for (let idx = Math.max(-1, ...slots) + 1; idx < store.count; idx++) {
+      if (store.isLive(idx) && !slots.has(idx)) {
+        slots.add(idx);
+        break;
+      }
+    }
+  }
   const r = ctx.renderer(req.api);
   const opt = renderOptions(req.api, expand, 20, 40);
-  const issues = [...slots].sort((a, c) => a - c).map((idx) => r.issue(store.live, idx, { ...sel, idOnly: false }, opt));
+  const answered = omitSome([...slots].sort((a, c) => a - c), lies, ctx.lieRandom);
+  const issues = answered.map((idx) => r.issue(store.live, idx, { ...sel, idOnly: false }, opt));
   return { status: 200, raw: withIssues({ issues: null, issueErrors: [] }, issues) };
 }

@@ -9,6 +9,7 @@ import { controlOverHttp, createControl } from './control.js';
 import { HTML_503, pickFault, rateLimitHeaders, TokenBucket } from './faults.js';
 import { HttpError, Principal, readBody, ReplyError, SimReply, SimRequest } from './http-io.js';
 import { IssueStore } from './issue-store.js';
+import { revokes } from './lies.js';
 import { createRandom } from './random.js';
 import { Renderer } from './render.js';
 import { RequestLog } from './request-log.js';
@@ -39,6 +40,7 @@ export const DEFAULTS: Settings = {
   rateLimitRps: 0,
   rateLimitBurst: 0,
   faults: undefined,
+  lies: undefined,
   churn: undefined,
 };
 
@@ -51,10 +53,10 @@ function authenticate(s: Settings, header: string | undefined): AuthResult {
   const [scheme, value = ''] = header.split(/\s+/, 2);
   if (scheme?.toLowerCase() === 'basic') {
     const decoded = Buffer.from(value, 'base64').toString('utf8');
-    return decoded === `${s.email}:${s.apiToken}` ? 'user' : 'failed';
+    return decoded === `${s.email}:${s.apiToken}` && !revokes(s.lies) ? 'user' : 'failed';
   }
   if (scheme?.toLowerCase() === 'bearer') {
-    return s.mode === 'datacenter' && value === s.personalAccessToken ? 'user' : 'badBearer';
+    return s.mode === 'datacenter' && value === s.personalAccessToken && !revokes(s.lies) ? 'user' : 'badBearer';
   }
   return 'failed';
 }
@@ -71,7 +73,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   store.lagMs = settings.indexLagMs;
   const zone = createZoneClock(settings.userTimeZone);
   const renderers = new Map<string, Renderer>();
+  const lieRnd = createRandom(seed ^ 0x11e5);
   const ctx: SimContext = {
+    lieRandom: lieRnd,
     settings, store, catalog, zone, results: new ResultCache(), worklogFeed: new WorklogFeed(store), baseUrl: '', clock,
     renderer(api) {
       let r = renderers.get(api);
@@ -235,6 +239,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         else if (e instanceof ReplyError) reply = e.replyValue;
         else reply = { status: 500, json: { errorMessages: [`Internal simulator error: ${(e as Error).message}`], errors: {} } };
       }
+    }
+    // Jira names the user a request was served to (anonymous view: Cloud sends nothing, DC "anonymous").
+    if (!s.lies?.stripIdentity) {
+      const me = ctx.catalog.users[0]!;
+      if (s.mode === 'datacenter') reply.headers = { ...reply.headers, 'X-AUSERNAME': auth === 'user' ? me.emailAddress.split('@')[0]! : 'anonymous' };
+      else if (auth === 'user') reply.headers = { ...reply.headers, 'X-AACCOUNTID': me.accountId };
     }
     if (b) {
       // With a limit on, successful replies say how much of the bucket is left, as Jira's do.

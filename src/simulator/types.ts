@@ -29,6 +29,26 @@ export interface FaultOptions {
   paths?: string[];
 }
 
+/** Answers that break Jira's contract (see lies.ts); each off by default. */
+export interface LieOptions {
+  /** The API token was revoked or expired: /myself answers 401, every other endpoint the anonymous view (200, nothing). */
+  revoked?: boolean;
+  /** Cloud search: pages that are not the last say `isLast: false` but carry no nextPageToken. */
+  dropNextPageToken?: boolean;
+  /** Cloud search: every page is empty, says `isLast: false` and carries a fresh token (an endless feed). */
+  emptyPages?: boolean;
+  /** Search: the rows of every page in reverse order. */
+  reversePages?: boolean;
+  /** Search rows show each issue's current fields, fresher than the (lagging) index that matched them. */
+  liveUpdated?: boolean;
+  /** bulkfetch silently leaves out this fraction (0..1) of the ids asked for, anew on every call. */
+  bulkfetchOmitRate?: number;
+  /** bulkfetch also answers with an issue that was not asked for. */
+  bulkfetchExtra?: boolean;
+  /** Answers do not name the authenticated user (X-AACCOUNTID / X-AUSERNAME), as behind a proxy that drops headers. */
+  stripIdentity?: boolean;
+}
+
 export interface SimulatorOptions {
   port?: number; // 0 = any free port (default)
   host?: string; // default 127.0.0.1
@@ -58,6 +78,7 @@ export interface SimulatorOptions {
   rateLimitRps?: number;
   rateLimitBurst?: number;
   faults?: FaultOptions;
+  lies?: LieOptions;
   churn?: ChurnOptions;
   /** Time the seeded history ends at (epoch ms, default Date.now() at start). Seeded `updated` values lie before it. */
   now?: number;
@@ -84,11 +105,11 @@ export interface RequestLogEntry {
 
 /** Options configure() may change at run time; anything else is fixed at start. */
 export type ConfigurableOption =
-  | 'faults' | 'churn' | 'latencyMs' | 'jitterMs' | 'indexLagMs' | 'tokenSemantics' | 'rateLimitRps' | 'rateLimitBurst'
+  | 'faults' | 'lies' | 'churn' | 'latencyMs' | 'jitterMs' | 'indexLagMs' | 'tokenSemantics' | 'rateLimitRps' | 'rateLimitBurst'
   | 'fieldsPageCap' | 'tokenTtlMs' | 'dcMaxResults' | 'dcResultWindow';
 
 export const CONFIGURABLE_OPTIONS: readonly ConfigurableOption[] = [
-  'faults', 'churn', 'latencyMs', 'jitterMs', 'indexLagMs', 'tokenSemantics', 'rateLimitRps', 'rateLimitBurst',
+  'faults', 'lies', 'churn', 'latencyMs', 'jitterMs', 'indexLagMs', 'tokenSemantics', 'rateLimitRps', 'rateLimitBurst',
   'fieldsPageCap', 'tokenTtlMs', 'dcMaxResults', 'dcResultWindow',
 ];
 

@@ -14,6 +14,8 @@ export interface StreamContext {
   /** Epoch milliseconds; injected so tests can freeze time. */
   clock: () => number;
   sleep: (ms: number) => Promise<void>;
+  /** Proves the credentials still work; throws a config_error naming the problem when they stopped. */
+  proveCredentials: () => Promise<void>;
   syncMode: SyncMode;
   /** This stream's saved state (the inner stream_state / Singer bookmark), or undefined. */
   state: JsonObject | undefined;

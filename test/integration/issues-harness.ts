@@ -9,6 +9,7 @@ import type { RunningSimulator, SimulatorOptions, TruthIssue } from '../../src/s
 import type { Config } from '../../src/config/config.js';
 import { createHttpClient } from '../../src/http/http-client.js';
 import { issuesStream } from '../../src/streams/issues.js';
+import { checkConnection } from '../../src/jira/check-connection.js';
 import { airbyteStream } from '../../src/protocol/airbyte-catalog.js';
 import type { JsonObject, StreamEvent, SyncMode } from '../../src/streams/stream.js';
 
@@ -91,7 +92,7 @@ export async function readInProcess(config: Config, opts: { state?: JsonObject; 
   const http = createHttpClient(config, { logger, clock, sleep });
   const events: StreamEvent[] = [];
   try {
-    for await (const e of issuesStream.read({ config, http, logger, clock, sleep, syncMode: opts.syncMode ?? 'incremental', state: opts.state })) events.push(e);
+    for await (const e of issuesStream.read({ config, http, logger, clock, sleep, proveCredentials: () => checkConnection(http), syncMode: opts.syncMode ?? 'incremental', state: opts.state })) events.push(e);
   } finally {
     await http.close();
   }

@@ -57,7 +57,7 @@ test('issues: the search walk runs pages ahead of the bulkfetches it feeds', asy
     max_concurrency: 8,
   };
   const events = issuesStream.read({
-    config, http: jira.http, logger: silentLogger, clock: () => T0 + N * 1000 + 60_000, sleep: async () => {}, syncMode: 'full_refresh', state: undefined,
+    config, http: jira.http, logger: silentLogger, clock: () => T0 + N * 1000 + 60_000, sleep: async () => {}, proveCredentials: async () => {}, syncMode: 'full_refresh', state: undefined,
   })[Symbol.asyncIterator]();
   assert.equal((await events.next()).value?.type, 'log', 'the window is announced first');
   const first = events.next(); // the first record: waits on the bodies
