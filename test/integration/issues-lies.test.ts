@@ -6,6 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { configFor, ids, logs, readAirbyte, sim, statesAheadOfRecords, traceErrors, type RunningSimulator } from './issues-harness.js';
 import type { LieOptions } from '../../src/simulator/types.js';
+import { runCli, singerBin, writeJsonFiles } from '../helpers/run-cli.js';
+import { assertValidSinger } from '../helpers/protocol-checks.js';
 
 const hourAgo = () => Date.now() - 3_600_000;
 
@@ -142,5 +144,25 @@ test('issues: endless empty pages with isLast false and fresh tokens stop after 
     const searches = s.control.requestCounts()['POST /rest/api/3/search/jql'] ?? 0;
     assert.ok(searches <= 10, `${searches} search requests`);
     assert.ok(run.states.every((st) => st.cursor === undefined && st.window === undefined), 'no state moved');
+  });
+});
+
+test('issues (singer): credentials revoked mid-run: exit 1, the reason on stderr, no bookmark past what was emitted', async () => {
+  await withSim({ issues: 1200, latencyMs: 4, now: hourAgo() }, async (s) => {
+    const truth = s.control.truth();
+    const files = writeJsonFiles({ config: configFor(s, { page_size: 100, max_concurrency: 4 }) });
+    let records = 0;
+    const run = await runCli(singerBin, ['--config', files.config!], {
+      onMessage: (m) => void (m.type === 'RECORD' && ++records === 300 && s.control.configure({ lies: { revoked: true } })),
+      timeoutMs: 60_000,
+    });
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /stopped accepting the credentials/);
+    assertValidSinger(run.messages);
+    // As Airbyte-shaped messages, the bookmarks go through the same check.
+    const asAirbyte = run.messages.map((m) =>
+      m.type === 'STATE' ? { type: 'STATE', state: { stream: { stream_state: m.value.bookmarks.issues } } } : m.type === 'RECORD' ? { type: 'RECORD', record: { data: m.record } } : m,
+    );
+    assert.deepEqual(statesAheadOfRecords(asAirbyte, truth), []);
   });
 });

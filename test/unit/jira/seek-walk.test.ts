@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { seekWalk, type Position, type WalkChunk } from '../../../src/jira/seek-walk.js';
+import { MAX_PAGES_WITHOUT_PROGRESS, seekWalk, type Position, type SearchFn, type WalkChunk } from '../../../src/jira/seek-walk.js';
+import type { ConnectorError } from '../../../src/errors.js';
 import { instantJql, rangeJql } from '../../../src/jira/jql.js';
 import { fakeIndex, makeRows, prng, type FakeIndex, type FakeRow } from './fake-search.js';
 
@@ -140,4 +141,39 @@ test('seek walk: a tie group larger than maxStateIds yields no checkpoint inside
   })) chunks.push(c);
   assert.ok(chunks.some((c) => c.position === undefined));
   assert.deepEqual(chunks.at(-1)!.position, { updated: T0 + 4, ids: [] });
+});
+
+test('seek walk: a page out of order switches to the query\'s tokens: every row once, no checkpoint after it, a WARN', async () => {
+  const rows = makeRows(120, T0, 100_000, prng(7));
+  const index = fakeIndex(rows, 'keyset', 25);
+  let pages = 0;
+  const reversing: typeof index.search = async (jql, next) => {
+    const p = await index.search(jql, next);
+    return ++pages === 3 ? { ...p, rows: [...p.rows].reverse() } : p; // the third page comes reversed
+  };
+  const warnings: string[] = [];
+  const chunks: WalkChunk<FakeRow>[] = [];
+  for await (const c of seekWalk(reversing, { start: { updated: T0, ids: [] }, upper: UPPER, rangeJql: (lo, hi) => rangeJql({}, lo, hi), instantJql: (at) => instantJql({}, at), chunkSize: 10, warn: (m) => warnings.push(m) })) chunks.push(c);
+  const got = chunks.flatMap((c) => c.rows.map((r) => r.id));
+  assert.deepEqual([...new Set(got)].sort(), rows.map((r) => r.id).sort());
+  const firstUntrusted = chunks.findIndex((c) => c.position === undefined);
+  assert.ok(firstUntrusted > 0 && chunks.slice(firstUntrusted).every((c) => c.position === undefined), 'no checkpoint once a page disagreed');
+  assert.ok(warnings.some((w) => /disagrees with its own JQL: issue \d+ \(updated .*\) comes after issue/.test(w)), warnings.join('\n'));
+});
+
+test('seek walk: pages that bring nothing but say more follow are paced by the backoff, then an error', async () => {
+  let n = 0;
+  const endless: SearchFn<FakeRow> = async () => ({ rows: [], next: `t${++n}`, more: true });
+  const paused: number[] = [];
+  let proved = 0;
+  const it = seekWalk(endless, {
+    start: { updated: T0, ids: [] }, upper: UPPER, rangeJql: (lo, hi) => rangeJql({}, lo, hi), instantJql: (at) => instantJql({}, at), chunkSize: 10,
+    pause: async (attempt) => void paused.push(attempt), prove: async () => void proved++,
+  });
+  await assert.rejects(async () => {
+    for await (const _ of it) { /* nothing comes */ }
+  }, (err: ConnectorError) => err.failureType === 'transient_error' && /5 search pages in a row that brought no new issues/.test(err.message));
+  assert.deepEqual(paused, [1, 2, 3, 4]);
+  assert.equal(proved, 1, 'the credentials are proven at the first empty page');
+  assert.equal(n, MAX_PAGES_WITHOUT_PROGRESS + 1);
 });
