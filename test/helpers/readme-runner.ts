@@ -207,7 +207,8 @@ export async function runSection(
   title: string,
   opts: { timeoutMs?: number; check?: (run: SectionRun) => void | Promise<void> } = {},
 ): Promise<SectionRun> {
-  const section = copy.readme.find((s) => s.title === title || s.title.startsWith(`${title} (`));
+  // "Quick start" names "## Quick start (no Jira account needed)": a title may go on after a space or comma.
+  const section = copy.readme.find((s) => s.title === title || (s.title.startsWith(title) && /^[ ,]/.test(s.title.slice(title.length))));
   if (!section) throw new Error(`README.md has no section "## ${title}" (sections: ${copy.readme.map((s) => s.title).filter(Boolean).join(' | ')})`);
   if (!section.blocks.some(isRunnable)) {
     throw new Error(`README.md section "${section.title}" has no \`\`\`bash block and no file= block to run`);
