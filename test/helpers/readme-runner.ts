@@ -146,23 +146,29 @@ export interface ReadmeCopy {
 export async function copyRepository(): Promise<ReadmeCopy> {
   const parent = mkdtempSync(join(tmpdir(), 'jira-source-readme-'));
   const dir = join(parent, 'jira-source');
-  for (const f of repoFiles()) {
-    mkdirSync(dirname(join(dir, f)), { recursive: true });
-    copyFileSync(join(repoRoot, f), join(dir, f));
-    chmodSync(join(dir, f), statSync(join(repoRoot, f)).mode);
+  const cleanup = () => rmSync(parent, { recursive: true, force: true });
+  try {
+    for (const f of repoFiles()) {
+      mkdirSync(dirname(join(dir, f)), { recursive: true });
+      copyFileSync(join(repoRoot, f), join(dir, f));
+      chmodSync(join(dir, f), statSync(join(repoRoot, f)).mode);
+    }
+    const link = (rel: string) => {
+      if (!existsSync(join(repoRoot, rel))) return;
+      mkdirSync(dirname(join(dir, rel)), { recursive: true });
+      symlinkSync(join(repoRoot, rel), join(dir, rel));
+    };
+    link('.venv');
+    link('examples/meltano/.meltano/loaders');
+  } catch (err) {
+    cleanup();
+    throw err;
   }
-  const link = (rel: string) => {
-    if (!existsSync(join(repoRoot, rel))) return;
-    mkdirSync(dirname(join(dir, rel)), { recursive: true });
-    symlinkSync(join(repoRoot, rel), join(dir, rel));
-  };
-  link('.venv');
-  link('examples/meltano/.meltano/loaders');
   return {
     dir,
     port: await freePort(),
     readme: parseReadme(readFileSync(join(dir, 'README.md'), 'utf8')),
-    cleanup: () => rmSync(parent, { recursive: true, force: true }),
+    cleanup,
   };
 }
 

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { copyRepository, runSection, type ReadmeCopy } from '../helpers/readme-runner.js';
+import { copyRepository, parseReadme, runSection, sectionScript, type ReadmeCopy } from '../helpers/readme-runner.js';
 
 const TOKEN = 'demo-token';
 
@@ -16,6 +16,41 @@ function ndjson(path: string): Array<Record<string, any>> {
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l));
 }
+
+test('the runner picks ```bash and file= blocks by section, waits for servers started with &, and gives 8080 another port', () => {
+  const md = [
+    '## One (a title goes on)',
+    '```bash',
+    'node bin/jira-sim.js --port 8080 &   # a server',
+    'echo http://127.0.0.1:8080 && true',
+    '```',
+    '```sh',
+    'not run',
+    '```',
+    '```json file=config.json',
+    '{"base_url": "http://127.0.0.1:8080"}',
+    '```',
+    '### Still One',
+    '```bash',
+    'echo two',
+    '```',
+    '## Two',
+    '```bash',
+    'sleep 100 &',
+    '```',
+  ].join('\n');
+  const [, one, two] = parseReadme(md);
+  assert.equal(one!.title, 'One (a title goes on)');
+  assert.deepEqual(one!.blocks.map((b) => [b.lang, b.file, b.line]), [['bash', undefined, 2], ['sh', undefined, 6], ['json', 'config.json', 9], ['bash', undefined, 13]]);
+  const script = sectionScript(one!, 4321);
+  assert.ok(!script.includes('not run'), '```sh blocks are not run');
+  assert.ok(!script.includes('8080'), 'every 8080 is replaced');
+  assert.match(script, /node bin\/jira-sim\.js --port 4321 & {3}# a server\n__readme_wait_port 4321 3\n/);
+  assert.match(script, /echo http:\/\/127\.0\.0\.1:4321 && true\n/, 'a line ending in && is not a background command');
+  assert.match(script, /cat > "config\.json" <<'__README_EOF__'\n\{"base_url": "http:\/\/127\.0\.0\.1:4321"\}\n__README_EOF__/);
+  assert.match(script, /echo two/);
+  assert.throws(() => sectionScript(two!, 4321), /README\.md:18: a background command without --port N/);
+});
 
 describe('README, as a user runs it (issue 13)', () => {
   let copy: ReadmeCopy;
