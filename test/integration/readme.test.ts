@@ -80,6 +80,9 @@ describe('README, as a user runs it (issue 13)', () => {
       check: () => {
         // The Singer round trip: the discovered catalog, passed back as it is, syncs the issues (item 2),
         // and the second run, from the first one's last STATE, reads nothing new on a quiet simulator.
+        for (const f of ['run1.singer.ndjson', 'run2.singer.ndjson']) {
+          assert.ok(existsSync(join(copy.dir, f)), `the section's Singer block writes ${f} (a first sync, then one from its last STATE); it did not`);
+        }
         const run1 = ndjson(join(copy.dir, 'run1.singer.ndjson'));
         const run2 = ndjson(join(copy.dir, 'run2.singer.ndjson'));
         const records = (ms: Array<Record<string, any>>) => ms.filter((m) => m.type === 'RECORD').length;
