@@ -183,7 +183,7 @@ export interface SectionRun {
 
 function baseEnv(tmp: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(TAP_JIRA_|TARGET_|AIRBYTE_|npm_)/.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!/^(TAP_JIRA_|TARGET_|AIRBYTE_)/.test(k)) env[k] = v;
   return {
     ...env,
     TMPDIR: tmp,
