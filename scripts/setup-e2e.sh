@@ -4,7 +4,8 @@
 #   - PostgreSQL from Debian's packages (the tests start their own throwaway server with scripts/start-postgres.sh)
 #   - .venv/meltano      : meltano (pinned), and the example project's target-postgres installed by `meltano install`
 #   - .venv/pyairbyte    : PyAirbyte (pinned)
-# Meltano and PyAirbyte live in separate virtualenvs because their dependency pins clash.
+#   - .venv/target-csv   : meltanolabs-target-csv (pinned), the Singer target of the README's CSV recipe
+# Meltano, PyAirbyte and the CSV target live in separate virtualenvs because their dependency pins clash.
 # Usage: bash scripts/setup-e2e.sh        (as root for the apt step; a non-root user with PostgreSQL already
 #                                          installed can run it too)
 set -euo pipefail
@@ -14,6 +15,7 @@ ROOT="$(pwd)"
 MELTANO_VERSION="4.4.1"
 TARGET_POSTGRES_VERSION="0.8.1"   # pinned in examples/meltano/meltano.yml (pip_url)
 AIRBYTE_VERSION="0.71.3"
+TARGET_CSV_VERSION="0.5.0"
 
 log() { echo "setup-e2e: $*" >&2; }
 
@@ -79,9 +81,12 @@ make_venv .venv/meltano scripts/e2e-constraints/meltano.txt "meltano==$MELTANO_V
 p1=$!
 make_venv .venv/pyairbyte scripts/e2e-constraints/pyairbyte.txt "airbyte==$AIRBYTE_VERSION" &
 p2=$!
+make_venv .venv/target-csv scripts/e2e-constraints/target-csv.txt "meltanolabs-target-csv==$TARGET_CSV_VERSION" &
+p3=$!
 fail=0
 wait $p1 || fail=1
 wait $p2 || fail=1
+wait $p3 || fail=1
 [ "$fail" = 0 ] || { log "a virtualenv failed to install (see above)"; exit 1; }
 
 # The example Meltano project installs its loader (target-postgres, pinned by pip_url) into
@@ -97,4 +102,4 @@ else
   echo "$want" >"$MELTANO_STAMP"
 fi
 
-log "ready: $("$ROOT/.venv/meltano/bin/meltano" --version), airbyte $("$ROOT/.venv/pyairbyte/bin/python" -c 'import importlib.metadata as m; print(m.version("airbyte"))'), target-postgres $(examples/meltano/.meltano/loaders/target-postgres/venv/bin/python -c 'import importlib.metadata as m; print(m.version("meltanolabs-target-postgres"))')"
+log "ready: $("$ROOT/.venv/meltano/bin/meltano" --version), airbyte $("$ROOT/.venv/pyairbyte/bin/python" -c 'import importlib.metadata as m; print(m.version("airbyte"))'), target-csv $("$ROOT/.venv/target-csv/bin/python" -c 'import importlib.metadata as m; print(m.version("meltanolabs-target-csv"))'), target-postgres $(examples/meltano/.meltano/loaders/target-postgres/venv/bin/python -c 'import importlib.metadata as m; print(m.version("meltanolabs-target-postgres"))')"

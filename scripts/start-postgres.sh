@@ -4,8 +4,9 @@
 # (postgresql://postgres@127.0.0.1:PORT/postgres, trust authentication, loopback only).
 #
 #   scripts/start-postgres.sh [--port PORT] [--dir DIR]   start (PORT 0 or absent: a free port;
-#                                                           DIR absent: a new folder under /tmp)
-#   scripts/start-postgres.sh --stop DIR                  stop it and delete DIR
+#                                                           DIR absent: a new folder under $TMPDIR or /tmp)
+#   scripts/start-postgres.sh --stop DIR|URL              stop it and delete DIR (a URL it printed: the
+#                                                           server is asked where its folder is)
 #
 # PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user (created by
 # Debian's package) and DIR must be reachable by that user.
@@ -32,6 +33,12 @@ as_pg() {
 }
 
 if [ -n "$stop" ]; then
+  case "$stop" in
+    postgresql://*|postgres://*)
+      data="$(psql "$stop" -X -A -t -c 'SHOW data_directory' 2>/dev/null)" || {
+        echo "start-postgres: no server answers at $stop (already stopped?)" >&2; exit 1; }
+      stop="$(dirname "$data")" ;;
+  esac
   if [ -f "$stop/data/postmaster.pid" ]; then
     as_pg "$bin/pg_ctl" -D "$stop/data" -m immediate -w stop >/dev/null 2>&1 || true
   fi
@@ -42,7 +49,7 @@ fi
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 auto_port=""
 if [ "$port" = 0 ]; then auto_port=1; port="$(free_port)"; fi
-if [ -z "$dir" ]; then dir="$(mktemp -d /tmp/jira-source-pg.XXXXXX)"; fi
+if [ -z "$dir" ]; then dir="$(mktemp -d "${TMPDIR:-/tmp}/jira-source-pg.XXXXXX")"; fi
 mkdir -p "$dir"
 chmod 0755 "$dir"
 if [ "$(id -u)" = 0 ]; then chown postgres: "$dir"; fi

@@ -10,10 +10,6 @@ export function isTrue(value: unknown): boolean {
   return value === true || value === 'true';
 }
 
-export function isFalse(value: unknown): boolean {
-  return value === false || value === 'false';
-}
-
 export function streamNames(streams: { name: string }[]): string {
   return streams.map((s) => s.name).join(', ');
 }

@@ -1,10 +1,12 @@
 // Singer catalogs: the one this tap discovers (singer-python's standard metadata), and the one it is
-// given with --catalog/--properties (Meltano sets `selected` at breadcrumb [] and per field).
+// given with --catalog/--properties. Selection follows the Singer SDK: `selected` wins, else
+// `selected-by-default`, else (a field) its stream; so the discovered catalog, passed back unchanged,
+// syncs the default streams, and Meltano's `select` (which writes `selected` on every node) decides alone.
 import { configError } from '../errors.js';
 import type { PlannedStream } from '../source.js';
 import type { JsonObject, Stream } from '../streams/stream.js';
 import { fieldSelection, requiredFields } from './select-fields.js';
-import { isFalse, isObject, isTrue, streamNames } from './input-shape.js';
+import { isObject, isTrue, streamNames } from './input-shape.js';
 
 interface MetadataEntry {
   breadcrumb: string[];
@@ -61,6 +63,15 @@ function metadataOf(entry: JsonObject, file: string, name: string): MetadataEntr
 
 const crumb = (m: MetadataEntry): string => m.breadcrumb.join('/');
 
+/** One node's selection; `inherited` is what applies when the node says nothing (undefined: not selected). */
+function isSelected(m: JsonObject, inherited: boolean): boolean {
+  if (m.inclusion === 'automatic') return true;
+  if (m.inclusion === 'unsupported') return false;
+  if (m.selected !== undefined) return isTrue(m.selected);
+  if (m['selected-by-default'] !== undefined) return isTrue(m['selected-by-default']);
+  return inherited;
+}
+
 export function planFromSingerCatalog(value: unknown, file: string, streams: Stream[]): PlannedStream[] {
   if (!isObject(value) || !Array.isArray(value.streams)) {
     throw configError(`Catalog file ${file}: must be a JSON object with a "streams" list; use the output of --discover`);
@@ -73,8 +84,10 @@ export function planFromSingerCatalog(value: unknown, file: string, streams: Str
     }
     const metadata = metadataOf(entry, file, name);
     const top = metadata.find((m) => m.breadcrumb.length === 0)?.metadata ?? {};
-    const selected = isTrue(top.selected) || (top.selected === undefined && isObject(entry.schema) && isTrue(entry.schema.selected));
-    if (!selected) return;
+    // Old taps and catalogs put `selected` in the stream's schema; metadata wins when it says.
+    const schemaSelected = isObject(entry.schema) ? entry.schema.selected : undefined;
+    const node = top.selected === undefined && schemaSelected !== undefined ? { ...top, selected: schemaSelected } : top;
+    if (!isSelected(node, false)) return;
     const stream = streams.find((s) => s.name === name);
     if (!stream) {
       throw configError(
@@ -83,11 +96,7 @@ export function planFromSingerCatalog(value: unknown, file: string, streams: Str
     }
     if (plan.some((p) => p.stream === stream)) throw configError(`Catalog file ${file}: stream "${name}" is listed twice; keep one entry`);
     const byField = new Map(metadata.filter((m) => m.breadcrumb.length === 2).map((m) => [crumb(m), m.metadata]));
-    const wanted = topFields(stream).filter((f) => {
-      const m = byField.get(`properties/${f}`) ?? {};
-      if (m.inclusion === 'automatic') return true;
-      return m.inclusion !== 'unsupported' && !isFalse(m.selected);
-    });
+    const wanted = topFields(stream).filter((f) => isSelected(byField.get(`properties/${f}`) ?? {}, true));
     const fullTable = top['replication-method'] === 'FULL_TABLE' || !stream.cursorField;
     plan.push({ stream, syncMode: fullTable ? 'full_refresh' : 'incremental', fields: fieldSelection(stream, wanted) });
   });

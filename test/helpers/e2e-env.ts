@@ -12,6 +12,7 @@ import { repoRoot } from './run-cli.js';
 export const paths = {
   meltano: join(repoRoot, '.venv/meltano/bin/meltano'),
   pyairbytePython: join(repoRoot, '.venv/pyairbyte/bin/python'),
+  targetCsv: join(repoRoot, '.venv/target-csv/bin/target-csv'),
   meltanoExample: join(repoRoot, 'examples/meltano'),
   targetPostgres: join(repoRoot, 'examples/meltano/.meltano/loaders/target-postgres/venv/bin/target-postgres'),
   airbyteCli: join(repoRoot, 'dist/src/cli/airbyte.js'),
@@ -19,7 +20,7 @@ export const paths = {
   simulator: join(repoRoot, 'dist/src/simulator/index.js'),
 };
 
-export type Prerequisite = 'postgres' | 'meltano' | 'pyairbyte';
+export type Prerequisite = 'postgres' | 'meltano' | 'pyairbyte' | 'target-csv';
 
 const SETUP = 'run `bash scripts/setup-e2e.sh` (as root; installs PostgreSQL from Debian and the pinned Python tools into .venv/)';
 
@@ -39,6 +40,7 @@ function missing(which: Prerequisite[]): string[] {
     if (w === 'meltano' && !existsSync(paths.meltano)) out.push(`meltano (${paths.meltano})`);
     if (w === 'meltano' && !existsSync(paths.targetPostgres)) out.push(`target-postgres of the example project (${paths.targetPostgres})`);
     if (w === 'pyairbyte' && !existsSync(paths.pyairbytePython)) out.push(`PyAirbyte virtualenv (${paths.pyairbytePython})`);
+    if (w === 'target-csv' && !existsSync(paths.targetCsv)) out.push(`target-csv virtualenv (${paths.targetCsv})`);
   }
   return out;
 }

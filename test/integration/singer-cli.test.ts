@@ -84,12 +84,19 @@ describe('tap-jira against the simulator', () => {
     assert.ok(second.messages.some((m) => m.type === 'STATE'));
   });
 
-  test('a catalog selecting nothing syncs nothing; no catalog syncs everything', async () => {
+  test('the discovered catalog passed back unchanged syncs the default streams (issue 13); deselected: nothing; no catalog: everything', async () => {
     const discovered = JSON.parse((await tap(['--config', files.config!, '--discover'])).stdout);
-    const f = writeJsonFiles({ catalog: discovered });
-    const none = await tap(['--config', files.config!, '--catalog', f.catalog!]);
+    const deselected = structuredClone(discovered);
+    for (const s of deselected.streams) s.metadata.find((m: any) => m.breadcrumb.length === 0).metadata.selected = false;
+    const f = writeJsonFiles({ catalog: discovered, deselected });
+    const asDiscovered = await tap(['--config', files.config!, '--catalog', f.catalog!]);
+    assert.equal(asDiscovered.code, 0, asDiscovered.stderr);
+    assertValidSinger(asDiscovered.messages);
+    assert.equal(records(asDiscovered).length, ISSUES);
+    const none = await tap(['--config', files.config!, '--catalog', f.deselected!]);
     assert.equal(none.code, 0);
     assert.equal(none.stdout, '');
+    assert.match(none.stderr, /no stream is selected in .*deselected\.json; nothing to sync/);
     const all = await tap(['--config', files.config!]);
     assert.equal(all.code, 0);
     assertValidSinger(all.messages);

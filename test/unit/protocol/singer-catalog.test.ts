@@ -35,15 +35,43 @@ test('discovered catalog carries the standard Singer metadata', () => {
   assert.equal(entry.metadata.length, 1 + Object.keys(entry.schema.properties).length);
 });
 
-test('only streams selected at breadcrumb [] sync; "true" as a string counts', () => {
-  assert.equal(planFromSingerCatalog(discovered(), 'c', [issues]).length, 0);
+test('stream selection: `selected` wins, else `selected-by-default`, else not selected; "true" as a string counts (issue 13)', () => {
+  // The discovered catalog passed back unchanged syncs the default streams.
+  assert.equal(planFromSingerCatalog(discovered(), 'c', [issues]).length, 1);
   assert.equal(planFromSingerCatalog(select(discovered(), false), 'c', [issues]).length, 0);
+  assert.equal(planFromSingerCatalog(select(discovered(), 'false'), 'c', [issues]).length, 0);
   assert.equal(planFromSingerCatalog(select(discovered(), true), 'c', [issues]).length, 1);
   assert.equal(planFromSingerCatalog(select(discovered(), 'true'), 'c', [issues]).length, 1);
+  const noDefault = discovered();
+  delete noDefault.streams[0].metadata[0].metadata['selected-by-default'];
+  assert.equal(planFromSingerCatalog(noDefault, 'c', [issues]).length, 0, 'no selected, no selected-by-default: not selected');
+  const defaultOff = discovered();
+  defaultOff.streams[0].metadata[0].metadata['selected-by-default'] = false;
+  assert.equal(planFromSingerCatalog(defaultOff, 'c', [issues]).length, 0);
+  assert.equal(planFromSingerCatalog(select(defaultOff, true), 'c', [issues]).length, 1);
   const legacy = discovered();
   legacy.streams[0].schema = { ...legacy.streams[0].schema, selected: true };
   legacy.streams[0].metadata = undefined;
   assert.equal(planFromSingerCatalog(legacy, 'c', [issues]).length, 1);
+  const legacyOff = discovered();
+  legacyOff.streams[0].schema = { ...legacyOff.streams[0].schema, selected: false };
+  assert.equal(planFromSingerCatalog(legacyOff, 'c', [issues]).length, 0, 'a schema-level selected: false overrides selected-by-default');
+});
+
+test('field selection: `selected` wins, else `selected-by-default`, else the stream; automatic always, unsupported never', () => {
+  const fieldsOf = (catalog: Record<string, any>) => [...(planFromSingerCatalog(catalog, 'c', [issues])[0]!.fields ?? ['all'])].sort();
+  assert.deepEqual(fieldsOf(discovered()), ['all'], 'every field by default');
+  const c = discovered();
+  const field = (f: string) => c.streams[0].metadata.find((m: any) => m.breadcrumb[1] === f).metadata;
+  field('key')['selected-by-default'] = false; // off by default, nothing else said: dropped
+  delete field('summary')['selected-by-default']; // says nothing: follows the (selected) stream
+  field('status').inclusion = 'unsupported';
+  field('status').selected = true; // unsupported: dropped even when selected
+  field('id').selected = false; // automatic: kept even when deselected
+  assert.deepEqual(fieldsOf(c), ['id', 'summary', 'updated']);
+  field('key').selected = true; // `selected` wins over selected-by-default
+  field('summary').selected = 'false';
+  assert.deepEqual(fieldsOf(c), ['id', 'key', 'updated']);
 });
 
 test('deselected fields are dropped, automatic ones kept even when deselected', () => {
