@@ -21,6 +21,8 @@ export async function readJsonFile(path: string, kind: InputFileKind, flag = `--
     if (code === 'ENOENT') throw configError(`${label} does not exist; check the ${flag} path`);
     throw configError(`${label} cannot be read (${code ?? 'error'}); check the ${flag} path and its permissions`);
   }
+  // Windows editors (Notepad, PowerShell's Out-File) start UTF-8 files with a byte order mark.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === '') throw configError(`${label} is empty; ${FIXES[kind]}`);
   try {
     return JSON.parse(text);
