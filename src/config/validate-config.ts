@@ -8,8 +8,7 @@ import type { JsonObject } from '../streams/stream.js';
 import { createAjv } from './ajv.js';
 import { loadSpec } from './spec.js';
 import { isLoopbackHost } from './loopback-host.js';
-
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+import { isRfc3339 } from './rfc3339.js';
 
 const HINTS: Record<string, string> = {
   base_url: 'e.g. "https://acme.atlassian.net" (Cloud) or "https://jira.example.com/jira" (Data Center)',
@@ -151,9 +150,7 @@ export function validateConfig(raw: unknown): Config {
   checkCredentials(config.credentials, validators.variants);
   config.base_url = checkBaseUrl(config.base_url as string);
   const startDate = config.start_date as string;
-  if (!RFC3339.test(startDate) || Number.isNaN(Date.parse(startDate))) {
-    throw configError(`Invalid config: start_date is not an RFC 3339 date-time; ${HINTS.start_date}`);
-  }
+  if (!isRfc3339(startDate)) throw configError(`Invalid config: start_date is not an RFC 3339 date-time; ${HINTS.start_date}`);
   if (typeof config.jql === 'string' && /\border\s+by\b/i.test(config.jql)) {
     throw configError('Invalid config: jql must not contain ORDER BY; remove it, the connector orders the search itself');
   }

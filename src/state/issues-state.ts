@@ -4,6 +4,7 @@
 // cursor: the upper bound of the last completed window (everything updated before it, as the search
 // index showed it, has been emitted). window/position: only while a window is in progress; a resume
 // continues that window (same upper bound) from the position, so nothing is re-read needlessly.
+import { isRfc3339, lacksTimeZone } from '../config/rfc3339.js';
 import { configError } from '../errors.js';
 import type { Position } from '../jira/seek-walk.js';
 
@@ -33,9 +34,13 @@ export function parseIssuesState(raw: unknown): IssuesState {
   if (unknown.length > 0) bad(`unexpected key ${JSON.stringify(unknown[0])}`);
   const s: IssuesState = {};
   if (o.cursor !== undefined) {
-    if (typeof o.cursor !== 'string' || Number.isNaN(Date.parse(o.cursor)) || !/^\d{4}-\d{2}-\d{2}T/.test(o.cursor)) {
-      bad(`cursor must be an RFC 3339 date-time, got ${JSON.stringify(o.cursor)}`);
+    // Read in the machine's zone, a cursor without one would mean another instant on every machine.
+    if (typeof o.cursor === 'string' && lacksTimeZone(o.cursor)) {
+      throw configError(
+        `The saved state for stream issues has a cursor without a time zone (${JSON.stringify(o.cursor)}), so the instant it means is unknown; add the zone it was written in (e.g. "${o.cursor}Z" for UTC), or ${fix}.`,
+      );
     }
+    if (typeof o.cursor !== 'string' || !isRfc3339(o.cursor)) bad(`cursor must be an RFC 3339 date-time, got ${JSON.stringify(o.cursor)}`);
     s.cursor = o.cursor;
   }
   if ((o.window === undefined) !== (o.position === undefined)) bad('window and position must be given together');
@@ -53,6 +58,37 @@ export function parseIssuesState(raw: unknown): IssuesState {
     s.position = { updated: p.updated, ids: [...(p.ids as string[])] };
   }
   return s;
+}
+
+/**
+ * How far a saved state may lie ahead of this machine's clock. Runs on machines whose clocks disagree
+ * by seconds or minutes (pods on different nodes) write such states; nothing is lost, the cursor just
+ * waits for the clock. An hour or more is not clock drift: the state was edited, or written by a
+ * machine with a wrong clock, and a sync from it would read nothing until that time.
+ */
+export const CLOCK_SKEW_TOLERANCE_MS = 60 * 60_000;
+
+function duration(ms: number): string {
+  const units: Array<[number, string]> = [[365.25 * 86_400_000, 'years'], [86_400_000, 'days'], [3_600_000, 'hours'], [60_000, 'minutes']];
+  for (const [size, name] of units) if (ms >= 2 * size) return `${Math.floor(ms / size)} ${name}`;
+  return `${Math.ceil(ms / 1000)} seconds`;
+}
+
+/**
+ * Checks a saved state against the clock: undefined when it lies in the past, a WARN message when it
+ * is a little ahead (clock skew), a config_error when it is far ahead.
+ */
+export function checkStateClock(state: IssuesState, now: number): string | undefined {
+  const newest = Math.max(state.cursor === undefined ? -Infinity : Date.parse(state.cursor), state.window?.upper ?? -Infinity);
+  if (!(newest > now)) return undefined;
+  const ahead = newest - now;
+  const at = `${new Date(newest).toISOString()}, ${duration(ahead)} ahead of this machine's clock (${new Date(now).toISOString()})`;
+  if (ahead > CLOCK_SKEW_TOLERANCE_MS) {
+    throw configError(
+      `The saved state for stream issues reaches ${at}, so a sync from it would read nothing until then; if this clock is right, ${fix} (or set its cursor to the time of the last good sync), else correct the clock.`,
+    );
+  }
+  return `issues: the saved state reaches ${at}: the clocks of the machines that ran the syncs disagree; the cursor is kept (never moved back or forward), and changes after it are read once this clock passes it; keep the clocks in sync (NTP)`;
 }
 
 export interface RunPlan {
