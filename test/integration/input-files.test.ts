@@ -25,20 +25,18 @@ describe('input files (config, catalog, state) through the real CLIs', () => {
   let sim: RunningSimulator;
   let files: Record<string, string>;
 
-  async function airbyte(args: string[]): Promise<CliResult> {
-    const r = await runCli(airbyteBin, args, { timeoutMs: 60_000 });
-    assert.deepEqual(r.badLines, [], 'every stdout line is a JSON message');
-    assertValidAirbyte(r.messages);
-    assert.ok(!(r.stdout + r.stderr).includes(TOKEN), 'the API token appeared in the output');
-    return r;
-  }
-  async function singer(args: string[]): Promise<CliResult> {
-    const r = await runCli(singerBin, args, { timeoutMs: 60_000 });
-    assert.deepEqual(r.badLines, [], 'every stdout line is a JSON message');
-    assertValidSinger(r.messages);
-    assert.ok(!(r.stdout + r.stderr).includes(TOKEN), 'the API token appeared in the output');
-    return r;
-  }
+  /** Runs a CLI; its output must be valid for its protocol and free of the token. */
+  const cli =
+    (bin: string, assertValid: (messages: Message[]) => void) =>
+    async (args: string[]): Promise<CliResult> => {
+      const r = await runCli(bin, args, { timeoutMs: 60_000 });
+      assert.deepEqual(r.badLines, [], 'every stdout line is a JSON message');
+      assertValid(r.messages);
+      assert.ok(!(r.stdout + r.stderr).includes(TOKEN), 'the API token appeared in the output');
+      return r;
+    };
+  const airbyte = cli(airbyteBin, (m) => assertValidAirbyte(m));
+  const singer = cli(singerBin, (m) => assertValidSinger(m));
   /** What `command > file` leaves: the run's stdout as a file. */
   const saved = (r: CliResult, name: string): string => {
     const { [name]: path } = writeJsonFiles({ [name]: r.stdout });
