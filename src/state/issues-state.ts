@@ -61,10 +61,11 @@ export function parseIssuesState(raw: unknown): IssuesState {
 }
 
 /**
- * How far a saved state may lie ahead of this machine's clock. Runs on machines whose clocks disagree
- * by seconds or minutes (pods on different nodes) write such states; nothing is lost, the cursor just
- * waits for the clock. An hour or more is not clock drift: the state was edited, or written by a
- * machine with a wrong clock, and a sync from it would read nothing until that time.
+ * How far a saved state may lie ahead of this machine's clock and still be kept. Runs on machines whose
+ * clocks disagree by seconds or minutes (pods on different nodes) write such states; the design already
+ * assumes clocks agree within lookback_minutes (the window's bounds come from the connector's clock,
+ * `updated` from Jira's). An hour or more is not clock drift: the state was edited, or written by a
+ * machine whose clock was wrong, and it claims a span that has not happened yet.
  */
 export const CLOCK_SKEW_TOLERANCE_MS = 60 * 60_000;
 
@@ -74,21 +75,36 @@ function duration(ms: number): string {
   return `${Math.ceil(ms / 1000)} seconds`;
 }
 
+export interface ClockCheck {
+  /** WARN line for the log */
+  warning: string;
+  /** Drop the state: it claims issues updated in a span that has not happened yet. */
+  clear: boolean;
+}
+
 /**
- * Checks a saved state against the clock: undefined when it lies in the past, a WARN message when it
- * is a little ahead (clock skew), a config_error when it is far ahead.
+ * A saved state lying ahead of the clock: undefined when it lies in the past; within the tolerance a
+ * WARN and the cursor is kept; beyond it a WARN and the state is cleared. Keeping a far-ahead cursor
+ * would read nothing until that time and then skip everything updated between the sync that wrote it
+ * and that time; clearing it costs one full re-read and loses nothing. The run that clears reads
+ * nothing (as Airbyte's acceptance test for abnormally large states requires) and leaves an empty
+ * state, so the next run starts from start_date.
  */
-export function checkStateClock(state: IssuesState, now: number): string | undefined {
+export function checkStateClock(state: IssuesState, now: number): ClockCheck | undefined {
   const newest = Math.max(state.cursor === undefined ? -Infinity : Date.parse(state.cursor), state.window?.upper ?? -Infinity);
   if (!(newest > now)) return undefined;
   const ahead = newest - now;
   const at = `${new Date(newest).toISOString()}, ${duration(ahead)} ahead of this machine's clock (${new Date(now).toISOString()})`;
   if (ahead > CLOCK_SKEW_TOLERANCE_MS) {
-    throw configError(
-      `The saved state for stream issues reaches ${at}, so a sync from it would read nothing until then; if this clock is right, ${fix} (or set its cursor to the time of the last good sync), else correct the clock.`,
-    );
+    return {
+      clear: true,
+      warning: `issues: the saved state reaches ${at}, so it cannot be the time of a past sync (an edited state, or a clock that was wrong): nothing is read this run and the state is cleared, so the next run reads everything again from start_date; to resume from a known time instead, set the state to {"cursor": "<time of the last good sync>"} before it, and check this machine's clock`,
+    };
   }
-  return `issues: the saved state reaches ${at}: the clocks of the machines that ran the syncs disagree; the cursor is kept (never moved back or forward), and changes after it are read once this clock passes it; keep the clocks in sync (NTP)`;
+  return {
+    clear: false,
+    warning: `issues: the saved state reaches ${at}: the clocks of the machines that ran the syncs disagree; the cursor is kept (never moved back or forward), and changes after it are read once this clock passes it; keep the clocks in sync (NTP) within lookback_minutes`,
+  };
 }
 
 export interface RunPlan {

@@ -74,7 +74,11 @@ async function* readIssues(ctx: StreamContext): AsyncGenerator<StreamEvent> {
   let state = fullRefresh ? {} : parseIssuesState(ctx.state);
   const now = ctx.clock();
   const skew = checkStateClock(state, now);
-  if (skew !== undefined) yield { type: 'log', level: 'WARN', message: skew };
+  if (skew !== undefined) yield { type: 'log', level: 'WARN', message: skew.warning };
+  if (skew?.clear) {
+    yield { type: 'state', state: {} };
+    return;
+  }
   if (state.cursor === undefined && state.window === undefined && Date.parse(ctx.config.start_date) >= now - SETTLE_MS) {
     yield { type: 'log', level: 'WARN', message: `issues: start_date ${ctx.config.start_date} is not in the past yet; nothing is read until it is` };
   }

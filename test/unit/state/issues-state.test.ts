@@ -70,15 +70,18 @@ test('a cursor without a time zone is refused (never read in the machine\'s zone
   assert.equal(parseIssuesState({ cursor: '2026-01-01T05:45:00+05:45' }).cursor, '2026-01-01T05:45:00+05:45');
 });
 
-test('a state ahead of the clock: nothing when in the past, a WARN within the skew tolerance, a config_error beyond it', () => {
+test('a state ahead of the clock: nothing when in the past; within the skew tolerance a WARN and kept; beyond it a WARN and cleared', () => {
   const at = (ms: number) => new Date(ms).toISOString();
   assert.equal(checkStateClock({ cursor: at(NOW - 1) }, NOW), undefined);
   assert.equal(checkStateClock({}, NOW), undefined);
-  assert.match(checkStateClock({ cursor: at(NOW + 90_000) }, NOW)!, /90 seconds ahead of this machine's clock .*cursor is kept/);
-  assert.match(checkStateClock({ cursor: at(NOW + CLOCK_SKEW_TOLERANCE_MS) }, NOW)!, /60 minutes ahead/);
-  const farAhead = (e: unknown) => e instanceof ConnectorError && e.failureType === 'config_error' && /ahead of this machine's clock/.test(e.message) && /delete the saved state/.test(e.message);
-  assert.throws(() => checkStateClock({ cursor: at(NOW + CLOCK_SKEW_TOLERANCE_MS + 1) }, NOW), farAhead);
-  assert.throws(() => checkStateClock({ cursor: '2099-01-01T00:00:00.000Z' }, NOW), (e: unknown) => farAhead(e) && /72 years ahead/.test((e as Error).message));
-  // An in-progress window whose upper bound is far ahead would end in a cursor far ahead: refused too.
-  assert.throws(() => checkStateClock({ window: { lower: 0, upper: NOW + 86_400_000 * 3 }, position: { updated: 0, ids: [] } }, NOW), farAhead);
+  const small = checkStateClock({ cursor: at(NOW + 90_000) }, NOW)!;
+  assert.equal(small.clear, false);
+  assert.match(small.warning, /90 seconds ahead of this machine's clock .*cursor is kept/);
+  assert.equal(checkStateClock({ cursor: at(NOW + CLOCK_SKEW_TOLERANCE_MS) }, NOW)!.clear, false);
+  const far = checkStateClock({ cursor: '2099-01-01T00:00:00.000Z' }, NOW)!;
+  assert.equal(far.clear, true);
+  assert.match(far.warning, /72 years ahead of this machine's clock .*nothing is read this run and the state is cleared, so the next run reads everything again from start_date/);
+  assert.equal(checkStateClock({ cursor: at(NOW + CLOCK_SKEW_TOLERANCE_MS + 1) }, NOW)!.clear, true);
+  // An in-progress window whose upper bound is far ahead would end in a cursor far ahead: cleared too.
+  assert.equal(checkStateClock({ window: { lower: 0, upper: NOW + 86_400_000 * 3 }, position: { updated: 0, ids: [] } }, NOW)!.clear, true);
 });
