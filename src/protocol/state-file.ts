@@ -86,6 +86,8 @@ export function parseStateFile(input: JsonInput, file: string): StateFile {
   if (typeof v.type === 'string' && !AIRBYTE_STATE_TYPES.has(v.type)) return fromOutput([v], false, file);
   if ('bookmarks' in v || 'currently_syncing' in v) return fromSinger(v, file, 'a Singer state ({"bookmarks": …})');
   if (Object.keys(v).length === 1 && isObject(v.value)) return fromSinger(v.value, file, 'a Singer STATE message\'s {"value": …}');
+  // What `meltano state get` prints.
+  if (Object.keys(v).length === 1 && isObject(v.singer_state)) return fromSinger(v.singer_state, file, 'Meltano\'s state ({"singer_state": …})');
   if (typeof v.type === 'string' || 'stream' in v || 'global' in v) return fromAirbyte(v, file, `an Airbyte ${String(v.type ?? ('global' in v ? 'GLOBAL' : 'STREAM'))} state message`);
   if ('data' in v) return fromAirbyte(v, file, 'an Airbyte legacy state ({"data": …})');
   return fromAirbyte(v, file, 'an Airbyte legacy state ({"<stream>": …})');

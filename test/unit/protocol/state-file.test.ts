@@ -22,6 +22,7 @@ const shapes: Array<[string, unknown, StateProtocol | undefined, object | undefi
   ['Singer state', { bookmarks: { issues: S }, currently_syncing: null }, 'singer', S],
   ['Singer STATE message', { type: 'STATE', value: { bookmarks: { issues: S } } }, 'singer', S],
   ['Singer {"value": …}', { value: { bookmarks: { issues: S } } }, 'singer', S],
+  ['Meltano state get', { singer_state: { bookmarks: { issues: S } } }, 'singer', S],
   ['empty list', [], undefined, undefined],
   ['empty object', {}, undefined, undefined],
   ['null', null, undefined, undefined],
