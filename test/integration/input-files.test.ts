@@ -165,6 +165,21 @@ describe('input files (config, catalog, state) through the real CLIs', () => {
     }
   });
 
+  test('a start_date without a time zone is refused before anything is read (check: FAILED; read: config_error, exit 1)', async () => {
+    const config = JSON.parse(readFileSync(files.config!, 'utf8')) as Record<string, unknown>;
+    const { noZone } = writeJsonFiles({ noZone: { ...config, start_date: '2024-01-01T00:00:00' } });
+    const expected = /^Invalid config: start_date has no time zone, so the instant it means is unknown; use an RFC 3339 date-time with a time zone/;
+    const check = await airbyte(['check', '--config', noZone!]);
+    assert.equal(check.code, 0);
+    assert.equal(check.messages[0]!.connectionStatus.status, 'FAILED');
+    assert.match(check.messages[0]!.connectionStatus.message, expected);
+    const r = await airbyte(['read', '--config', noZone!, '--catalog', files.discover!]);
+    assert.equal(r.code, 1);
+    assert.match(errors(r)[0]!.message, expected);
+    assert.equal(errors(r)[0]!.failure_type, 'config_error');
+    assert.equal(records(r).length + states(r).length, 0);
+  });
+
   test('a cursor far ahead of the clock: a WARN, no records, the state cleared (exit 0); a little ahead: a WARN and the cursor kept', async () => {
     const f = writeJsonFiles({
       future: { issues: { cursor: '2099-01-01T00:00:00Z' } },
