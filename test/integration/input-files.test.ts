@@ -165,7 +165,7 @@ describe('input files (config, catalog, state) through the real CLIs', () => {
     }
   });
 
-  test('a start_date without a time zone is refused before anything is read (check: FAILED; read: config_error, exit 1)', async () => {
+  test('a start_date without a time zone is refused before anything is read (check: FAILED; read: config_error, exit 1); one in the future is a WARN', async () => {
     const config = JSON.parse(readFileSync(files.config!, 'utf8')) as Record<string, unknown>;
     const { noZone } = writeJsonFiles({ noZone: { ...config, start_date: '2024-01-01T00:00:00' } });
     const expected = /^Invalid config: start_date has no time zone, so the instant it means is unknown; use an RFC 3339 date-time with a time zone/;
@@ -178,6 +178,13 @@ describe('input files (config, catalog, state) through the real CLIs', () => {
     assert.match(errors(r)[0]!.message, expected);
     assert.equal(errors(r)[0]!.failure_type, 'config_error');
     assert.equal(records(r).length + states(r).length, 0);
+    // A start_date in the future: nothing to read yet, and the log says so.
+    const { future } = writeJsonFiles({ future: { ...config, start_date: '2099-01-01T00:00:00Z' } });
+    const early = await airbyte(['read', '--config', future!, '--catalog', files.discover!]);
+    assert.equal(early.code, 0);
+    assert.match(logs(early, 'WARN').join('\n'), /issues: start_date 2099-01-01T00:00:00Z is not in the past yet; nothing is read until it is/);
+    assert.equal(records(early).length, 0);
+    assert.deepEqual(states(early).map((m) => m.state.stream.stream_state), [{}], 'a STATE that claims nothing');
   });
 
   test('a cursor far ahead of the clock: a WARN, no records, the state cleared (exit 0); a little ahead: a WARN and the cursor kept', async () => {
