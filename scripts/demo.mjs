@@ -1,6 +1,7 @@
 // `npm run demo`: a no-account demo. Starts the bundled Jira simulator in-process, writes a temp
-// config, runs the real `source-jira read` twice (a first sync, then an incremental one from the
-// state it left) and `tap-jira` once, and prints what each run produced.
+// config, runs the real `source-jira read` twice (a first sync with discover's output as the catalog,
+// then an incremental one with the first run's output as the state, as README "Running the commands by
+// hand" does) and `tap-jira` once, and prints what each run produced.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,14 +12,16 @@ import { startSimulator } from '../dist/src/simulator/index.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ISSUES = Number(process.env.DEMO_ISSUES ?? 2000);
 
-/** Runs a bin of this package; resolves with its stdout lines parsed as JSON and the exit code. */
+/** Runs a bin of this package; resolves with its stdout (raw and as parsed lines) and the exit code. */
 function run(bin, args) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(root, 'bin', bin), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     const messages = [];
+    let stdout = '';
     let pending = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk) => {
+      stdout += chunk;
       pending += chunk;
       const lines = pending.split('\n');
       pending = lines.pop();
@@ -26,7 +29,7 @@ function run(bin, args) {
     });
     child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, messages, stderr }));
+    child.on('close', (code) => resolve({ code, messages, stdout, stderr }));
   });
 }
 
@@ -51,7 +54,7 @@ try {
   console.log(`Jira simulator: ${ISSUES} issues at ${sim.url} (user time zone Asia/Kathmandu, +05:45)\n`);
   const file = (name, value) => {
     const path = join(dir, name);
-    writeFileSync(path, JSON.stringify(value));
+    writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value));
     return path;
   };
   const config = file('config.json', {
@@ -60,22 +63,17 @@ try {
     start_date: '2000-01-01T00:00:00Z',
   });
 
-  const discovered = await run('source-jira.js', ['discover', '--config', config]);
-  const streams = discovered.messages.find((m) => m.type === 'CATALOG').catalog.streams;
-  const catalog = file('catalog.json', {
-    streams: streams.map((stream) => ({ stream, sync_mode: 'incremental', destination_sync_mode: 'append_dedup', cursor_field: stream.default_cursor_field, primary_key: stream.source_defined_primary_key })),
-  });
-
+  // `discover > discover.ndjson`, and each run's output saved as the next run's --state.
+  const catalog = file('discover.ndjson', (await run('source-jira.js', ['discover', '--config', config])).stdout);
   const first = await timed('source-jira read (first sync)', 'source-jira.js', ['read', '--config', config, '--catalog', catalog]);
-  const lastState = first.messages.filter((m) => m.type === 'STATE').at(-1).state;
+  const state = file('run1.ndjson', first.stdout);
   sim.control.updateIssues(25);
-  const state = file('state.json', [lastState]);
   await timed('source-jira read (incremental, 25 edits)', 'source-jira.js', ['read', '--config', config, '--catalog', catalog, '--state', state]);
   await timed('tap-jira (Singer, all streams)', 'tap-jira.js', ['--config', config]);
 
   const sample = first.messages.find((m) => m.type === 'RECORD').record.data;
   console.log(`\nA record: ${JSON.stringify({ id: sample.id, key: sample.key, updated: sample.updated, summary: sample.summary, status: sample.status })}`);
-  console.log('\nRun it by hand: npx jira-sim (prints its URL), then npx source-jira spec | check | discover | read (see README).');
+  console.log('\nRun it by hand: node bin/jira-sim.js --port 8080 & (the port of the README\'s config), then the commands of README "Running the commands by hand".');
 } finally {
   await sim.close();
   rmSync(dir, { recursive: true, force: true });

@@ -5,16 +5,16 @@ import type { Config } from '../config/config.js';
 import { loadSpec } from '../config/spec.js';
 import { asConnectorError, ConnectorError } from '../errors.js';
 import { catalogMessage, connectionStatusMessage, errorTraceMessage, specMessage } from '../protocol/airbyte-messages.js';
-import { airbyteStream, planFromConfiguredCatalog } from '../protocol/airbyte-catalog.js';
+import { airbyteStream, configuredCatalogOf, planFromConfiguredCatalog } from '../protocol/airbyte-catalog.js';
 import { AirbyteReadListener } from '../protocol/airbyte-read-listener.js';
-import { parseAirbyteState } from '../protocol/airbyte-state.js';
 import { airbyteLogger } from '../protocol/loggers.js';
 import { NdjsonSink } from '../protocol/ndjson-sink.js';
 import { check, read } from '../source.js';
 import type { CliDeps, CliIo } from './cli-deps.js';
 import { packageInfo } from './package-info.js';
 import { loadConfig as loadConfigFile } from './load-config.js';
-import { readJsonFile } from './read-json-file.js';
+import { loadState } from './load-state.js';
+import { readJsonOrLines } from './read-json-file.js';
 
 export async function runAirbyte(argv: string[], io: CliIo, deps: CliDeps): Promise<number> {
   const sink = new NdjsonSink(io.stdout);
@@ -49,11 +49,10 @@ export async function runAirbyte(argv: string[], io: CliIo, deps: CliDeps): Prom
     },
     async read(opts: { config: string; catalog: string; state?: string }): Promise<number> {
       const config = await loadConfig(opts.config);
-      const plan = planFromConfiguredCatalog(await readJsonFile(opts.catalog, 'catalog'), opts.catalog, deps.streams);
-      if (opts.state !== undefined) {
-        const states = parseAirbyteState(await readJsonFile(opts.state, 'state'), opts.state);
-        for (const p of plan) p.state = states.get(p.stream.name);
-      }
+      const { catalog, discovered } = configuredCatalogOf(await readJsonOrLines(opts.catalog, 'catalog'), opts.catalog);
+      const plan = planFromConfiguredCatalog(catalog, opts.catalog, deps.streams);
+      if (discovered !== undefined) logger.info(`Catalog file ${opts.catalog} is discover's output, not a configured catalog: reading every stream in it (${discovered})`);
+      if (opts.state !== undefined) await loadState(opts.state, 'airbyte', plan, deps.streams, logger);
       const { failed } = await read(config, plan, sourceDeps, new AirbyteReadListener(sink, logger, deps.clock));
       if (failed.length > 0) logger.error(`read failed for ${failed.length} stream(s): ${failed.join(', ')}`);
       return failed.length > 0 ? 1 : 0;
@@ -93,8 +92,8 @@ export async function runAirbyte(argv: string[], io: CliIo, deps: CliDeps): Prom
     .command('read')
     .description('read the streams of a configured catalog')
     .requiredOption('--config <path>', 'config JSON file')
-    .requiredOption('--catalog <path>', 'configured catalog JSON file')
-    .option('--state <path>', 'state JSON file (list of state messages, or the legacy object)')
+    .requiredOption('--catalog <path>', 'configured catalog JSON file, or the output of discover (every stream, incremental where possible)')
+    .option('--state <path>', 'state JSON file (list of state messages, or the legacy object), or the output of a previous read')
     .option(...debugOption)
     .action(run(commands.read));
 

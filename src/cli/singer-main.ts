@@ -9,12 +9,12 @@ import { textLogger } from '../protocol/loggers.js';
 import { NdjsonSink } from '../protocol/ndjson-sink.js';
 import { planAllStreams, planFromSingerCatalog, singerCatalog } from '../protocol/singer-catalog.js';
 import { SingerReadListener } from '../protocol/singer-read-listener.js';
-import { bookmarkOf, parseSingerState } from '../protocol/singer-state.js';
 import { read } from '../source.js';
 import type { JsonObject } from '../streams/stream.js';
 import type { CliDeps, CliIo } from './cli-deps.js';
 import { packageInfo } from './package-info.js';
 import { loadConfig as loadConfigFile } from './load-config.js';
+import { loadState } from './load-state.js';
 import { readJsonFile } from './read-json-file.js';
 
 export const CAPABILITIES = ['catalog', 'discover', 'state', 'about'];
@@ -72,8 +72,11 @@ export async function runSinger(argv: string[], io: CliIo, deps: CliDeps): Promi
       catalogPath === undefined
         ? planAllStreams(deps.streams)
         : planFromSingerCatalog(await readJsonFile(catalogPath, 'catalog', catalogFlag), catalogPath, deps.streams);
-    const state = opts.state === undefined ? { bookmarks: {} } : parseSingerState(await readJsonFile(opts.state, 'state'), opts.state);
-    for (const p of plan) p.state = bookmarkOf(state, p.stream.name);
+    let state: JsonObject = { bookmarks: {} };
+    if (opts.state !== undefined) {
+      const parsed = await loadState(opts.state, 'singer', plan, deps.streams, logger);
+      state = parsed.singer ?? { bookmarks: Object.fromEntries(parsed.streams) };
+    }
     if (catalogPath !== undefined && plan.length === 0) logger.warn(`no stream is selected in ${catalogPath}; nothing to sync`);
     const listener = new SingerReadListener(sink, logger, deps.clock, state);
     const { failed } = await read(config, plan, { ...deps, logger }, listener);
@@ -109,7 +112,7 @@ export async function runSinger(argv: string[], io: CliIo, deps: CliDeps): Promi
     .option('-d, --discover', 'print the catalog')
     .option('--catalog <path>', 'catalog JSON file (streams selected with "selected": true)')
     .option('-p, --properties <path>', 'catalog JSON file (legacy name of --catalog)')
-    .option('-s, --state <path>', 'state JSON file ({"bookmarks": {...}})')
+    .option('-s, --state <path>', 'state JSON file ({"bookmarks": {...}}), or the output of a previous run')
     .option('--about', 'print name, version, capabilities and settings')
     .addOption(new Option('--format <format>', 'format of --about').choices(['text', 'json', 'markdown']).default('text'))
     .option('--debug', 'also log DEBUG lines')

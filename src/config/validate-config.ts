@@ -8,8 +8,7 @@ import type { JsonObject } from '../streams/stream.js';
 import { createAjv } from './ajv.js';
 import { loadSpec } from './spec.js';
 import { isLoopbackHost } from './loopback-host.js';
-
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+import { isRfc3339, lacksTimeZone } from './rfc3339.js';
 
 const HINTS: Record<string, string> = {
   base_url: 'e.g. "https://acme.atlassian.net" (Cloud) or "https://jira.example.com/jira" (Data Center)',
@@ -147,13 +146,16 @@ export function validateConfig(raw: unknown): Config {
     throw configError('Invalid config: the config must be a JSON object; see spec.json for its fields');
   }
   const config = structuredClone(raw) as JsonObject;
+  // Said before the schema's "not a valid date-time": a missing zone is the usual mistake, and the
+  // instant such a value means would depend on the machine's zone.
+  if (typeof config.start_date === 'string' && lacksTimeZone(config.start_date)) {
+    throw configError(`Invalid config: start_date has no time zone, so the instant it means is unknown; ${HINTS.start_date}`);
+  }
   if (!validators.root(config)) throw configError(describe(validators.root.errors![0]!));
   checkCredentials(config.credentials, validators.variants);
   config.base_url = checkBaseUrl(config.base_url as string);
   const startDate = config.start_date as string;
-  if (!RFC3339.test(startDate) || Number.isNaN(Date.parse(startDate))) {
-    throw configError(`Invalid config: start_date is not an RFC 3339 date-time; ${HINTS.start_date}`);
-  }
+  if (!isRfc3339(startDate)) throw configError(`Invalid config: start_date is not an RFC 3339 date-time; ${HINTS.start_date}`);
   if (typeof config.jql === 'string' && /\border\s+by\b/i.test(config.jql)) {
     throw configError('Invalid config: jql must not contain ORDER BY; remove it, the connector orders the search itself');
   }

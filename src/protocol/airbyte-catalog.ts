@@ -4,6 +4,7 @@ import type { PlannedStream } from '../source.js';
 import type { JsonObject, Stream, SyncMode } from '../streams/stream.js';
 import { fieldSelection } from './select-fields.js';
 import { isObject, streamNames } from './input-shape.js';
+import type { JsonInput } from './json-input.js';
 
 export function airbyteStream(stream: Stream): JsonObject {
   const entry: JsonObject = {
@@ -53,4 +54,38 @@ export function planFromConfiguredCatalog(value: unknown, file: string, streams:
     const properties = isObject(schema) && isObject(schema.properties) ? Object.keys(schema.properties) : undefined;
     return { stream, syncMode, fields: properties && fieldSelection(stream, properties) };
   });
+}
+
+/**
+ * The catalog `read --catalog` got: a ConfiguredAirbyteCatalog (what the platform sends), or
+ * discover's own output (the CATALOG message, its `catalog`, or the NDJSON file `discover >` wrote),
+ * which is configured here: every stream, incremental where it has a cursor (append_dedup), else
+ * full_refresh (overwrite). `discovered` lists the streams configured so, for an INFO line.
+ */
+export function configuredCatalogOf(input: JsonInput, file: string): { catalog: unknown; discovered?: string } {
+  let value: unknown;
+  if ('lines' in input) {
+    value = input.lines.filter((m) => isObject(m) && m.type === 'CATALOG').at(-1);
+    if (value === undefined) {
+      throw configError(`Catalog file ${file} holds messages but no CATALOG message; pass discover's output or a ConfiguredAirbyteCatalog`);
+    }
+  } else {
+    value = input.value;
+  }
+  if (isObject(value) && value.type === 'CATALOG') value = value.catalog;
+  const isDiscovered =
+    isObject(value) && Array.isArray(value.streams) && value.streams.length > 0 && value.streams.every((s) => isObject(s) && typeof s.name === 'string' && !('stream' in s));
+  if (!isDiscovered) return { catalog: value };
+  const streams = ((value as JsonObject).streams as JsonObject[]).map((stream) => {
+    const incremental = Array.isArray(stream.supported_sync_modes) && stream.supported_sync_modes.includes('incremental');
+    return {
+      stream,
+      sync_mode: incremental ? 'incremental' : 'full_refresh',
+      destination_sync_mode: incremental ? 'append_dedup' : 'overwrite',
+      ...(incremental && stream.default_cursor_field ? { cursor_field: stream.default_cursor_field } : {}),
+      ...(stream.source_defined_primary_key ? { primary_key: stream.source_defined_primary_key } : {}),
+    };
+  });
+  const discovered = streams.map((s) => `${String(s.stream.name)} ${s.sync_mode}`).join(', ');
+  return { catalog: { streams }, discovered };
 }

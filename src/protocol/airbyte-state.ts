@@ -11,12 +11,16 @@ const FIX = 'pass the list of STATE messages\' "state" objects, [], or delete th
 
 function put(states: SavedStates, name: unknown, value: unknown, file: string): void {
   if (typeof name !== 'string') throw configError(`State file ${file}: a stream_descriptor has no name; ${FIX}`);
-  if (value === null || value === undefined) return;
+  // null or an empty object carries no cursor: the same as no state (a reset); a later entry for a
+  // stream (a run's output) replaces an earlier one.
+  if (value === null || value === undefined || (isObject(value) && Object.keys(value).length === 0)) {
+    states.delete(name);
+    return;
+  }
   if (!isObject(value)) {
     throw configError(`State file ${file}: the state of stream "${name}" must be a JSON object; delete the state to start from start_date`);
   }
-  // An empty object carries no cursor: the same as no state.
-  if (Object.keys(value).length > 0) states.set(name, value);
+  states.set(name, value);
 }
 
 function putStreamState(states: SavedStates, stream: unknown, file: string): void {

@@ -4,6 +4,7 @@
 // cursor: the upper bound of the last completed window (everything updated before it, as the search
 // index showed it, has been emitted). window/position: only while a window is in progress; a resume
 // continues that window (same upper bound) from the position, so nothing is re-read needlessly.
+import { isRfc3339, lacksTimeZone } from '../config/rfc3339.js';
 import { configError } from '../errors.js';
 import type { Position } from '../jira/seek-walk.js';
 
@@ -33,9 +34,13 @@ export function parseIssuesState(raw: unknown): IssuesState {
   if (unknown.length > 0) bad(`unexpected key ${JSON.stringify(unknown[0])}`);
   const s: IssuesState = {};
   if (o.cursor !== undefined) {
-    if (typeof o.cursor !== 'string' || Number.isNaN(Date.parse(o.cursor)) || !/^\d{4}-\d{2}-\d{2}T/.test(o.cursor)) {
-      bad(`cursor must be an RFC 3339 date-time, got ${JSON.stringify(o.cursor)}`);
+    // Read in the machine's zone, a cursor without one would mean another instant on every machine.
+    if (typeof o.cursor === 'string' && lacksTimeZone(o.cursor)) {
+      throw configError(
+        `The saved state for stream issues has a cursor without a time zone (${JSON.stringify(o.cursor)}), so the instant it means is unknown; add the zone it was written in (e.g. "${o.cursor}Z" for UTC), or ${fix}.`,
+      );
     }
+    if (typeof o.cursor !== 'string' || !isRfc3339(o.cursor)) bad(`cursor must be an RFC 3339 date-time, got ${JSON.stringify(o.cursor)}`);
     s.cursor = o.cursor;
   }
   if ((o.window === undefined) !== (o.position === undefined)) bad('window and position must be given together');
@@ -53,6 +58,53 @@ export function parseIssuesState(raw: unknown): IssuesState {
     s.position = { updated: p.updated, ids: [...(p.ids as string[])] };
   }
   return s;
+}
+
+/**
+ * How far a saved state may lie ahead of this machine's clock and still be kept. Runs on machines whose
+ * clocks disagree by seconds or minutes (pods on different nodes) write such states; the design already
+ * assumes clocks agree within lookback_minutes (the window's bounds come from the connector's clock,
+ * `updated` from Jira's). An hour or more is not clock drift: the state was edited, or written by a
+ * machine whose clock was wrong, and it claims a span that has not happened yet.
+ */
+export const CLOCK_SKEW_TOLERANCE_MS = 60 * 60_000;
+
+function duration(ms: number): string {
+  const units: Array<[number, string]> = [[365.25 * 86_400_000, 'years'], [86_400_000, 'days'], [3_600_000, 'hours'], [60_000, 'minutes']];
+  for (const [size, name] of units) if (ms >= 2 * size) return `${Math.floor(ms / size)} ${name}`;
+  return `${Math.ceil(ms / 1000)} seconds`;
+}
+
+export interface ClockCheck {
+  /** WARN line for the log */
+  warning: string;
+  /** Drop the state: it claims issues updated in a span that has not happened yet. */
+  clear: boolean;
+}
+
+/**
+ * A saved state lying ahead of the clock: undefined when it lies in the past; within the tolerance a
+ * WARN and the cursor is kept; beyond it a WARN and the state is cleared. Keeping a far-ahead cursor
+ * would read nothing until that time and then skip everything updated between the sync that wrote it
+ * and that time; clearing it costs one full re-read and loses nothing. The run that clears reads
+ * nothing (as Airbyte's acceptance test for abnormally large states requires) and leaves an empty
+ * state, so the next run starts from start_date.
+ */
+export function checkStateClock(state: IssuesState, now: number): ClockCheck | undefined {
+  const newest = Math.max(state.cursor === undefined ? -Infinity : Date.parse(state.cursor), state.window?.upper ?? -Infinity);
+  if (!(newest > now)) return undefined;
+  const ahead = newest - now;
+  const at = `${new Date(newest).toISOString()}, ${duration(ahead)} ahead of this machine's clock (${new Date(now).toISOString()})`;
+  if (ahead > CLOCK_SKEW_TOLERANCE_MS) {
+    return {
+      clear: true,
+      warning: `issues: the saved state reaches ${at}, so it cannot be the time of a past sync (an edited state, or a clock that was wrong): nothing is read this run and the state is cleared, so the next run reads everything again from start_date; to resume from a known time instead, set the state to {"cursor": "<time of the last good sync>"} before it, and check this machine's clock`,
+    };
+  }
+  return {
+    clear: false,
+    warning: `issues: the saved state reaches ${at}: the clocks of the machines that ran the syncs disagree; the cursor is kept (never moved back or forward), and changes after it are read once this clock passes it; keep the clocks in sync (NTP) within lookback_minutes`,
+  };
 }
 
 export interface RunPlan {

@@ -11,7 +11,7 @@ import { bulkFetch, BULKFETCH_MAX_IDS } from '../jira/bulk-fetch.js';
 import { partsOfParsedIssue } from '../jira/issue-parts.js';
 import { instantJql, rangeJql, type JqlScope } from '../jira/jql.js';
 import { seekWalk, type Position, type WalkChunk } from '../jira/seek-walk.js';
-import { completedState, inProgressState, parseIssuesState, planRun, type IssuesState } from '../state/issues-state.js';
+import { checkStateClock, completedState, inProgressState, parseIssuesState, planRun, SETTLE_MS, type IssuesState } from '../state/issues-state.js';
 import { browseRoot, issueRecord, ISSUE_PICKS } from './issue-record.js';
 import { mapOrdered } from './map-ordered.js';
 import { ConnectorError } from '../errors.js';
@@ -95,7 +95,17 @@ async function* readIssues(ctx: StreamContext): AsyncGenerator<StreamEvent> {
   const fullRefresh = ctx.syncMode === 'full_refresh';
   const base = { fullRefresh, startDate: ctx.config.start_date, lookbackMinutes: ctx.config.lookback_minutes };
   let state = fullRefresh ? {} : parseIssuesState(ctx.state);
-  let plan = planRun({ ...base, state, now: ctx.clock() });
+  const now = ctx.clock();
+  const skew = checkStateClock(state, now);
+  if (skew !== undefined) yield { type: 'log', level: 'WARN', message: skew.warning };
+  if (skew?.clear) {
+    yield { type: 'state', state: {} };
+    return;
+  }
+  if (state.cursor === undefined && state.window === undefined && Date.parse(ctx.config.start_date) >= now - SETTLE_MS) {
+    yield { type: 'log', level: 'WARN', message: `issues: start_date ${ctx.config.start_date} is not in the past yet; nothing is read until it is` };
+  }
+  let plan = planRun({ ...base, state, now });
   const result: WalkResult = { records: 0, gone: 0 };
   let sweepFrom: number | undefined;
 

@@ -1,7 +1,7 @@
 // Issue 4, checks 1-3: the committed example Meltano project runs tap-jira into target-postgres on a
 // real PostgreSQL server, against the simulator with churn on, and the `issues` table ends up equal to
 // the simulator's truth: one row per live issue at its current `updated`.
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningSimulator, TruthIssue } from '../../src/simulator/types.js';
 import { execFile } from 'node:child_process';
@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describeDiff, diffAgainstTruth, paths, requireConnector, requireInstalled, skipUnlessInstalled, startSim } from '../helpers/e2e-env.js';
+import { describeDiff, describeOrSkip, diffAgainstTruth, paths, requireConnector, requireInstalled, skipUnlessInstalled, startSim } from '../helpers/e2e-env.js';
 import { startPostgres, type PgServer } from '../helpers/e2e-postgres.js';
 import { ISSUES_QUERY, prepareMeltanoProject, runMeltano, type MeltanoProject, type MeltanoRun } from '../helpers/e2e-meltano.js';
 import { assertValidSinger } from '../helpers/protocol-checks.js';
@@ -29,7 +29,7 @@ function recentIds(truth: TruthIssue[], since: number): Set<string> {
   return new Set(truth.filter((t) => t.updated >= since).map((t) => t.id));
 }
 
-describe('Meltano: tap-jira -> target-postgres', { skip: skipUnlessInstalled(['postgres', 'meltano']) }, () => {
+describeOrSkip('Meltano: tap-jira -> target-postgres', skipUnlessInstalled(['postgres', 'meltano']), () => {
   let pg: PgServer | undefined;
   before(async () => {
     requireInstalled(['postgres', 'meltano']);

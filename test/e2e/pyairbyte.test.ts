@@ -1,7 +1,7 @@
 // Issue 4, check 4: PyAirbyte runs our connector as a local executable (get_source(...,
 // local_executable=bin/source-jira.js)): check passes, the streams are listed, `issues` is read into
 // PyAirbyte's DuckDB cache, and what the cache holds equals the simulator's truth. A wrong token fails check.
-import { describe, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeDiff, diffAgainstTruth, paths, requireConnector, requireInstalled, simConfig, skipUnlessInstalled, startSim } from '../helpers/e2e-env.js';
+import { describeDiff, describeOrSkip, diffAgainstTruth, paths, requireConnector, requireInstalled, simConfig, skipUnlessInstalled, startSim } from '../helpers/e2e-env.js';
 import { airbyteBin, repoRoot } from '../helpers/run-cli.js';
 
 const script = join(repoRoot, 'test/e2e/pyairbyte_run.py');
@@ -57,7 +57,7 @@ function dedupeLatest(rows: Array<[string, number]>): Array<[string, number]> {
   return [...latest];
 }
 
-describe('PyAirbyte: get_source(local_executable=bin/source-jira.js)', { skip: skipUnlessInstalled(['pyairbyte']) }, () => {
+describeOrSkip('PyAirbyte: get_source(local_executable=bin/source-jira.js)', skipUnlessInstalled(['pyairbyte']), () => {
   test('check passes, streams are listed, issues read (churn on, then an incremental read) equal the truth; a wrong token fails check', async () => {
     requireInstalled(['pyairbyte']);
     requireConnector();

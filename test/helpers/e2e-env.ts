@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execFileSync } from 'node:child_process';
+import { describe, test } from 'node:test';
 import type { RunningSimulator, SimulatorOptions, TruthIssue } from '../../src/simulator/types.js';
 import { repoRoot } from './run-cli.js';
 
@@ -52,6 +53,16 @@ export function skipUnlessInstalled(which: Prerequisite[]): string | false {
   if (inCI) return false;
   const m = missing(which);
   return m.length ? `missing ${m.join(', ')}; ${SETUP}` : false;
+}
+
+/**
+ * describe(), or, when `skip` gives a reason, one skipped test in its place: node's summary counts
+ * skipped tests but not skipped suites, so a skipped describe showed "skipped 0". Nothing of the
+ * suite runs then, not even its before() hooks.
+ */
+export function describeOrSkip(name: string, skip: string | false, fn: () => void): void {
+  if (skip) test(name, { skip }, () => {});
+  else describe(name, fn);
 }
 
 /** First line of a test body: throws (fails the test) naming what is missing and how to install it. */

@@ -1,11 +1,11 @@
 // Protocol conformance checks for everything our CLIs print, shared by every CLI-based test.
 // Airbyte: each message validates against the official protocol schema (airbyte_protocol.v0.18.0.yaml,
-// found in shared/reference beside or above the repo), carries the payload key its `type` names and no
+// kept in test/fixtures/airbyte-protocol), carries the payload key its `type` names and no
 // other, and each RECORD validates against its stream's json_schema. Singer: what singer-check-tap
 // checks (SCHEMA before RECORD, records valid against the schema, strict RFC 3339 date-times), plus the
 // required fields of each message. The validators return a list of problems (empty = valid).
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import assert from 'node:assert/strict';
 import AjvModule, { type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
@@ -17,27 +17,8 @@ const Ajv = ((AjvModule as unknown as { default?: typeof AjvModule }).default ??
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
   addFormatsModule) as unknown as typeof addFormatsModule.default;
 
-const PROTOCOL_FILE = 'shared/reference/airbyte-protocol/airbyte_protocol.v0.18.0.yaml';
-
-/**
- * Finds the Airbyte protocol schema: $AIRBYTE_PROTOCOL_SCHEMA, else `shared/reference/...` in the repo
- * or any folder above it (CI lays shared/ beside the clone, developers have it above their worktree).
- */
-export function findProtocolSchemaFile(): string {
-  const fromEnv = process.env.AIRBYTE_PROTOCOL_SCHEMA;
-  if (fromEnv) {
-    if (!existsSync(fromEnv)) throw new Error(`AIRBYTE_PROTOCOL_SCHEMA=${fromEnv} does not exist`);
-    return fromEnv;
-  }
-  const tried: string[] = [];
-  for (let dir = repoRoot; ; dir = dirname(dir)) {
-    const p = join(dir, PROTOCOL_FILE);
-    tried.push(p);
-    if (existsSync(p)) return p;
-    if (dirname(dir) === dir) break;
-  }
-  throw new Error(`Airbyte protocol schema not found; looked at ${tried.join(', ')}; set AIRBYTE_PROTOCOL_SCHEMA to its path`);
-}
+/** The Airbyte protocol schema, kept in the repository (see test/fixtures/airbyte-protocol/README.md). */
+export const PROTOCOL_SCHEMA_FILE = join(repoRoot, 'test/fixtures/airbyte-protocol/airbyte_protocol.v0.18.0.yaml');
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-](\d{2}):(\d{2}))$/;
 
@@ -65,7 +46,7 @@ export function newAjv(): InstanceType<typeof Ajv> {
 let protocolValidator: ValidateFunction | undefined;
 function airbyteMessageValidator(): ValidateFunction {
   if (!protocolValidator) {
-    const doc = parseYaml(readFileSync(findProtocolSchemaFile(), 'utf8')) as { $id: string };
+    const doc = parseYaml(readFileSync(PROTOCOL_SCHEMA_FILE, 'utf8')) as { $id: string };
     const ajv = newAjv();
     ajv.addSchema(doc);
     const v = ajv.getSchema(`${doc.$id}#/definitions/AirbyteMessage`);

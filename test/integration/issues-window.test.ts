@@ -45,7 +45,8 @@ test('issues: a second incremental run on a quiet server emits nothing; a far-fu
     const third = await readAirbyte(configFor(s), { state: future });
     assert.equal(third.code, 0, third.stderr);
     assert.equal(third.records.length, 0);
-    assert.deepEqual(third.lastState, future);
+    // A cursor centuries ahead cannot be a past sync's: the state is cleared (next run from start_date).
+    assert.deepEqual(third.lastState, {});
   } finally {
     await s.close();
   }

@@ -78,9 +78,9 @@ describe('README, as a user runs it (issue 13)', () => {
     const run = await runSection(copy, 'Running the commands by hand', {
       timeoutMs: 240_000,
       check: () => {
-        // The Singer round trip: the discovered catalog, passed back as it is, syncs the issues (item 2),
-        // and the second run, from the first one's last STATE, reads nothing new on a quiet simulator.
-        for (const f of ['run1.singer.ndjson', 'run2.singer.ndjson']) {
+        // The round trips: discover's output is the catalog (item 3; Singer: it selects the issues, item 2),
+        // and the second run, from the first run's output, reads nothing new on a quiet simulator.
+        for (const f of ['run1.ndjson', 'run2.ndjson', 'run1.singer.ndjson', 'run2.singer.ndjson']) {
           assert.ok(existsSync(join(copy.dir, f)), `the section's Singer block writes ${f} (a first sync, then one from its last STATE); it did not`);
         }
         const run1 = ndjson(join(copy.dir, 'run1.singer.ndjson'));
@@ -89,6 +89,11 @@ describe('README, as a user runs it (issue 13)', () => {
         assert.ok(records(run1) >= 1000, `the first Singer sync emitted ${records(run1)} records`);
         assert.equal(run1.at(-1)!.type, 'STATE');
         assert.ok(records(run2) < records(run1) / 10, `the second sync re-read ${records(run2)} records`);
+        const air1 = ndjson(join(copy.dir, 'run1.ndjson'));
+        const air2 = ndjson(join(copy.dir, 'run2.ndjson'));
+        assert.ok(records(air1) >= 1000, `the first Airbyte read emitted ${records(air1)} records`);
+        assert.ok(air2.some((m) => m.type === 'STATE'));
+        assert.ok(records(air2) < records(air1) / 10, `the second Airbyte read re-read ${records(air2)} records`);
       },
     });
     assert.doesNotMatch(run.output, new RegExp(TOKEN), 'the API token must not appear in any output');

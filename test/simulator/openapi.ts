@@ -1,29 +1,16 @@
-// Loads Jira's OpenAPI documents (shared reference) into ajv: OpenAPI 3.0 `nullable` becomes a JSON
+// Loads Jira's OpenAPI documents (the extracts in test/fixtures/jira-openapi) into ajv: OpenAPI 3.0 `nullable` becomes a JSON
 // Schema null type, and response schemas are looked up by path and method.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import formatsPlugin from 'ajv-formats';
+import { repoRoot } from '../helpers/run-cli.js';
 
 // ajv-formats is CommonJS: under NodeNext its default import is the module object.
 const addFormats = ((formatsPlugin as unknown as { default?: typeof formatsPlugin }).default ?? formatsPlugin) as unknown as (a: Ajv) => void;
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-/** /work/shared/reference/jira-openapi, found from the repository root (dist/test/simulator -> ../../..). */
-export function specDir(): string {
-  const candidates = [process.env.JIRA_OPENAPI_DIR, join(HERE, '../../../../shared/reference/jira-openapi'), '/work/shared/reference/jira-openapi'];
-  for (const c of candidates) {
-    if (!c) continue;
-    try {
-      readFileSync(join(c, 'jira-platform-v3.json'), { flag: 'r' });
-      return c;
-    } catch {
-      /* try the next */
-    }
-  }
-  throw new Error('Jira OpenAPI documents not found; set JIRA_OPENAPI_DIR to the folder holding jira-platform-v3.json');
-}
+/** The parts of Jira's OpenAPI documents the fidelity tests use (scripts/extract-openapi.mjs writes them). */
+export const SPEC_DIR = join(repoRoot, 'test/fixtures/jira-openapi');
 
 type Node = Record<string, unknown>;
 
@@ -45,7 +32,7 @@ export class SpecValidator {
   private ajv: Ajv;
   private doc: Node;
   constructor(file: string, id: string) {
-    this.doc = JSON.parse(readFileSync(join(specDir(), file), 'utf8')) as Node;
+    this.doc = JSON.parse(readFileSync(join(SPEC_DIR, file), 'utf8')) as Node;
     this.ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
     addFormats(this.ajv);
     for (const f of ['int32', 'int64', 'double', 'float', 'binary', 'byte', 'password']) this.ajv.addFormat(f, true);

@@ -167,7 +167,7 @@ test('read: errors before reading are one TRACE config_error and exit 1', async 
     ['unknown stream (CAT)', { catalog: { streams: [{ stream: { name: '__AIRBYTE__stream_that_does_not_exist', json_schema: {}, supported_sync_modes: ['full_refresh'] }, sync_mode: 'INVALID', destination_sync_mode: 'append' }] } }, /stream "__AIRBYTE__stream_that_does_not_exist" is not offered/],
     ['unparsable catalog', { catalog: '{"streams": [' }, /Catalog file .*catalog\.json is not valid JSON.*; fix it, or write it again from the discover output/],
     ['empty state', { catalog: configured(['issues']), state: ' ' }, /State file .*state\.json is empty/],
-    ['state of wrong shape', { catalog: configured(['issues']), state: 42 }, /State file .*: must be a JSON list or object/],
+    ['state of wrong shape', { catalog: configured(['issues']), state: 42 }, /State file .* holds a JSON number, not a state/],
     ['invalid config', { config: { ...config, page_size: 0 }, catalog: configured(['issues']) }, /Invalid config: page_size is out of range/],
     ['config not JSON', { config: `{"api_token": "${TOKEN}"`, catalog: configured(['issues']) }, /Config file .*config\.json is not valid JSON/],
   ];

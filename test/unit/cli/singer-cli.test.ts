@@ -103,7 +103,7 @@ test('errors: one CRITICAL line on stderr, nothing on stdout, exit 1', async () 
     [[], {}, /^CRITICAL --config is required/],
     [(f) => ['--config', f.config!, '--discover'], { config: { ...config, base_url: 'http://jira.example.com' } }, /^CRITICAL Invalid config: base_url uses plain http/],
     [(f) => ['--config', f.config!, '--catalog', f.catalog!], { catalog: 'nope' }, /^CRITICAL Catalog file .* is not valid JSON/],
-    [(f) => ['--config', f.config!, '--state', f.state!], { state: [] }, /^CRITICAL State file .*: must be a JSON object/],
+    [(f) => ['--config', f.config!, '--state', f.state!], { state: '"x"' }, /^CRITICAL State file .* holds a JSON string, not a state/],
     [(f) => ['--config', f.config!, '--catalog', f.catalog!, '--properties', f.catalog!], { catalog: {} }, /^CRITICAL pass either --catalog or --properties/],
     [['--bogus'], {}, /^CRITICAL unknown option '--bogus'/],
   ];

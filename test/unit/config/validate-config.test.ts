@@ -75,7 +75,7 @@ const cases: [string, unknown, RegExp][] = [
   ['start_date missing', { ...good, start_date: undefined }, /start_date is missing/],
   ['start_date a date', { ...good, start_date: '2024-01-01' }, /start_date .*RFC 3339/],
   ['start_date with a space', { ...good, start_date: '2024-01-01 00:00:00Z' }, /start_date .*RFC 3339/],
-  ['start_date without zone', { ...good, start_date: '2024-01-01T00:00:00' }, /start_date .*RFC 3339/],
+  ['start_date without zone', { ...good, start_date: '2024-01-01T00:00:00' }, /start_date has no time zone, so the instant it means is unknown; use an RFC 3339 date-time with a time zone/],
   ['start_date impossible', { ...good, start_date: '2024-13-45T00:00:00Z' }, /start_date/],
   ['projects not a list', { ...good, projects: 'PROJ' }, /projects must be of type array/],
   ['project key invalid', { ...good, projects: ['PROJ', 'a b'] }, /projects\[1\] is not a valid Jira project key/],

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { completedState, inProgressState, parseIssuesState, planRun, SETTLE_MS } from '../../../src/state/issues-state.js';
+import { checkStateClock, CLOCK_SKEW_TOLERANCE_MS, completedState, inProgressState, parseIssuesState, planRun, SETTLE_MS } from '../../../src/state/issues-state.js';
 import { ConnectorError } from '../../../src/errors.js';
 
 const NOW = Date.parse('2026-03-01T12:00:00.000Z');
@@ -57,4 +57,31 @@ test('in-progress states carry the prior cursor, the window and the position, an
   const resumed = planRun({ ...base, now: NOW + 3_600_000, state: parseIssuesState(s) });
   assert.equal(resumed.window?.upper, plan.window?.upper, 'the resumed window keeps its upper bound');
   assert.deepEqual(resumed.window?.start, { updated: plan.window!.lower + 5, ids: ['10001'] });
+});
+
+test('a cursor without a time zone is refused (never read in the machine\'s zone), naming the fix', () => {
+  for (const cursor of ['2026-01-01T00:00:00', '2026-01-01T00:00:00.000', '2026-01-01 00:00']) {
+    assert.throws(
+      () => parseIssuesState({ cursor }),
+      (e: unknown) => e instanceof ConnectorError && e.failureType === 'config_error' && /without a time zone/.test(e.message) && e.message.includes(`"${cursor}Z"`),
+      cursor,
+    );
+  }
+  assert.equal(parseIssuesState({ cursor: '2026-01-01T05:45:00+05:45' }).cursor, '2026-01-01T05:45:00+05:45');
+});
+
+test('a state ahead of the clock: nothing when in the past; within the skew tolerance a WARN and kept; beyond it a WARN and cleared', () => {
+  const at = (ms: number) => new Date(ms).toISOString();
+  assert.equal(checkStateClock({ cursor: at(NOW - 1) }, NOW), undefined);
+  assert.equal(checkStateClock({}, NOW), undefined);
+  const small = checkStateClock({ cursor: at(NOW + 90_000) }, NOW)!;
+  assert.equal(small.clear, false);
+  assert.match(small.warning, /90 seconds ahead of this machine's clock .*cursor is kept/);
+  assert.equal(checkStateClock({ cursor: at(NOW + CLOCK_SKEW_TOLERANCE_MS) }, NOW)!.clear, false);
+  const far = checkStateClock({ cursor: '2099-01-01T00:00:00.000Z' }, NOW)!;
+  assert.equal(far.clear, true);
+  assert.match(far.warning, /72 years ahead of this machine's clock .*nothing is read this run and the state is cleared, so the next run reads everything again from start_date/);
+  assert.equal(checkStateClock({ cursor: at(NOW + CLOCK_SKEW_TOLERANCE_MS + 1) }, NOW)!.clear, true);
+  // An in-progress window whose upper bound is far ahead would end in a cursor far ahead: cleared too.
+  assert.equal(checkStateClock({ window: { lower: 0, upper: NOW + 86_400_000 * 3 }, position: { updated: 0, ids: [] } }, NOW)!.clear, true);
 });

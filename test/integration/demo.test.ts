@@ -1,0 +1,32 @@
+// `npm run demo` (scripts/demo.mjs) runs as the README's Quick start says, and what it tells the user
+// to do next agrees with the README: the simulator's port is the one of the example config.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../helpers/run-cli.js';
+
+const portOf = (text: string, re: RegExp, what: string): string => {
+  const m = re.exec(text);
+  assert.ok(m, `${what}: no port found`);
+  return m[1]!;
+};
+
+test('the demo syncs, resumes from its own output, and points at the port the README\'s config uses', () => {
+  const r = spawnSync(process.execPath, [join(repoRoot, 'scripts/demo.mjs')], {
+    encoding: 'utf8',
+    env: { ...process.env, DEMO_ISSUES: '200' },
+    timeout: 120_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /source-jira read \(first sync\)\s+exit 0\s+200 records/);
+  assert.match(r.stdout, /source-jira read \(incremental, 25 edits\)\s+exit 0\s+25 records/);
+  assert.match(r.stdout, /tap-jira \(Singer, all streams\)\s+exit 0\s+200 records/);
+  const config = JSON.parse(readFileSync(join(repoRoot, 'examples/simulator-config.json'), 'utf8')) as { base_url: string };
+  const configPort = new URL(config.base_url).port;
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  assert.equal(portOf(r.stdout, /jira-sim\.js --port (\d+)/, 'the demo\'s hint'), configPort);
+  assert.equal(portOf(readme, /node bin\/jira-sim\.js --port (\d+) &/, 'README "Running the commands by hand"'), configPort);
+  assert.equal(portOf(readme, /"base_url": "http:\/\/127\.0\.0\.1:(\d+)"/, 'README "Configuration" example'), configPort);
+});
