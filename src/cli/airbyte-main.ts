@@ -11,6 +11,8 @@ import { parseAirbyteState } from '../protocol/airbyte-state.js';
 import { airbyteLogger } from '../protocol/loggers.js';
 import { NdjsonSink } from '../protocol/ndjson-sink.js';
 import { check, read } from '../source.js';
+import { deploymentOf } from '../jira/deployment.js';
+import { streamsFor } from '../streams/registry.js';
 import type { CliDeps, CliIo } from './cli-deps.js';
 import { packageInfo } from './package-info.js';
 import { loadConfig as loadConfigFile } from './load-config.js';
@@ -43,13 +45,14 @@ export async function runAirbyte(argv: string[], io: CliIo, deps: CliDeps): Prom
       return 0;
     },
     async discover(opts: { config: string }): Promise<number> {
-      await loadConfig(opts.config);
-      await sink.write(catalogMessage(deps.streams.map(airbyteStream)));
+      const config = await loadConfig(opts.config);
+      await sink.write(catalogMessage(streamsFor(deps.streams, deploymentOf(config)).map(airbyteStream)));
       return 0;
     },
     async read(opts: { config: string; catalog: string; state?: string }): Promise<number> {
       const config = await loadConfig(opts.config);
-      const plan = planFromConfiguredCatalog(await readJsonFile(opts.catalog, 'catalog'), opts.catalog, deps.streams);
+      const streams = streamsFor(deps.streams, deploymentOf(config));
+      const plan = planFromConfiguredCatalog(await readJsonFile(opts.catalog, 'catalog'), opts.catalog, streams);
       if (opts.state !== undefined) {
         const states = parseAirbyteState(await readJsonFile(opts.state, 'state'), opts.state);
         for (const p of plan) p.state = states.get(p.stream.name);

@@ -11,6 +11,8 @@ import { planAllStreams, planFromSingerCatalog, singerCatalog } from '../protoco
 import { SingerReadListener } from '../protocol/singer-read-listener.js';
 import { bookmarkOf, parseSingerState } from '../protocol/singer-state.js';
 import { read } from '../source.js';
+import { deploymentOf } from '../jira/deployment.js';
+import { streamsFor } from '../streams/registry.js';
 import type { JsonObject } from '../streams/stream.js';
 import type { CliDeps, CliIo } from './cli-deps.js';
 import { packageInfo } from './package-info.js';
@@ -68,10 +70,11 @@ export async function runSinger(argv: string[], io: CliIo, deps: CliDeps): Promi
     const config = await loadConfig(opts.config);
     const catalogPath = opts.catalog ?? opts.properties;
     const catalogFlag = opts.catalog !== undefined ? '--catalog' : '--properties';
+    const streams = streamsFor(deps.streams, deploymentOf(config));
     const plan =
       catalogPath === undefined
-        ? planAllStreams(deps.streams)
-        : planFromSingerCatalog(await readJsonFile(catalogPath, 'catalog', catalogFlag), catalogPath, deps.streams);
+        ? planAllStreams(streams)
+        : planFromSingerCatalog(await readJsonFile(catalogPath, 'catalog', catalogFlag), catalogPath, streams);
     const state = opts.state === undefined ? { bookmarks: {} } : parseSingerState(await readJsonFile(opts.state, 'state'), opts.state);
     for (const p of plan) p.state = bookmarkOf(state, p.stream.name);
     if (catalogPath !== undefined && plan.length === 0) logger.warn(`no stream is selected in ${catalogPath}; nothing to sync`);
@@ -93,9 +96,9 @@ export async function runSinger(argv: string[], io: CliIo, deps: CliDeps): Promi
       throw configError('pass either --catalog or --properties, not both');
     }
     if (opts.discover) {
-      await loadConfig(opts.config);
+      const config = await loadConfig(opts.config);
       // Exactly one JSON document: Meltano parses the whole of stdout as the catalog.
-      await sink.write(singerCatalog(deps.streams));
+      await sink.write(singerCatalog(streamsFor(deps.streams, deploymentOf(config))));
       return 0;
     }
     return sync(opts);

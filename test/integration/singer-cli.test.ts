@@ -93,7 +93,9 @@ describe('tap-jira against the simulator', () => {
     const all = await tap(['--config', files.config!]);
     assert.equal(all.code, 0);
     assertValidSinger(all.messages);
-    assert.equal(records(all).length, ISSUES);
+    assert.equal(records(all).filter((m) => m.stream === 'issues').length, ISSUES);
+    const synced = new Set(all.messages.filter((m) => m.type === 'SCHEMA').map((m) => m.stream));
+    assert.deepEqual([...synced].sort(), discovered.streams.map((s: Message) => s.tap_stream_id).sort());
   });
 
   test('errors: one line on stderr and exit 1 (bad config, bad state, rejected credentials)', async () => {
