@@ -26,6 +26,8 @@ export class HttpStatusError extends ConnectorError {
     readonly status: number,
     readonly method: string,
     readonly path: string,
+    /** Jira's own words (its ErrorCollection, or an excerpt of the body) */
+    readonly said: string,
     from: ConnectorError,
   ) {
     super(from.message, from.failureType, from.internal === undefined ? {} : { internal: from.internal });
@@ -34,7 +36,7 @@ export class HttpStatusError extends ConnectorError {
 }
 
 export function httpStatusError(status: number, method: string, path: string, body: string, bearer: boolean): HttpStatusError {
-  return new HttpStatusError(status, method, path, describeStatus(status, method, path, body, bearer));
+  return new HttpStatusError(status, method, path, jiraMessage(body), describeStatus(status, method, path, body, bearer));
 }
 
 function describeStatus(status: number, method: string, path: string, body: string, bearer: boolean): ConnectorError {

@@ -19,10 +19,16 @@ export const skip = (reason: string): StatusRule => ({ action: 'skip', reason })
 export const retry = (): StatusRule => ({ action: 'retry' });
 
 /**
- * The default: every client error fails the stream (the HTTP client's message names the fix). A
- * stream that may skip a status says so in its declaration, with the reason that is logged.
+ * The default: every client error fails the stream (the HTTP client's message names the fix; its
+ * 400 speaks of the issues search, so a list stream says its own). A stream that may skip a status
+ * says so in its declaration, with the reason that is logged.
  */
-export const DEFAULT_STATUS_TABLE: StatusTable = { 400: fail(), 401: fail(), 403: fail(), 404: fail() };
+export const DEFAULT_STATUS_TABLE: StatusTable = {
+  400: fail('Jira refused the request as invalid, so this site cannot serve the stream as asked; deselect the stream, or report it if it persists'),
+  401: fail(),
+  403: fail(),
+  404: fail(),
+};
 
 export function ruleFor(err: unknown, overrides: StatusTable | undefined): StatusRule {
   if (!(err instanceof HttpStatusError)) return fail();

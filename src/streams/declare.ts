@@ -124,7 +124,7 @@ export function listStream(spec: ListStreamSpec): ListStream {
       if (!(err instanceof HttpStatusError)) throw err;
       if (rule.action === 'skip') return skips.add(`HTTP ${err.status} (${rule.reason})`);
       if (rule.action === 'fail' && rule.fix !== undefined) {
-        throw new ConnectorError(`Jira answered ${err.status} to ${err.path} for the ${spec.name} stream: ${rule.fix}`, err.failureType, { internal: err.internal ?? '' });
+        throw new ConnectorError(`Jira answered ${err.status} to ${err.path} for the ${spec.name} stream (${err.said.replace(/\s+/g, ' ')}): ${rule.fix}.`, err.failureType, { internal: err.internal ?? '' });
       }
       throw err;
     }
