@@ -12,7 +12,10 @@ export const boards = listStream({
   primaryKey: ['id'],
   ...everywhere({ api: 'agile', path: '/board', paging: agilePages() }),
   keep: (b, ctx) => inConfiguredProjects((b.location as JsonObject | undefined)?.projectKey, ctx),
-  onStatus: { 403: fail('the agile API needs Jira Software on the site and the Browse projects permission; deselect the boards, sprints and board_columns streams otherwise') },
+  onStatus: {
+    403: fail('the agile API needs Jira Software on the site and the Browse projects permission; deselect the boards, sprints and board_columns streams otherwise'),
+    404: fail('this site has no agile API (Jira Software is not installed); deselect the boards, sprints and board_columns streams'),
+  },
 });
 
 export const sprints = listStream({
