@@ -64,6 +64,9 @@ export class Skips {
   add(what: string): void {
     this.counts.set(what, (this.counts.get(what) ?? 0) + 1);
   }
+  get any(): boolean {
+    return this.counts.size > 0;
+  }
   warnings(stream: string): string[] {
     return [...this.counts].map(([what, n]) => `${stream}: skipped ${n} request(s) that Jira refused with ${what}; nothing else was left out.`);
   }
@@ -165,6 +168,9 @@ export function listStream(spec: ListStreamSpec): ListStream {
       count++;
       yield { type: 'record', data: r };
     }
+    // Jira answers revoked credentials with the anonymous view, where every project or board is a
+    // 404: a skip counts only once the credentials are proven to still work.
+    if (skips.any) await ctx.proveCredentials();
     for (const message of skips.warnings(spec.name)) yield { type: 'log', level: 'WARN', message };
     // A full refresh has no cursor: its one STATE says the stream is complete, and like every STATE
     // it waits for proof the answers were authenticated (an empty anonymous view must not pass).

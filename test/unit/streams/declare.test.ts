@@ -85,6 +85,9 @@ test('skips: counted per reason, one WARN each at the end; other statuses fail t
   ]);
   assert.equal(events.filter((e) => e.type === 'record').length, 1);
   await assert.rejects(collect(declare({ 400: skip('kanban') }).read(context(http))), (err: { status?: number }) => err.status === 404);
+  // Revoked credentials make every child a 404 (the anonymous view): skips wait for a proof, which fails.
+  const revoked = { ...context(http), proveCredentials: async () => Promise.reject(new Error('credentials revoked')) };
+  await assert.rejects(collect(declare({ 400: skip('kanban'), 404: skip('gone') }).read(revoked)), /credentials revoked/);
 });
 
 test('a retry rule asks again (paced) before failing; dedupe emits a key once; keep leaves records out', async () => {
