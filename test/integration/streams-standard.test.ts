@@ -88,6 +88,8 @@ for (const mode of ['cloud', 'datacenter'] as Deployment[]) {
         const keys = new Set<string>();
         for (const m of records) {
           assert.ok(validate(m.record.data), `${s.name}: ${JSON.stringify(validate.errors)} in ${JSON.stringify(m.record.data).slice(0, 300)}`);
+          // Targets make columns of declared fields only: an undeclared one would be lost downstream.
+          for (const field of Object.keys(m.record.data)) assert.ok(field in s.json_schema.properties, `${s.name}: field ${field} is not in the schema`);
           const key = JSON.stringify(s.source_defined_primary_key.map(([k]: string[]) => m.record.data[k!]));
           assert.ok(!key.includes('null'), `${s.name}: primary key missing in ${key}`);
           assert.ok(!keys.has(key), `${s.name}: primary key ${key} twice`);
