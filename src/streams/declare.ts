@@ -148,17 +148,24 @@ export function listStream(spec: ListStreamSpec): ListStream {
     }
   }
 
-  /** Children of every parent, several parents in flight (max_concurrency), emitted in parent order. */
+  /**
+   * Children of every parent, emitted in parent order: the first pages of up to max_concurrency
+   * parents are fetched at once, a parent's further pages when its turn comes, so memory holds a
+   * page per parent in flight, never a whole large group or project.
+   */
   async function* fanOut(ctx: StreamContext, binding: ParentBinding, skips: Skips): AsyncGenerator<JsonObject[]> {
     async function* parents() {
       for await (const p of binding.stream.records(ctx, skips)) if (binding.when?.(p) ?? true) yield p;
     }
-    const children = async (p: JsonObject): Promise<JsonObject[]> => {
-      const all: JsonObject[] = [];
-      for await (const batch of fetchAll(ctx, p, skips)) all.push(...batch);
-      return all;
+    const firstPage = async (p: JsonObject) => {
+      const pages = fetchAll(ctx, p, skips);
+      return { pages, first: await pages.next() };
     };
-    yield* mapOrdered(parents(), children, ctx.config.max_concurrency);
+    for await (const { pages, first } of mapOrdered(parents(), firstPage, ctx.config.max_concurrency)) {
+      if (first.done) continue;
+      yield first.value;
+      yield* pages;
+    }
   }
 
   async function* read(ctx: StreamContext): AsyncGenerator<StreamEvent> {

@@ -110,3 +110,16 @@ test('a Cloud-only declaration is offered on Cloud only', () => {
   const both = listStream({ name: 'boards', primaryKey: ['id'], cloud: { path: '/a', paging: single() }, datacenter: { path: '/a', paging: single() } });
   assert.deepEqual(both.availableOn, ['cloud', 'datacenter']);
 });
+
+test('fan-out: a parent with many pages is read page by page in its turn, every child once, in order', async () => {
+  const { http, stats } = fakeHttp((req) => {
+    if (req.path.endsWith('/parents')) return [{ id: 1 }, { id: 2 }, { id: 3 }];
+    const startAt = Number(req.query?.startAt);
+    const values = startAt < 6 ? [`${req.path.split('/').at(-1)}.${startAt}`, `${req.path.split('/').at(-1)}.${startAt + 1}`] : [];
+    return { startAt, isLast: startAt + values.length >= 6, values: values.map((id) => ({ id })) };
+  });
+  const members = listStream({ name: 'group_members', primaryKey: ['id'], parent: { stream: parents, fields: { group_id: 'id' } }, cloud: { path: (p) => `/members/${String(p.id)}`, paging: pageBean(2) } });
+  const ids = (await collect(members.read(context(http, 2)))).filter((e) => e.type === 'record').map((e) => (e as { data: Record<string, unknown> }).data.id);
+  assert.deepEqual(ids, [1, 2, 3].flatMap((p) => [0, 1, 2, 3, 4, 5].map((i) => `${p}.${i}`)));
+  assert.equal(stats.requests.length, 1 + 3 * 3);
+});
