@@ -62,18 +62,24 @@ try {
 
   const discovered = await run('source-jira.js', ['discover', '--config', config]);
   const streams = discovered.messages.find((m) => m.type === 'CATALOG').catalog.streams;
+  // Every stream: incrementally where it can (issues), the full-refresh ones (projects, users, ...) in full.
   const catalog = file('catalog.json', {
-    streams: streams.map((stream) => ({ stream, sync_mode: 'incremental', destination_sync_mode: 'append_dedup', cursor_field: stream.default_cursor_field, primary_key: stream.source_defined_primary_key })),
+    streams: streams.map((stream) =>
+      stream.supported_sync_modes.includes('incremental')
+        ? { stream, sync_mode: 'incremental', destination_sync_mode: 'append_dedup', cursor_field: stream.default_cursor_field, primary_key: stream.source_defined_primary_key }
+        : { stream, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite', primary_key: stream.source_defined_primary_key },
+    ),
   });
 
   const first = await timed('source-jira read (first sync)', 'source-jira.js', ['read', '--config', config, '--catalog', catalog]);
-  const lastState = first.messages.filter((m) => m.type === 'STATE').at(-1).state;
+  // The last STATE of each stream, as the platform would keep them.
+  const lastStates = new Map(first.messages.filter((m) => m.type === 'STATE').map((m) => [m.state.stream.stream_descriptor.name, m.state]));
   sim.control.updateIssues(25);
-  const state = file('state.json', [lastState]);
+  const state = file('state.json', [...lastStates.values()]);
   await timed('source-jira read (incremental, 25 edits)', 'source-jira.js', ['read', '--config', config, '--catalog', catalog, '--state', state]);
   await timed('tap-jira (Singer, all streams)', 'tap-jira.js', ['--config', config]);
 
-  const sample = first.messages.find((m) => m.type === 'RECORD').record.data;
+  const sample = first.messages.find((m) => m.type === 'RECORD' && m.record.stream === 'issues').record.data;
   console.log(`\nA record: ${JSON.stringify({ id: sample.id, key: sample.key, updated: sample.updated, summary: sample.summary, status: sample.status })}`);
   console.log('\nRun it by hand: npx jira-sim (prints its URL), then npx source-jira spec | check | discover | read (see README).');
 } finally {
