@@ -1,7 +1,7 @@
 // The dictionaries issues refer to: fields, types, priorities, resolutions, link types, labels, and
 // the options of select-type custom fields (per field context).
 import { pageBean, single } from '../../jira/paging.js';
-import { skip } from '../../jira/status-policy.js';
+import { fail, skip } from '../../jira/status-policy.js';
 import { everywhere, listStream } from '../declare.js';
 import type { JsonObject } from '../stream.js';
 
@@ -50,15 +50,18 @@ export const labels = listStream({
 const OPTION_TYPES = new Set(['select', 'multiselect', 'radiobuttons', 'multicheckboxes', 'cascadingselect'].map((t) => `com.atlassian.jira.plugin.system.customfieldtypes:${t}`));
 const hasOptions = (f: JsonObject): boolean => f.custom === true && OPTION_TYPES.has(String((f.schema as JsonObject | undefined)?.custom));
 
-// A field deleted between the field list and its contexts answers 404.
-const fieldGone = { 404: skip('the custom field was deleted during the run') };
+// A field deleted between the field list and its contexts answers 404; contexts need an admin.
+const fieldRules = {
+  404: skip('the custom field was deleted during the run'),
+  403: fail('reading custom field contexts and options needs the Administer Jira global permission; grant it or deselect issue_custom_field_contexts and issue_custom_field_options'),
+};
 
 export const issueCustomFieldContexts = listStream({
   name: 'issue_custom_field_contexts',
   primaryKey: ['id'],
   parent: { stream: issueFields, when: hasOptions, fields: { field_id: 'id' } },
   cloud: { path: (f: JsonObject) => `/field/${String(f.id)}/context`, paging: pageBean(50) },
-  onStatus: fieldGone,
+  onStatus: fieldRules,
 });
 
 export const issueCustomFieldOptions = listStream({
@@ -66,5 +69,5 @@ export const issueCustomFieldOptions = listStream({
   primaryKey: ['field_id', 'context_id', 'id'],
   parent: { stream: issueCustomFieldContexts, fields: { field_id: 'field_id', context_id: 'id' } },
   cloud: { path: (c: JsonObject) => `/field/${String(c.field_id)}/context/${String(c.id)}/option`, paging: pageBean(100) },
-  onStatus: fieldGone,
+  onStatus: fieldRules,
 });
