@@ -63,7 +63,18 @@ for (const mode of ['cloud', 'datacenter'] as Deployment[]) {
       assert.deepEqual(catalog.streams.map((s) => s.name), names);
       const singer = await cli(singerBin, ['--config', files.largest!, '--discover']);
       assert.deepEqual(JSON.parse(singer.stdout).streams.map((s: Message) => s.tap_stream_id), names);
-      if (mode === 'datacenter') assert.ok(names.length < allStreams().length, 'the Cloud-only streams are not offered on Data Center');
+      if (mode === 'datacenter') {
+        assert.ok(names.length < allStreams().length, 'the Cloud-only streams are not offered on Data Center');
+        // A catalog that asks for one anyway is refused before anything is read (never a runtime 404).
+        const cloudOnly = allStreams().find((s) => !names.includes(s.name))!;
+        const f = writeJsonFiles({ catalog: { streams: [{ stream: { name: cloudOnly.name, json_schema: cloudOnly.schema, supported_sync_modes: ['full_refresh'] }, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' }] } });
+        const r = await cli(airbyteBin, ['read', '--config', files.largest!, '--catalog', f.catalog!]);
+        assert.equal(r.code, 1);
+        const [error] = r.messages.filter((m) => m.trace?.type === 'ERROR');
+        assert.equal(error!.trace.error.failure_type, 'config_error');
+        assert.match(error!.trace.error.message, new RegExp(`"${cloudOnly.name}" is not offered`));
+        assert.equal(r.messages.filter((m) => m.type === 'RECORD').length, 0);
+      }
     });
 
     test('every schema is valid JSON Schema (draft-07) that declares and requires its primary key', () => {
