@@ -38,8 +38,10 @@ async function timed(label, bin, args) {
   const result = await run(bin, args);
   const seconds = (performance.now() - started) / 1000;
   const count = (type) => result.messages.filter((m) => m.type === type).length;
+  // Airbyte names the stream in record.stream, Singer in the message itself.
+  const issues = result.messages.filter((m) => m.type === 'RECORD' && (m.record?.stream ?? m.stream) === 'issues').length;
   console.log(
-    `${label.padEnd(42)} exit ${result.code}  ${String(count('RECORD')).padStart(6)} records  ${String(count('STATE')).padStart(3)} states  ${seconds.toFixed(2)} s`,
+    `${label.padEnd(42)} exit ${result.code}  ${String(count('RECORD')).padStart(6)} records (${issues} issues)  ${String(count('STATE')).padStart(3)} states  ${seconds.toFixed(2)} s`,
   );
   if (result.code !== 0) {
     const errors = result.messages.filter((m) => m.trace?.type === 'ERROR').map((m) => m.trace.error.message);
@@ -71,7 +73,7 @@ try {
   await timed('source-jira read (incremental, 25 edits)', 'source-jira.js', ['read', '--config', config, '--catalog', catalog, '--state', state]);
   await timed('tap-jira (Singer, all streams)', 'tap-jira.js', ['--config', config]);
 
-  const sample = first.messages.find((m) => m.type === 'RECORD').record.data;
+  const sample = first.messages.find((m) => m.type === 'RECORD' && m.record.stream === 'issues').record.data;
   console.log(`\nA record: ${JSON.stringify({ id: sample.id, key: sample.key, updated: sample.updated, summary: sample.summary, status: sample.status })}`);
   console.log('\nRun it by hand: node bin/jira-sim.js --port 8080 & (the port of the README\'s config), then the commands of README "Running the commands by hand".');
 } finally {

@@ -10,6 +10,8 @@ import { AirbyteReadListener } from '../protocol/airbyte-read-listener.js';
 import { airbyteLogger } from '../protocol/loggers.js';
 import { NdjsonSink } from '../protocol/ndjson-sink.js';
 import { check, read } from '../source.js';
+import { deploymentOf } from '../jira/deployment.js';
+import { streamsFor } from '../streams/registry.js';
 import type { CliDeps, CliIo } from './cli-deps.js';
 import { packageInfo } from './package-info.js';
 import { loadConfig as loadConfigFile } from './load-config.js';
@@ -43,16 +45,17 @@ export async function runAirbyte(argv: string[], io: CliIo, deps: CliDeps): Prom
       return 0;
     },
     async discover(opts: { config: string }): Promise<number> {
-      await loadConfig(opts.config);
-      await sink.write(catalogMessage(deps.streams.map(airbyteStream)));
+      const config = await loadConfig(opts.config);
+      await sink.write(catalogMessage(streamsFor(deps.streams, deploymentOf(config)).map(airbyteStream)));
       return 0;
     },
     async read(opts: { config: string; catalog: string; state?: string }): Promise<number> {
       const config = await loadConfig(opts.config);
+      const streams = streamsFor(deps.streams, deploymentOf(config));
       const { catalog, discovered } = configuredCatalogOf(await readJsonOrLines(opts.catalog, 'catalog'), opts.catalog);
-      const plan = planFromConfiguredCatalog(catalog, opts.catalog, deps.streams);
+      const plan = planFromConfiguredCatalog(catalog, opts.catalog, streams);
       if (discovered !== undefined) logger.info(`Catalog file ${opts.catalog} is discover's output, not a configured catalog: reading every stream in it (${discovered})`);
-      if (opts.state !== undefined) await loadState(opts.state, 'airbyte', plan, deps.streams, logger);
+      if (opts.state !== undefined) await loadState(opts.state, 'airbyte', plan, streams, logger);
       const { failed } = await read(config, plan, sourceDeps, new AirbyteReadListener(sink, logger, deps.clock));
       if (failed.length > 0) logger.error(`read failed for ${failed.length} stream(s): ${failed.join(', ')}`);
       return failed.length > 0 ? 1 : 0;

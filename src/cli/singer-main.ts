@@ -10,6 +10,8 @@ import { NdjsonSink } from '../protocol/ndjson-sink.js';
 import { planAllStreams, planFromSingerCatalog, singerCatalog } from '../protocol/singer-catalog.js';
 import { SingerReadListener } from '../protocol/singer-read-listener.js';
 import { read } from '../source.js';
+import { deploymentOf } from '../jira/deployment.js';
+import { streamsFor } from '../streams/registry.js';
 import type { JsonObject } from '../streams/stream.js';
 import type { CliDeps, CliIo } from './cli-deps.js';
 import { packageInfo } from './package-info.js';
@@ -68,13 +70,14 @@ export async function runSinger(argv: string[], io: CliIo, deps: CliDeps): Promi
     const config = await loadConfig(opts.config);
     const catalogPath = opts.catalog ?? opts.properties;
     const catalogFlag = opts.catalog !== undefined ? '--catalog' : '--properties';
+    const streams = streamsFor(deps.streams, deploymentOf(config));
     const plan =
       catalogPath === undefined
-        ? planAllStreams(deps.streams)
-        : planFromSingerCatalog(await readJsonFile(catalogPath, 'catalog', catalogFlag), catalogPath, deps.streams);
+        ? planAllStreams(streams)
+        : planFromSingerCatalog(await readJsonFile(catalogPath, 'catalog', catalogFlag), catalogPath, streams);
     let state: JsonObject = { bookmarks: {} };
     if (opts.state !== undefined) {
-      const parsed = await loadState(opts.state, 'singer', plan, deps.streams, logger);
+      const parsed = await loadState(opts.state, 'singer', plan, streams, logger);
       state = parsed.singer ?? { bookmarks: Object.fromEntries(parsed.streams) };
     }
     if (catalogPath !== undefined && plan.length === 0) logger.warn(`no stream is selected in ${catalogPath}; nothing to sync`);
@@ -96,9 +99,9 @@ export async function runSinger(argv: string[], io: CliIo, deps: CliDeps): Promi
       throw configError('pass either --catalog or --properties, not both');
     }
     if (opts.discover) {
-      await loadConfig(opts.config);
+      const config = await loadConfig(opts.config);
       // Exactly one JSON document: Meltano parses the whole of stdout as the catalog.
-      await sink.write(singerCatalog(deps.streams));
+      await sink.write(singerCatalog(streamsFor(deps.streams, deploymentOf(config))));
       return 0;
     }
     return sync(opts);

@@ -20,7 +20,26 @@ export function jiraMessage(body: string): string {
   return text.length > 200 ? `${text.slice(0, 200)}…` : text || '(empty body)';
 }
 
-export function httpStatusError(status: number, method: string, path: string, body: string, bearer: boolean): ConnectorError {
+/** A non-2xx answer after retries, with its status as a field: callers decide by status, never by message text. */
+export class HttpStatusError extends ConnectorError {
+  constructor(
+    readonly status: number,
+    readonly method: string,
+    readonly path: string,
+    /** Jira's own words (its ErrorCollection, or an excerpt of the body) */
+    readonly said: string,
+    from: ConnectorError,
+  ) {
+    super(from.message, from.failureType, from.internal === undefined ? {} : { internal: from.internal });
+    this.name = 'HttpStatusError';
+  }
+}
+
+export function httpStatusError(status: number, method: string, path: string, body: string, bearer: boolean): HttpStatusError {
+  return new HttpStatusError(status, method, path, jiraMessage(body), describeStatus(status, method, path, body, bearer));
+}
+
+function describeStatus(status: number, method: string, path: string, body: string, bearer: boolean): ConnectorError {
   const said = jiraMessage(body);
   const where = `${method} ${path}`;
   const internal = `${where} answered ${status}: ${said}`;

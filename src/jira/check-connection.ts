@@ -2,6 +2,7 @@
 // with 200 and an anonymous view everywhere except /myself), otherwise throws a config_error.
 import { SiteUnreachableError, type HttpClient } from '../http/http-client.js';
 import { ConnectorError } from '../errors.js';
+import { HttpStatusError } from '../http/jira-error.js';
 
 export interface Myself {
   accountId?: string;
@@ -16,7 +17,7 @@ export async function checkConnection(http: HttpClient): Promise<void> {
   try {
     me = await http.json<Myself>({ method: 'GET', path: `${apiRoot}/myself` });
   } catch (err) {
-    if (err instanceof ConnectorError && /answered 404/.test(err.message)) {
+    if (err instanceof HttpStatusError && err.status === 404) {
       throw new ConnectorError(
         `base_url is not a Jira site: ${apiRoot}/myself was not found (404). Set base_url to the site root, e.g. https://<site>.atlassian.net or the Data Center URL with its context path.`,
         'config_error',

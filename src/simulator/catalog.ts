@@ -16,6 +16,8 @@ export interface Sprint {
 export interface Board { id: number; name: string; type: 'scrum' | 'kanban'; projectIdx: number }
 export interface Version { id: string; projectIdx: number; name: string; released: boolean; releaseDate: number }
 export interface Component { id: string; projectIdx: number; name: string; leadUser: number }
+export interface Group { groupId: string; name: string; members: number[] }
+export interface Filter { id: string; name: string; jql: string; ownerUser: number }
 export interface FieldDef {
   id: string; name: string; custom: boolean; navigable: boolean; orderable: boolean; searchable: boolean;
   clauseNames: string[]; schema?: Record<string, unknown>;
@@ -50,6 +52,16 @@ export const RESOLUTIONS: Named[] = [
 ];
 export const TEAM_OPTIONS: Option[] = ['Platform', 'Web', 'Mobile', 'Data'].map((value, i) => ({ id: String(10100 + i), value }));
 export const AREA_OPTIONS: Option[] = ['Backend', 'Frontend', 'Infra', 'Docs', 'Security'].map((value, i) => ({ id: String(10200 + i), value }));
+export const LINK_TYPES = [
+  { id: '10000', name: 'Blocks', inward: 'is blocked by', outward: 'blocks' },
+  { id: '10001', name: 'Cloners', inward: 'is cloned by', outward: 'clones' },
+  { id: '10002', name: 'Duplicate', inward: 'is duplicated by', outward: 'duplicates' },
+  { id: '10003', name: 'Relates', inward: 'relates to', outward: 'relates to' },
+];
+export const PROJECT_CATEGORIES: Named[] = [
+  { id: '10000', name: 'Product', description: 'Customer-facing products.' },
+  { id: '10001', name: 'Internal', description: 'Internal tools and services.' },
+];
 export const LABELS = ['backend', 'frontend', 'urgent', 'tech-debt', 'customer', 'regression', 'perf', 'ux'];
 
 const PROJECT_KEYS = ['WEB', 'OPS', 'DATA', 'APP', 'CORE', 'MOB', 'SEC', 'INFRA', 'API', 'BI', 'QA', 'UX'];
@@ -128,6 +140,8 @@ export interface Catalog {
   sprints: Sprint[];
   versions: Version[];
   components: Component[];
+  groups: Group[];
+  filters: Filter[];
 }
 
 const DAY = 86_400_000;
@@ -178,5 +192,12 @@ export function buildCatalog(seed: number, projectCount: number, now: number, em
       components.push({ id: String(10000 + p.idx * 10 + c), projectIdx: p.idx, name, leadUser: 1 + ((p.idx + c) % (users.length - 1)) });
     });
   });
-  return { projects, projectRank, users, boards, sprints, versions, components };
+  // Everyone is in jira-software-users; the others hold every 2nd, 3rd and 5th user.
+  const groups: Group[] = ['jira-software-users', 'developers', 'site-admins', 'product-owners'].map((name, g) => ({
+    groupId: `${(hashInt(0xffffff, seed, g, 5) + 0x1000000).toString(16).slice(1)}-0000-4000-8000-00000000000${g}`,
+    name,
+    members: users.map((_u, i) => i).filter((i) => g === 0 || i % [1, 2, 3, 5][g]! === 0),
+  }));
+  const filters: Filter[] = projects.map((p, f) => ({ id: String(10000 + f), name: `${p.key} open work`, jql: `project = ${p.key} AND resolution IS EMPTY`, ownerUser: p.leadUser }));
+  return { projects, projectRank, users, boards, sprints, versions, components, groups, filters };
 }

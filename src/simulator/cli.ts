@@ -38,6 +38,7 @@ const program = new Command('jira-sim')
   .addOption(new Option('--token-semantics <kind>', 'what a nextPageToken means').choices(['keyset', 'offset']).default('keyset'))
   .option('--token-ttl-ms <n>', 'page token lifetime', num('--token-ttl-ms'))
   .option('--fields-page-cap <n>', 'largest /search/jql page when many fields are requested', int('--fields-page-cap'))
+  .option('--list-page-cap <n>', 'a further silent cap on every paged list endpoint (0 = off)', int('--list-page-cap'))
   .option('--dc-max-results <n>', 'Data Center silent maxResults cap', int('--dc-max-results'))
   .option('--dc-result-window <n>', 'Data Center deep-paging window', int('--dc-result-window'))
   .option('--index-lag-ms <n>', 'search sees changes this late', num('--index-lag-ms'))
@@ -56,6 +57,8 @@ const program = new Command('jira-sim')
   .option('--fault-503-rate <p>', 'probability of a 503 (HTML body)', num('--fault-503-rate'))
   .option('--fault-reset-rate <p>', 'probability of a connection reset mid-response', num('--fault-reset-rate'))
   .option('--fault-truncated-rate <p>', 'probability of a truncated JSON body', num('--fault-truncated-rate'))
+  .option('--fault-status-rate <p>', 'probability of answering --fault-status (a Jira error body)', num('--fault-status-rate'))
+  .option('--fault-status <n>', 'the status --fault-status-rate answers with (default 403)', int('--fault-status'))
   .option('--lies <names>', `answers that break Jira's contract, comma separated: ${LIE_NAMES.join(', ')}`, lieNames)
   .option('--lie-bulkfetch-omit-rate <p>', 'fraction of ids bulkfetch silently leaves out (0..1)', num('--lie-bulkfetch-omit-rate'))
   .option('--now <epochMs>', 'end of the seeded history (default: now)', int('--now'));
@@ -65,11 +68,11 @@ const o = program.opts();
 const options: SimulatorOptions = {
   port: o.port, host: o.host, seed: o.seed, issues: o.issues, projects: o.projects, mode: o.mode,
   userTimeZone: o.timeZone, tokenSemantics: o.tokenSemantics, tokenTtlMs: o.tokenTtlMs, fieldsPageCap: o.fieldsPageCap,
-  dcMaxResults: o.dcMaxResults, dcResultWindow: o.dcResultWindow, indexLagMs: o.indexLagMs, latencyMs: o.latencyMs,
+  listPageCap: o.listPageCap, dcMaxResults: o.dcMaxResults, dcResultWindow: o.dcResultWindow, indexLagMs: o.indexLagMs, latencyMs: o.latencyMs,
   jitterMs: o.jitterMs, rateLimitRps: o.rateLimitRps, rateLimitBurst: o.rateLimitBurst, now: o.now,
   faults: {
     rate429: o.fault429Rate, retryAfterSeconds: o.retryAfterSeconds, rate503: o.fault503Rate,
-    rateReset: o.faultResetRate, rateTruncated: o.faultTruncatedRate,
+    rateReset: o.faultResetRate, rateTruncated: o.faultTruncatedRate, rateStatus: o.faultStatusRate, status: o.faultStatus,
   },
   lies: { ...Object.fromEntries((o.lies ?? []).map((n: string) => [n, true])), bulkfetchOmitRate: o.lieBulkfetchOmitRate },
   churn: {

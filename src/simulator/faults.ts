@@ -2,7 +2,7 @@
 // / truncated body faults, each off by default and switchable at run time.
 import type { FaultOptions } from './types.js';
 
-export type FaultKind = 'none' | '429' | '503' | 'reset' | 'truncated';
+export type FaultKind = 'none' | '429' | '503' | 'reset' | 'truncated' | 'status';
 
 export class TokenBucket {
   private tokens: number;
@@ -32,7 +32,8 @@ export function pickFault(f: FaultOptions | undefined, path: string, rnd: () => 
   const r = rnd();
   let acc = 0;
   // Options left undefined (e.g. CLI flags not given) count as 0.
-  for (const [kind, rate] of [['429', f.rate429], ['503', f.rate503], ['reset', f.rateReset], ['truncated', f.rateTruncated]] as const) {
+  const kinds = [['429', f.rate429], ['503', f.rate503], ['reset', f.rateReset], ['truncated', f.rateTruncated], ['status', f.rateStatus]] as const;
+  for (const [kind, rate] of kinds) {
     acc += rate ?? 0;
     if (r < acc) return kind;
   }

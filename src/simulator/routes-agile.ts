@@ -1,30 +1,23 @@
 // Jira Software (agile) endpoints: boards, a board's sprints, a sprint's issues.
+import { STATUSES } from './catalog.js';
 import type { SimContext } from './context.js';
 import { HttpError, intParam, listParam, SimReply, SimRequest, withIssues } from './http-io.js';
+import { AGILE, listPage } from './paging.js';
 import { parseFields, renderOptions } from './render.js';
 
-function agilePage(startAt: number, maxResults: number, total: number, values: unknown[]): Record<string, unknown> {
-  return { maxResults, startAt, total, isLast: startAt + values.length >= total, values };
-}
-
-function paging(req: SimRequest): { startAt: number; maxResults: number } {
-  // Cloud ignores maxResults above 50 on these endpoints (JSWCLOUD-18382).
-  return { startAt: Math.max(0, intParam(req.query, 'startAt', 0)), maxResults: Math.max(1, Math.min(50, intParam(req.query, 'maxResults', 50))) };
-}
-
 export function boards(ctx: SimContext, req: SimRequest): SimReply {
-  const { startAt, maxResults } = paging(req);
   const type = req.query.get('type');
   const all = req.principal === 'user' ? ctx.catalog.boards.filter((b) => !type || type.split(',').includes(b.type)) : [];
   const r = ctx.renderer('3');
-  const values = all.slice(startAt, startAt + maxResults).map((b) => {
+  const values = all.map((b) => {
     const p = ctx.catalog.projects[b.projectIdx]!;
     return {
       id: b.id, self: `${ctx.baseUrl}/rest/agile/1.0/board/${b.id}`, name: b.name, type: b.type,
       location: { projectId: Number(p.id), displayName: `${p.name} (${p.key})`, projectName: p.name, projectKey: p.key, projectTypeKey: 'software', avatarURI: (r.projectRef(p.idx).avatarUrls as Record<string, string>)['48x48'], name: `${p.name} (${p.key})` },
     };
   });
-  return { status: 200, json: agilePage(startAt, maxResults, all.length, values) };
+  // Cloud ignores maxResults above 50 on agile lists (JSWCLOUD-18382).
+  return listPage(ctx, req, values, AGILE);
 }
 
 function board(ctx: SimContext, req: SimRequest) {
@@ -37,10 +30,9 @@ function board(ctx: SimContext, req: SimRequest) {
 export function boardSprints(ctx: SimContext, req: SimRequest): SimReply {
   const b = board(ctx, req);
   if (b.type !== 'scrum') throw new HttpError(400, 'The board does not support sprints');
-  const { startAt, maxResults } = paging(req);
   const states = listParam(req.query, 'state');
   const all = ctx.catalog.sprints.filter((s) => s.boardId === b.id && (!states || states.includes(s.state)));
-  const values = all.slice(startAt, startAt + maxResults).map((s) => {
+  const values = all.map((s) => {
     const out: Record<string, unknown> = {
       id: s.id, self: `${ctx.baseUrl}/rest/agile/1.0/sprint/${s.id}`, state: s.state, name: s.name,
       startDate: new Date(s.start).toISOString(), endDate: new Date(s.end).toISOString(),
@@ -49,7 +41,27 @@ export function boardSprints(ctx: SimContext, req: SimRequest): SimReply {
     if (s.state === 'closed') out.completeDate = new Date(s.end).toISOString();
     return out;
   });
-  return { status: 200, json: agilePage(startAt, maxResults, all.length, values) };
+  return listPage(ctx, req, values, AGILE);
+}
+
+/** A board's configuration: one column per workflow status, in workflow order. */
+export function boardConfiguration(ctx: SimContext, req: SimRequest): SimReply {
+  const b = board(ctx, req);
+  const columns = STATUSES.map((s, i) => ({
+    name: s.name,
+    statuses: [{ id: s.id, self: `${ctx.baseUrl}/rest/api/2/status/${s.id}` }],
+    ...(i === 1 ? { max: 5 } : {}),
+  }));
+  return {
+    status: 200,
+    json: {
+      id: b.id, name: b.name, type: b.type, self: `${ctx.baseUrl}/rest/agile/1.0/board/${b.id}/configuration`,
+      location: { type: 'project', projectKeyOrId: ctx.catalog.projects[b.projectIdx]!.id },
+      filter: { id: String(10000 + b.projectIdx), self: `${ctx.baseUrl}/rest/api/2/filter/${10000 + b.projectIdx}` },
+      columnConfig: { columns, constraintType: 'issueCount' },
+      ranking: { rankCustomFieldId: 10019 },
+    },
+  };
 }
 
 export function sprintIssues(ctx: SimContext, req: SimRequest): SimReply {

@@ -2,7 +2,8 @@
 // resolutions, users, project versions and components.
 import { FIELDS, ISSUE_TYPES, PRIORITIES, RESOLUTIONS, STATUS_CATEGORIES, STATUSES } from './catalog.js';
 import type { SimContext } from './context.js';
-import { HttpError, intParam, pageBean, SimReply, SimRequest } from './http-io.js';
+import { HttpError, SimReply, SimRequest } from './http-io.js';
+import { listPage } from './paging.js';
 
 export function myself(ctx: SimContext, req: SimRequest): SimReply {
   const r = ctx.renderer(req.api);
@@ -54,11 +55,8 @@ function project(ctx: SimContext, api: '2' | '3', pIdx: number): Record<string, 
 }
 
 export function projectSearch(ctx: SimContext, req: SimRequest): SimReply {
-  const startAt = Math.max(0, intParam(req.query, 'startAt', 0));
-  const maxResults = Math.min(100, Math.max(1, intParam(req.query, 'maxResults', 50)));
   const visible = req.principal === 'user' ? [...ctx.catalog.projects].sort((a, b) => (a.key < b.key ? -1 : 1)) : [];
-  const values = visible.slice(startAt, startAt + maxResults).map((p) => project(ctx, req.api, p.idx));
-  return { status: 200, json: pageBean(`${ctx.baseUrl}/rest/api/${req.api}/project/search?startAt=${startAt}&maxResults=${maxResults}`, startAt, maxResults, visible.length, values) };
+  return listPage(ctx, req, visible.map((p) => project(ctx, req.api, p.idx)), { shape: 'pageBean', defaultMax: 50, cap: 100 });
 }
 
 export function projectsList(ctx: SimContext, req: SimRequest): SimReply {
@@ -112,10 +110,7 @@ export function resolutions(ctx: SimContext, req: SimRequest): SimReply {
 }
 
 export function usersSearch(ctx: SimContext, req: SimRequest): SimReply {
-  const startAt = Math.max(0, intParam(req.query, 'startAt', 0));
-  const maxResults = Math.min(1000, Math.max(0, intParam(req.query, 'maxResults', 50)));
-  if (req.principal !== 'user') return { status: 200, json: [] };
   const r = ctx.renderer(req.api);
-  const users = ctx.catalog.users.slice(startAt, startAt + maxResults).map((_u, i) => r.user(startAt + i));
-  return { status: 200, json: users };
+  const all = req.principal === 'user' ? ctx.catalog.users.map((_u, i) => r.user(i)) : [];
+  return listPage(ctx, req, all, { shape: 'array', defaultMax: 50, cap: 1000 });
 }

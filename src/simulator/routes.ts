@@ -2,6 +2,7 @@
 import type { SimReply } from './http-io.js';
 import * as agile from './routes-agile.js';
 import * as issue from './routes-issue.js';
+import * as lists from './routes-lists.js';
 import * as meta from './routes-meta.js';
 import type { Route } from './router.js';
 import * as search from './routes-search.js';
@@ -34,6 +35,8 @@ export function buildRoutes(mode: DeploymentMode): Route[] {
     r('GET', '/issuetype', meta.issueTypes),
     r('GET', '/resolution', meta.resolutions),
     r('GET', '/users/search', meta.usersSearch),
+    r('GET', '/issueLinkType', lists.issueLinkTypes),
+    r('GET', '/projectCategory', lists.projectCategories),
     r('POST', '/issue/bulkfetch', search.bulkFetch),
     r('GET', '/issue/{id}', issue.getIssue),
     r('GET', '/issue/{id}/comment', issue.comments),
@@ -45,6 +48,7 @@ export function buildRoutes(mode: DeploymentMode): Route[] {
     r('POST', '/worklog/list', issue.worklogList),
     { method: 'GET', pattern: '/rest/agile/1.0/board', handler: agile.boards },
     { method: 'GET', pattern: '/rest/agile/1.0/board/{id}/sprint', handler: agile.boardSprints },
+    { method: 'GET', pattern: '/rest/agile/1.0/board/{id}/configuration', handler: agile.boardConfiguration },
     { method: 'GET', pattern: '/rest/agile/1.0/sprint/{id}/issue', handler: agile.sprintIssues },
   ];
   if (cloud) {
@@ -52,11 +56,21 @@ export function buildRoutes(mode: DeploymentMode): Route[] {
       r('GET', '/search/jql', search.searchJql),
       r('POST', '/search/jql', search.searchJql),
       r('POST', '/search/approximate-count', search.approximateCount),
+      r('GET', '/priority/search', lists.prioritySearch),
+      r('GET', '/resolution/search', lists.resolutionSearch),
+      r('GET', '/project/{id}/version', lists.projectVersionsPage),
+      r('GET', '/project/{id}/component', lists.projectComponentsPage),
+      r('GET', '/label', lists.labels),
+      r('GET', '/field/{id}/context', lists.fieldContexts),
+      r('GET', '/field/{id}/context/{ctx}/option', lists.contextOptions),
+      r('GET', '/group/bulk', lists.groupBulk),
+      r('GET', '/group/member', lists.groupMember),
+      r('GET', '/filter/search', lists.filterSearch),
       r('GET', '/search', () => GONE),
       r('POST', '/search', () => GONE),
     );
   } else {
-    routes.push(r('GET', '/search', search.searchDc), r('POST', '/search', search.searchDc));
+    routes.push(r('GET', '/search', search.searchDc), r('POST', '/search', search.searchDc), r('GET', '/user/search', lists.userSearch));
   }
   return routes;
 }

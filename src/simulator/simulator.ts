@@ -32,6 +32,7 @@ export const DEFAULTS: Settings = {
   tokenSemantics: 'keyset',
   tokenTtlMs: 7 * 86_400_000,
   fieldsPageCap: 100,
+  listPageCap: 0,
   dcMaxResults: 1000,
   dcResultWindow: 10_000,
   indexLagMs: 0,
@@ -202,6 +203,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       return () => {
         send(res, { status: 429, json: { errorMessages: ['Rate limit exceeded.'], errors: {} }, headers }, false);
         finish(429);
+      };
+    }
+    if (fault === 'status') {
+      const status = s.faults?.status ?? 403;
+      return () => {
+        send(res, { status, json: { errorMessages: [`Simulated HTTP ${status} (faults.status).`], errors: {} } }, false);
+        finish(status);
       };
     }
     if (fault === '503') {

@@ -27,6 +27,10 @@ export interface FaultOptions {
   rateTruncated?: number;
   /** Only requests whose path starts with one of these get faults (default: all). */
   paths?: string[];
+  /** Probability of answering `status` (a Jira error body) instead; off by default. */
+  rateStatus?: number;
+  /** The status rateStatus answers with (default 403). */
+  status?: number;
 }
 
 /** Answers that break Jira's contract (see lies.ts); each off by default. */
@@ -66,6 +70,8 @@ export interface SimulatorOptions {
   tokenTtlMs?: number;
   /** Largest page /search/jql returns when fields other than id/key are requested (default 100). */
   fieldsPageCap?: number;
+  /** A further silent cap on every paged list endpoint (projects, users, boards, sprints, ...); 0 = off (default). */
+  listPageCap?: number;
   /** Data Center: silent cap on maxResults (default 1000) and deep-paging window (default 10000). */
   dcMaxResults?: number;
   dcResultWindow?: number;
@@ -106,11 +112,11 @@ export interface RequestLogEntry {
 /** Options configure() may change at run time; anything else is fixed at start. */
 export type ConfigurableOption =
   | 'faults' | 'lies' | 'churn' | 'latencyMs' | 'jitterMs' | 'indexLagMs' | 'tokenSemantics' | 'rateLimitRps' | 'rateLimitBurst'
-  | 'fieldsPageCap' | 'tokenTtlMs' | 'dcMaxResults' | 'dcResultWindow';
+  | 'fieldsPageCap' | 'listPageCap' | 'tokenTtlMs' | 'dcMaxResults' | 'dcResultWindow';
 
 export const CONFIGURABLE_OPTIONS: readonly ConfigurableOption[] = [
   'faults', 'lies', 'churn', 'latencyMs', 'jitterMs', 'indexLagMs', 'tokenSemantics', 'rateLimitRps', 'rateLimitBurst',
-  'fieldsPageCap', 'tokenTtlMs', 'dcMaxResults', 'dcResultWindow',
+  'fieldsPageCap', 'listPageCap', 'tokenTtlMs', 'dcMaxResults', 'dcResultWindow',
 ];
 
 export interface SimulatorControl {

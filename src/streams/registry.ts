@@ -1,7 +1,42 @@
-// The one ordered list of streams the connector offers.
+// The one ordered list of streams the connector offers (issues first, then the order of
+// shared streams.md), and which of them a deployment offers.
+import type { Deployment } from '../jira/deployment.js';
 import type { Stream } from './stream.js';
 import { issuesStream } from './issues.js';
+import { boardColumns, boards, sprints } from './lists/agile.js';
+import { issueCustomFieldContexts, issueCustomFieldOptions, issueFields, issueLinkTypes, issuePriorities, issueResolutions, issueTypes, labels } from './lists/issue-meta.js';
+import { filters, groupMembers, groups, users } from './lists/people.js';
+import { projectCategories, projectComponents, projects, projectVersions } from './lists/projects.js';
+import { workflowStatusCategories, workflowStatuses } from './lists/workflow.js';
 
 export function allStreams(): Stream[] {
-  return [issuesStream];
+  return [
+    issuesStream,
+    workflowStatuses,
+    workflowStatusCategories,
+    issueFields,
+    projects,
+    users,
+    sprints,
+    boards,
+    boardColumns,
+    issueTypes,
+    issuePriorities,
+    issueResolutions,
+    issueLinkTypes,
+    projectVersions,
+    projectComponents,
+    issueCustomFieldContexts,
+    issueCustomFieldOptions,
+    projectCategories,
+    labels,
+    groups,
+    groupMembers,
+    filters,
+  ];
+}
+
+/** The streams a site of this deployment has endpoints for: what discover offers and read accepts. */
+export function streamsFor(streams: Stream[], deployment: Deployment): Stream[] {
+  return streams.filter((s) => s.availableOn === undefined || s.availableOn.includes(deployment));
 }

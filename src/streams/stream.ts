@@ -3,6 +3,7 @@
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logger.js';
 import type { HttpClient } from '../http/http-client.js';
+import type { Deployment } from '../jira/deployment.js';
 
 export type JsonObject = Record<string, unknown>;
 export type SyncMode = 'full_refresh' | 'incremental';
@@ -39,5 +40,7 @@ export interface Stream {
   /** path of the cursor field, e.g. ["updated"]; absent for full-refresh-only streams */
   readonly cursorField?: string[];
   readonly schema: JsonObject;
+  /** Where Jira has the endpoints this stream reads; absent: Cloud and Data Center. Discover offers it nowhere else. */
+  readonly availableOn?: readonly Deployment[];
   read(ctx: StreamContext): AsyncIterable<StreamEvent>;
 }

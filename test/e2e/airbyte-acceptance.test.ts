@@ -53,8 +53,9 @@ describe('Airbyte acceptance checks (CAT) without Docker', () => {
   }
 
   function configured(syncMode: 'full_refresh' | 'incremental'): { streams: any[] } {
+    // As the acceptance tests do: incremental reads configure only the streams that support it.
     return {
-      streams: catalog.streams.map((s) => ({
+      streams: catalog.streams.filter((s) => syncMode === 'full_refresh' || s.supported_sync_modes.includes('incremental')).map((s) => ({
         stream: s,
         sync_mode: syncMode,
         destination_sync_mode: syncMode === 'incremental' ? 'append_dedup' : 'overwrite',
@@ -162,8 +163,11 @@ describe('Airbyte acceptance checks (CAT) without Docker', () => {
     const r = await airbyte(['read', '--config', files.config!, '--catalog', k!], { validateWith: catalog });
     assert.equal(r.code, 0, r.stderr.slice(-1000));
     const records = readRecords(r);
-    assert.equal(records.length, sim.control.truth().length, 'one record per issue on a quiet server');
-    for (const rec of records) assert.ok(rec.data.id !== undefined && rec.data.id !== null, 'primary key present');
+    assert.equal(records.filter((rec) => rec.stream === 'issues').length, sim.control.truth().length, 'one record per issue on a quiet server');
+    const keys = new Map<string, string[][]>(catalog.streams.map((s) => [s.name, s.source_defined_primary_key]));
+    for (const rec of records) {
+      for (const [k] of keys.get(rec.stream)!) assert.ok(rec.data[k!] !== undefined && rec.data[k!] !== null, `${rec.stream}: primary key ${k} present`);
+    }
     const states = ofType(r, 'STATE');
     assert.ok(states.length >= catalog.streams.length, 'at least one STATE per stream');
     for (const s of states) assert.ok(s.state.sourceStats, 'STATE carries sourceStats');

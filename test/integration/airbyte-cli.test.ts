@@ -36,8 +36,9 @@ describe('source-jira against the simulator', () => {
     return r;
   }
 
+  // These tests are about the issues stream; the standard suite (test/streams) reads every other one.
   const configured = (syncMode: string, jsonSchema?: Message) => ({
-    streams: catalog.streams.map((stream) => ({
+    streams: catalog.streams.filter((stream) => stream.name === 'issues').map((stream) => ({
       stream: jsonSchema ? { ...stream, json_schema: jsonSchema } : stream,
       sync_mode: syncMode,
       destination_sync_mode: 'append_dedup',

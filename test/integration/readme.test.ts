@@ -85,7 +85,8 @@ describe('README, as a user runs it (issue 13)', () => {
         }
         const run1 = ndjson(join(copy.dir, 'run1.singer.ndjson'));
         const run2 = ndjson(join(copy.dir, 'run2.singer.ndjson'));
-        const records = (ms: Array<Record<string, any>>) => ms.filter((m) => m.type === 'RECORD').length;
+        // The issues stream's records (the other streams are read in full on every run).
+        const records = (ms: Array<Record<string, any>>) => ms.filter((m) => m.type === 'RECORD' && (m.record.stream ?? m.stream) === 'issues').length;
         assert.ok(records(run1) >= 1000, `the first Singer sync emitted ${records(run1)} records`);
         assert.equal(run1.at(-1)!.type, 'STATE');
         assert.ok(records(run2) < records(run1) / 10, `the second sync re-read ${records(run2)} records`);

@@ -88,3 +88,20 @@ test('latency delays every request by latencyMs ± jitterMs', async () => {
     assert.ok(Date.now() - t0 >= 2 * 40 - 5);
   });
 });
+
+test('a status fault answers Jira’s error body on the chosen paths only; listPageCap caps every list page silently', async () => {
+  await withSim({}, async (sim, c) => {
+    sim.control.configure({ faults: { rateStatus: 1, status: 404, paths: ['/rest/api/3/label'] } });
+    const refused = await c.get('/rest/api/3/label');
+    assert.equal(refused.status, 404);
+    assert.ok(Array.isArray(refused.json.errorMessages));
+    assert.equal((await c.get('/rest/api/3/serverInfo')).status, 200);
+    sim.control.configure({ faults: {}, listPageCap: 1 });
+    const projects = await c.get('/rest/api/3/project/search', { maxResults: 50 });
+    assert.deepEqual([projects.json.values.length, projects.json.maxResults, projects.json.isLast], [1, 1, false]);
+    assert.equal((await c.get('/rest/agile/1.0/board')).json.values.length, 1);
+    assert.equal((await c.get('/rest/api/3/users/search', { maxResults: 100 })).json.length, 1);
+    sim.control.configure({ listPageCap: 0 });
+    assert.equal((await c.get('/rest/api/3/project/search', { maxResults: 50 })).json.values.length, 4);
+  });
+});

@@ -69,6 +69,21 @@ test('Cloud v3 responses validate against Jira’s OpenAPI schemas', async () =>
       ['GET', '/rest/api/3/resolution', 'resolution', () => c.get('/rest/api/3/resolution')],
       ['GET', '/rest/api/3/project/{projectIdOrKey}/versions', 'versions', () => c.get('/rest/api/3/project/WEB/versions')],
       ['GET', '/rest/api/3/project/{projectIdOrKey}/components', 'components', () => c.get('/rest/api/3/project/10001/components')],
+      ['GET', '/rest/api/3/priority/search', 'priority/search', () => c.get('/rest/api/3/priority/search', { maxResults: 2 })],
+      ['GET', '/rest/api/3/resolution/search', 'resolution/search', () => c.get('/rest/api/3/resolution/search')],
+      ['GET', '/rest/api/3/issueLinkType', 'issueLinkType', () => c.get('/rest/api/3/issueLinkType')],
+      ['GET', '/rest/api/3/projectCategory', 'projectCategory', () => c.get('/rest/api/3/projectCategory')],
+      ['GET', '/rest/api/3/project/{projectIdOrKey}/version', 'version page', () => c.get('/rest/api/3/project/10001/version', { maxResults: 2 })],
+      ['GET', '/rest/api/3/project/{projectIdOrKey}/component', 'component page', () => c.get('/rest/api/3/project/WEB/component')],
+      ['GET', '/rest/api/3/label', 'label', () => c.get('/rest/api/3/label', { maxResults: 3 })],
+      ['GET', '/rest/api/3/field/{fieldId}/context', 'field contexts', () => c.get('/rest/api/3/field/customfield_10031/context')],
+      ['GET', '/rest/api/3/field/{fieldId}/context/{contextId}/option', 'context options', () => c.get('/rest/api/3/field/customfield_10032/context/10301/option')],
+      ['GET', '/rest/api/3/group/bulk', 'group/bulk', () => c.get('/rest/api/3/group/bulk')],
+      ['GET', '/rest/api/3/group/member', 'group/member', async () => {
+        const groups = await c.get('/rest/api/3/group/bulk');
+        return c.get('/rest/api/3/group/member', { groupId: groups.json.values[1].groupId, includeInactiveUsers: 'true' });
+      }],
+      ['GET', '/rest/api/3/filter/search', 'filter/search', () => c.get('/rest/api/3/filter/search', { expand: 'description,owner,jql' })],
     ];
     for (const [method, path, what, call] of cases) {
       const r = await call();
@@ -92,6 +107,13 @@ test('agile responses validate against the Jira Software OpenAPI schemas', async
     const { values, ...envelope } = sprints.json;
     check(agile.forResponse('/rest/agile/1.0/board', 'GET'), { ...envelope, values: [] }, 'sprint page');
     for (const s of values) check(agile.component('SprintBean'), s, 'sprint');
+    const kanban = boards.json.values.find((b: { type: string }) => b.type === 'kanban');
+    const refused = await c.get(`/rest/agile/1.0/board/${kanban.id}/sprint`);
+    assert.equal(refused.status, 400, 'a kanban board answers its sprint list with 400');
+    check(platform.component('ErrorCollection'), refused.json, 'kanban sprint 400');
+    for (const b of boards.json.values) {
+      check(agile.forResponse('/rest/agile/1.0/board/{boardId}/configuration', 'GET'), (await c.get(`/rest/agile/1.0/board/${b.id}/configuration`)).json, 'board configuration');
+    }
     const closed = sprints.json.values.find((s: { state: string }) => s.state === 'closed');
     const issues = await c.get(`/rest/agile/1.0/sprint/${closed.id}/issue`);
     assert.ok(issues.json.total > 0);
@@ -107,5 +129,17 @@ test('Data Center v2 search and serverInfo validate against the (v2-shaped) sche
     check(platform.forResponse('/rest/api/3/search', 'GET'), s.json, 'DC search');
     checkIssueFields(s.json.issues, 'DC search');
     check(platform.forResponse('/rest/api/3/serverInfo', 'GET'), (await c.get('/rest/api/2/serverInfo')).json, 'DC serverInfo');
+    // Data Center's user search: the v3 User bean less accountId, plus key and name.
+    const users = await c.get('/rest/api/2/user/search', { username: '.', includeInactive: 'true', maxResults: 5 });
+    check(platform.forResponse('/rest/api/3/user/search', 'GET'), users.json, 'DC user/search');
+    assert.ok(users.json.every((u: { key?: string; name?: string; accountId?: string }) => u.key && u.name && u.accountId === undefined));
+    for (const [path, what] of [['/rest/api/2/project/WEB/versions', 'DC versions'], ['/rest/api/2/project/WEB/components', 'DC components'], ['/rest/api/2/priority', 'DC priority'], ['/rest/api/2/resolution', 'DC resolution'], ['/rest/api/2/issueLinkType', 'DC issueLinkType'], ['/rest/api/2/projectCategory', 'DC projectCategory']] as const) {
+      const r = await c.get(path);
+      assert.equal(r.status, 200, what);
+      check(platform.forResponse(path.replace('/rest/api/2/', '/rest/api/3/').replace('WEB', '{projectIdOrKey}'), 'GET'), r.json, what);
+    }
+    for (const cloudOnly of ['/rest/api/2/label', '/rest/api/2/group/bulk', '/rest/api/2/filter/search', '/rest/api/2/priority/search']) {
+      assert.equal((await c.get(cloudOnly)).status, 404, `${cloudOnly} is Cloud only`);
+    }
   });
 });
