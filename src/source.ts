@@ -25,6 +25,8 @@ export interface PlannedStream {
   fields?: ReadonlySet<string>;
   /** Saved state; ignored in full_refresh. */
   state?: JsonObject;
+  /** Said once (INFO) before the stream is read, e.g. why its sync mode differs from the catalog's. */
+  note?: string;
 }
 
 export interface StreamSummary {
@@ -148,6 +150,7 @@ export async function read(config: Config, plan: PlannedStream[], deps: SourceDe
     const proveCredentials = midRunProof(() => deps.checkConnection(http));
     const ctx = { config, http, logger: deps.logger, clock: deps.clock, sleep: deps.sleep, proveCredentials };
     for (const p of plan) {
+      if (p.note !== undefined) deps.logger.info(p.note);
       await listener.streamStarted(p);
       const run = new StreamRun(p, listener, deps.clock);
       try {

@@ -47,12 +47,15 @@ export function planFromConfiguredCatalog(value: unknown, file: string, streams:
     if (!SYNC_MODES.includes(syncMode)) {
       throw configError(`Catalog file ${file}: stream "${name}" has an invalid sync_mode; use "full_refresh" or "incremental"`);
     }
-    if (syncMode === 'incremental' && !stream.cursorField) {
-      throw configError(`Catalog file ${file}: stream "${name}" has no cursor, so it cannot sync incrementally; use sync_mode "full_refresh"`);
-    }
     const schema = (entry.stream as JsonObject).json_schema;
     const properties = isObject(schema) && isObject(schema.properties) ? Object.keys(schema.properties) : undefined;
-    return { stream, syncMode, fields: properties && fieldSelection(stream, properties) };
+    const fields = properties && fieldSelection(stream, properties);
+    // PyAirbyte (and other hosts) configure every stream as incremental; the Airbyte CDK reads a stream
+    // without a cursor in full then, and so does this source, saying so.
+    if (syncMode === 'incremental' && !stream.cursorField) {
+      return { stream, syncMode: 'full_refresh', fields, note: `${name}: the catalog asks for incremental, but the stream has no cursor: it is read in full` };
+    }
+    return { stream, syncMode, fields };
   });
 }
 

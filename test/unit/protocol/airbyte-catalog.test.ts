@@ -51,8 +51,10 @@ for (const [name, value, expected] of bad) {
   });
 }
 
-test('incremental on a stream without a cursor is refused', () => {
+test('incremental on a stream without a cursor is read in full, with a note saying so (as the Airbyte CDK does)', () => {
   const noCursor = Object.assign(new ScriptedStream('projects', []), { cursorField: undefined });
   const catalog = { streams: [{ stream: { name: 'projects', json_schema: {} }, sync_mode: 'incremental' }] };
-  assert.throws(() => planFromConfiguredCatalog(catalog, 'k.json', [noCursor]), /has no cursor, so it cannot sync incrementally/);
+  const [p] = planFromConfiguredCatalog(catalog, 'k.json', [noCursor]);
+  assert.equal(p!.syncMode, 'full_refresh');
+  assert.match(p!.note!, /^projects: the catalog asks for incremental, but the stream has no cursor: it is read in full$/);
 });
