@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeDiff, describeOrSkip, diffAgainstTruth, paths, requireConnector, requireInstalled, simConfig, skipUnlessInstalled, startSim } from '../helpers/e2e-env.js';
-import { airbyteBin, repoRoot } from '../helpers/run-cli.js';
+import { airbyteBin, repoRoot, runCli, writeJsonFiles } from '../helpers/run-cli.js';
 
 const script = join(repoRoot, 'test/e2e/pyairbyte_run.py');
 
@@ -102,6 +102,31 @@ describeOrSkip('PyAirbyte: get_source(local_executable=bin/source-jira.js)', ski
         `# pyairbyte: read 1 ${r1.records_read} records (churn on), read 2 ${r2.records_read} records; ` +
           `cache ${rows.length} rows, ${new Set(rows.map((r) => r[0])).size} ids = truth (${truth.length})`,
       );
+    } finally {
+      await py.close();
+      await sim.close();
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+
+  test('full-refresh streams selected in PyAirbyte (which asks for every stream incrementally) are read in full', async () => {
+    requireInstalled(['pyairbyte']);
+    requireConnector();
+    const sim = await startSim({ seed: 22, issues: 50 });
+    const py = startPyAirbyte();
+    const cacheDir = mkdtempSync(join(tmpdir(), 'jira-source-pyairbyte-cache-'));
+    try {
+      const config = simConfig(sim.url);
+      const streams = ['projects', 'issue_types', 'workflow_statuses'];
+      // What the connector emits for them, read by its own CLI from discover's output.
+      const files = writeJsonFiles({ config });
+      const discovered = await runCli(airbyteBin, ['discover', '--config', files.config!]);
+      const catalog = writeJsonFiles({ catalog: discovered.stdout }).catalog!;
+      const own = await runCli(airbyteBin, ['read', '--config', files.config!, '--catalog', catalog]);
+      const expected = Object.fromEntries(streams.map((name) => [name, own.messages.filter((m) => m.type === 'RECORD' && m.record.stream === name).length]));
+      assert.ok(Object.values(expected).every((n) => n > 0), JSON.stringify(expected));
+      const r = await py.send({ cmd: 'read_streams', config, cache_dir: cacheDir, streams });
+      assert.deepEqual(r.counts, expected);
     } finally {
       await py.close();
       await sim.close();

@@ -55,6 +55,15 @@ def read(executable: str, config: dict, cache_dir: str) -> dict:
     return {"streams": streams, "records_read": result.processed_records, "rows": rows}
 
 
+def read_streams(executable: str, config: dict, cache_dir: str, streams: list) -> dict:
+    """Selected streams read as PyAirbyte reads them (it asks for every stream incrementally)."""
+    source = ab.get_source("source-jira", config=config, local_executable=executable)
+    source.select_streams(streams)
+    cache = DuckDBCache(db_path=os.path.join(cache_dir, "streams.duckdb"), schema_name="main")
+    result = source.read(cache=cache)
+    return {"counts": {name: len(list(result[name])) for name in streams}}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--executable", required=True)
@@ -67,6 +76,8 @@ def main() -> int:
         try:
             if req["cmd"] == "check":
                 reply = check(args.executable, req["config"])
+            elif req["cmd"] == "read_streams":
+                reply = read_streams(args.executable, req["config"], req["cache_dir"], req["streams"])
             elif req["cmd"] == "read":
                 reply = read(args.executable, req["config"], req["cache_dir"])
             else:
