@@ -20,10 +20,52 @@ export function jiraMessage(body: string): string {
   return text.length > 200 ? `${text.slice(0, 200)}…` : text || '(empty body)';
 }
 
-export function httpStatusError(status: number, method: string, path: string, body: string, bearer: boolean): ConnectorError {
+/** What the client knew when the answer came. */
+export interface AnswerContext {
+  /** The Location header of a redirect. */
+  location?: string;
+  /** The full URL that was asked (a relative Location is resolved against it). */
+  url?: string;
+  /** Some earlier request of this client had a 2xx answer: base_url and the credentials are right. */
+  siteAnswered?: boolean;
+}
+
+/** A redirect is never followed (it would carry the credentials elsewhere): it names where it points instead. */
+function redirectError(status: number, method: string, path: string, ctx: AnswerContext): ConnectorError {
+  let target = ctx.location?.trim() ?? '';
+  let suggestion = '';
+  if (target !== '') {
+    try {
+      const to = new URL(target, ctx.url);
+      target = to.href;
+      // A redirect of the whole site keeps the REST path: what precedes it is the base_url to use.
+      if (to.pathname.endsWith(path)) suggestion = ` (probably ${to.origin}${to.pathname.slice(0, -path.length)})`;
+    } catch {
+      // an unparsable Location is shown as it came
+    }
+  }
+  return new ConnectorError(
+    `${method} ${path} was redirected (HTTP ${status}) to ${target === '' ? 'no Location' : target}: ` +
+      `the connector does not follow redirects, so credentials never go to another address; set base_url to where the site really is${suggestion}.`,
+    'config_error',
+  );
+}
+
+export function httpStatusError(status: number, method: string, path: string, body: string, bearer: boolean, ctx: AnswerContext = {}): ConnectorError {
   const said = jiraMessage(body);
   const where = `${method} ${path}`;
   const internal = `${where} answered ${status}: ${said}`;
+  if (status >= 300 && status < 400) return redirectError(status, method, path, ctx);
+  if (status === 404 && ctx.siteAnswered === true) {
+    // base_url and the credentials just worked, so "check base_url" would send the user the wrong way.
+    return new ConnectorError(
+      `Jira answered 404 (${said}) for ${where}, though the same site answered before: ` +
+        "this Jira does not serve that endpoint, or a proxy in front of it blocks the path. Check that auth_type matches the site " +
+        '(api_token for Jira Cloud, personal_access_token for Data Center, whose REST API lacks the Cloud endpoints), and that nothing between the connector and Jira filters REST paths.',
+      'config_error',
+      { internal },
+    );
+  }
   switch (status) {
     case 400:
       return new ConnectorError(

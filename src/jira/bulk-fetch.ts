@@ -6,6 +6,7 @@
 // The answer is read from its bytes (bulkfetch-body.ts): `fields` is passed through, not parsed.
 import type { HttpClient } from '../http/http-client.js';
 import { ConnectorError } from '../errors.js';
+import { mb, ResponseTooLargeError } from '../http/capped-body.js';
 import { readBulkfetchBody, type BulkfetchBody } from './bulkfetch-body.js';
 import type { FieldPicks, IssueParts } from './issue-parts.js';
 
@@ -19,12 +20,7 @@ export async function bulkFetch(http: HttpClient, ids: string[], picks: FieldPic
   const found = new Map<string, IssueParts>();
   let ask = ids;
   for (let tries = 1; ask.length > 0; tries++) {
-    const res = await http.json<BulkfetchBody>({
-      method: 'POST',
-      path: '/rest/api/3/issue/bulkfetch',
-      body: { issueIdsOrKeys: ask, fields: ['*navigable'] },
-      decode: (bytes) => readBulkfetchBody(bytes, picks),
-    });
+    const res = await fetchFitting(http, ask, picks);
     if (res.issues === undefined) throw new ConnectorError('Jira answered issue/bulkfetch without an issues array.', 'system_error');
     for (const issue of res.issues) found.set(issue.id, issue);
     const errors = Array.isArray(res.issueErrors) ? (res.issueErrors as Array<{ issueIdOrKey?: string; id?: string } | null>) : [];
@@ -38,4 +34,34 @@ export async function bulkFetch(http: HttpClient, ids: string[], picks: FieldPic
     const issue = found.get(id);
     return issue === undefined ? [] : [issue];
   });
+}
+
+/** One bulkfetch call; an answer over the HTTP client's size cap is asked for again in halves, down to one issue. */
+async function fetchFitting(http: HttpClient, ids: string[], picks: FieldPicks): Promise<BulkfetchBody> {
+  try {
+    return await http.json<BulkfetchBody>({
+      method: 'POST',
+      path: '/rest/api/3/issue/bulkfetch',
+      body: { issueIdsOrKeys: ids, fields: ['*navigable'] },
+      decode: (bytes) => readBulkfetchBody(bytes, picks),
+    });
+  } catch (err) {
+    if (!(err instanceof ResponseTooLargeError)) throw err;
+    if (ids.length === 1) {
+      throw new ConnectorError(
+        `Issue ${ids[0]} alone is larger than ${mb(err.capBytes)} MB, the most one response may hold with max_concurrency ${err.maxConcurrency}: ` +
+          `lower max_concurrency (each response may then hold more), or leave the issue out with jql (id != ${ids[0]}).`,
+        'config_error',
+      );
+    }
+    // One half after the other: in parallel they would hold as much memory as the answer that did not fit.
+    const half = Math.ceil(ids.length / 2);
+    const a = await fetchFitting(http, ids.slice(0, half), picks);
+    const b = await fetchFitting(http, ids.slice(half), picks);
+    const errors = (x: unknown) => (Array.isArray(x) ? (x as unknown[]) : []);
+    return {
+      issues: a.issues === undefined || b.issues === undefined ? undefined : [...a.issues, ...b.issues],
+      issueErrors: [...errors(a.issueErrors), ...errors(b.issueErrors)],
+    };
+  }
 }

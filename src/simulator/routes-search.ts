@@ -114,7 +114,7 @@ export function searchJql(ctx: SimContext, req: SimRequest): SimReply {
     );
   }
   out.isLast = isLast;
-  return { status: 200, raw: withIssues(out, issues) };
+  return { status: 200, raw: withIssues(out, issues), issueCount: issues.length };
 }
 
 export function approximateCount(ctx: SimContext, req: SimRequest): SimReply {
@@ -166,7 +166,7 @@ export function searchDc(ctx: SimContext, req: SimRequest): SimReply {
   const opt = renderOptions('2', expand, 20, 40);
   const issues: string[] = [];
   for (let j = startAt; j < end; j++) issues.push(r.issue(ctx.store.indexed, rs.rows[j]!, { ...sel, idOnly: false }, opt));
-  return { status: 200, raw: withIssues({ expand: 'schema,names', startAt, maxResults: size, total: picked.total }, issues) };
+  return { status: 200, raw: withIssues({ expand: 'schema,names', startAt, maxResults: size, total: picked.total }, issues), issueCount: issues.length };
 }
 
 const BULK_KEYS = new Set(['issueIdsOrKeys', 'fields', 'expand', 'properties', 'fieldsByKeys']);
@@ -190,5 +190,5 @@ export function bulkFetch(ctx: SimContext, req: SimRequest): SimReply {
   const r = ctx.renderer(req.api);
   const opt = renderOptions(req.api, expand, 20, 40);
   const issues = [...slots].sort((a, c) => a - c).map((idx) => r.issue(store.live, idx, { ...sel, idOnly: false }, opt));
-  return { status: 200, raw: withIssues({ issues: null, issueErrors: [] }, issues) };
+  return { status: 200, raw: withIssues({ issues: null, issueErrors: [] }, issues), issueCount: issues.length };
 }

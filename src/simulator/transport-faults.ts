@@ -1,0 +1,105 @@
+// Transport-level misbehaviour, as proxies and broken servers show it: a redirect, a replaced answer
+// (an HTML login page, plain text, an empty body), a missing Content-Type, a body dripped one byte at
+// a time, a huge padded answer. Padding is streamed with backpressure and never built in memory, and
+// every stream stops as soon as the client goes away.
+import type { ServerResponse } from 'node:http';
+import type { SimReply } from './http-io.js';
+import type { FaultOptions } from './types.js';
+
+/** An answer ready to send (simulator.ts builds it from a SimReply). */
+export interface EncodedReply {
+  status: number;
+  type: string;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/** Counts faulted answers against maxFaults; configuring faults again starts the count over. */
+export class FaultCounter {
+  private countedFor: FaultOptions | undefined;
+  private used = 0;
+
+  /** The faults that may still apply to the next answer, or undefined. */
+  active(f: FaultOptions | undefined): FaultOptions | undefined {
+    if (f !== this.countedFor) {
+      this.countedFor = f;
+      this.used = 0;
+    }
+    if (f === undefined || (f.maxFaults !== undefined && this.used >= f.maxFaults)) return undefined;
+    return f;
+  }
+
+  count(): void {
+    this.used++;
+  }
+}
+
+export function matchesPath(f: FaultOptions, path: string): boolean {
+  return !f.paths || f.paths.length === 0 || f.paths.some((p) => path.startsWith(p));
+}
+
+/** A reply that stands in for the real answer (a redirect, a replaced body), or undefined. */
+export function replacedReply(f: FaultOptions, pathAndQuery: string): SimReply | undefined {
+  if (f.redirectTo !== undefined) {
+    return { status: 302, text: '', contentType: 'text/plain', headers: { Location: `${f.redirectTo.replace(/\/+$/, '')}${pathAndQuery}` } };
+  }
+  if (f.replaceWith !== undefined) {
+    const r = f.replaceWith;
+    return { status: r.status ?? 200, text: r.body, contentType: r.contentType === null ? '' : (r.contentType ?? 'text/html;charset=UTF-8') };
+  }
+  return undefined;
+}
+
+/** Whether the answer is sent in some other way than written whole (so it counts as a fault). */
+export function altersSending(f: FaultOptions): boolean {
+  return (f.dripMs ?? 0) > 0 || (f.padBytes ?? 0) > 0 || (f.padBytesPerIssue ?? 0) > 0 || f.dropContentType === true;
+}
+
+/** Sends `e` as the faults say. `issueCount` scales padBytesPerIssue. */
+export function sendWithFaults(res: ServerResponse, e: EncodedReply, f: FaultOptions, issueCount: number): void {
+  const headers: Record<string, string | number> = { ...e.headers };
+  if (f.dropContentType !== true && e.type !== '') headers['Content-Type'] = e.type;
+  const pad = (f.padBytes ?? 0) + (f.padBytesPerIssue ?? 0) * issueCount;
+  const padded = pad > 0 && e.status >= 200 && e.status < 300 && e.body[0] === 0x7b;
+  if (!padded) headers['Content-Length'] = e.body.length;
+  res.writeHead(e.status, headers); // padded: chunked, so the client cannot tell the size up front
+  let gone = false;
+  res.once('close', () => (gone = true));
+  const parts: Array<Buffer | number> = padded
+    ? [Buffer.from('{"_padding":"'), pad, Buffer.from(e.body.length > 2 ? '",' : '"'), e.body.subarray(1)]
+    : [e.body];
+  const dripMs = f.dripMs ?? 0;
+  void (async () => {
+    for (const part of parts) {
+      if (typeof part === 'number') await writePadding(res, part, () => gone);
+      else if (dripMs > 0) {
+        for (let i = 0; i < part.length && !gone; i++) {
+          res.write(part.subarray(i, i + 1));
+          await new Promise((r) => setTimeout(r, dripMs));
+        }
+      } else if (!gone && !res.write(part)) await drained(res);
+      if (gone) return;
+    }
+    res.end();
+  })().catch(() => res.destroy());
+}
+
+const PAD_CHUNK = Buffer.alloc(64 * 1024, 'x');
+
+async function writePadding(res: ServerResponse, bytes: number, gone: () => boolean): Promise<void> {
+  for (let left = bytes; left > 0 && !gone(); left -= PAD_CHUNK.length) {
+    if (!res.write(left >= PAD_CHUNK.length ? PAD_CHUNK : PAD_CHUNK.subarray(0, left))) await drained(res);
+  }
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
