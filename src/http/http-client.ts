@@ -51,7 +51,7 @@ function authorization(config: Config): string {
   return `Bearer ${c.personal_access_token}`;
 }
 
-const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+const seconds = (ms: number) => `${ms >= 10_000 ? Math.round(ms / 1000) : Math.round(ms / 100) / 10} s`;
 
 function networkCode(err: unknown): string {
   if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) return 'TIMEOUT';
@@ -165,6 +165,12 @@ export function createHttpClient(config: Config, deps: HttpDeps): HttpClient {
 
   function waitBudgetError(req: HttpRequest, d: { delayMs: number; fromServer: boolean; reason: string }, waitedMs: number, tries: number): ConnectorError {
     const max = maxWaitMs / 1000;
+    if (d.reason === 'TIMEOUT') {
+      return new ConnectorError(
+        `Jira did not answer ${req.path} within request_timeout_seconds (${config.request_timeout_seconds}) in ${tries} tries, and max_retry_wait_seconds (${max}) ran out: raise request_timeout_seconds or max_retry_wait_seconds in the config, or try again later.`,
+        'transient_error',
+      );
+    }
     return new ConnectorError(
       d.fromServer
         ? `Jira asked to wait ${seconds(d.delayMs)} before retrying ${req.path} (${d.reason}), more than the ${seconds(maxWaitMs - waitedMs)} left of max_retry_wait_seconds (${max}): try again later, or raise max_retry_wait_seconds.`
