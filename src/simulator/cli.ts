@@ -57,6 +57,7 @@ const program = new Command('jira-sim')
   .option('--fault-drop-content-type', 'send answers without a Content-Type')
   .option('--fault-paths <list>', 'comma-separated path prefixes the faults apply to (default: all)')
   .option('--fault-max <n>', 'at most n faulted answers', int('--fault-max'))
+  .option('--fault-after <n>', 'answer the first n matching requests normally', int('--fault-after'))
   .option('--tls-cert <file>', 'serve https with this PEM certificate (needs --tls-key)')
   .option('--tls-key <file>', 'PEM private key of --tls-cert')
   .option('--now <epochMs>', 'end of the seeded history (default: now)', int('--now'));
@@ -72,7 +73,7 @@ const options: SimulatorOptions = {
     rate429: o.fault429Rate, retryAfterSeconds: o.retryAfterSeconds, rate503: o.fault503Rate,
     rateReset: o.faultResetRate, rateTruncated: o.faultTruncatedRate, retryAfterRaw: o.faultRetryAfterRaw, dripMs: o.faultDripMs,
     padBytes: o.faultPadBytes, padBytesPerIssue: o.faultPadBytesPerIssue, redirectTo: o.faultRedirectTo,
-    dropContentType: o.faultDropContentType, maxFaults: o.faultMax, paths: o.faultPaths?.split(','),
+    dropContentType: o.faultDropContentType, maxFaults: o.faultMax, afterRequests: o.faultAfter, paths: o.faultPaths?.split(','),
   },
   churn: {
     updatesPerSecond: o.churnUpdatesPerSecond, createsPerSecond: o.churnCreatesPerSecond, deletesPerSecond: o.churnDeletesPerSecond,

@@ -8,7 +8,7 @@ import { Churn } from './churn.js';
 import type { Settings, SimContext } from './context.js';
 import { controlOverHttp, createControl } from './control.js';
 import { HTML_503, pickFault, rateLimitHeaders, TokenBucket } from './faults.js';
-import { altersSending, FaultCounter, matchesPath, replacedReply, sendWithFaults, type EncodedReply } from './transport-faults.js';
+import { altersSending, FaultCounter, replacedReply, sendWithFaults, type EncodedReply } from './transport-faults.js';
 import { HttpError, Principal, readBody, ReplyError, SimReply, SimRequest } from './http-io.js';
 import { IssueStore } from './issue-store.js';
 import { createRandom } from './random.js';
@@ -187,8 +187,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         };
       }
     }
-    const active = faultCounter.active(s.faults);
-    const faults = active !== undefined && matchesPath(active, path) ? active : undefined;
+    const faults = faultCounter.forRequest(s.faults, path);
     const fault = pickFault(faults, path, faultRnd);
     if (fault !== 'none') faultCounter.count();
     if (fault === '429') {

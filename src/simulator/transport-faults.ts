@@ -14,18 +14,22 @@ export interface EncodedReply {
   body: Buffer;
 }
 
-/** Counts faulted answers against maxFaults; configuring faults again starts the count over. */
+/** Counts matching requests and faulted answers (afterRequests, maxFaults); configuring faults again starts both over. */
 export class FaultCounter {
   private countedFor: FaultOptions | undefined;
+  private seen = 0;
   private used = 0;
 
-  /** The faults that may still apply to the next answer, or undefined. */
-  active(f: FaultOptions | undefined): FaultOptions | undefined {
+  /** The faults that may apply to this request, or undefined. */
+  forRequest(f: FaultOptions | undefined, path: string): FaultOptions | undefined {
     if (f !== this.countedFor) {
       this.countedFor = f;
+      this.seen = 0;
       this.used = 0;
     }
-    if (f === undefined || (f.maxFaults !== undefined && this.used >= f.maxFaults)) return undefined;
+    if (f === undefined || !matchesPath(f, path)) return undefined;
+    if (++this.seen <= (f.afterRequests ?? 0)) return undefined;
+    if (f.maxFaults !== undefined && this.used >= f.maxFaults) return undefined;
     return f;
   }
 
@@ -34,7 +38,7 @@ export class FaultCounter {
   }
 }
 
-export function matchesPath(f: FaultOptions, path: string): boolean {
+function matchesPath(f: FaultOptions, path: string): boolean {
   return !f.paths || f.paths.length === 0 || f.paths.some((p) => path.startsWith(p));
 }
 

@@ -27,6 +27,8 @@ export interface FaultOptions {
   rateTruncated?: number;
   /** Only requests whose path starts with one of these get faults (default: all). */
   paths?: string[];
+  /** The first this many matching requests are answered normally (a fault that starts mid-run). Default 0. */
+  afterRequests?: number;
   /** At most this many faulted answers (any kind), then none; counted again from 0 whenever faults are configured. Default: no limit. */
   maxFaults?: number;
   // Transport faults (transport-faults.ts): every matching request gets them, within maxFaults.

@@ -2,7 +2,7 @@
 // real CLIs against the simulator's transport faults. Each case asserts the exit status, the message,
 // a bounded wall time and that no STATE covers an issue not emitted before it; the size cases also
 // bound the connector's peak RSS.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { configFor, catalog, ids, sim } from './issues-harness.js';
 import { airbyteBin, runCli, singerBin, writeJsonFiles, type CliResult, type Message } from '../helpers/run-cli.js';
@@ -27,14 +27,13 @@ interface Run extends CliResult {
   logs: string[];
 }
 
-async function cli(args: string[], files: Record<string, unknown>, opts: { bin?: string; onMessage?: (m: Message) => void } = {}): Promise<Run> {
+async function cli(args: string[], files: Record<string, unknown>, opts: { bin?: string } = {}): Promise<Run> {
   const paths = writeJsonFiles(files);
   let rss = { peakMb: () => 0 };
   const started = Date.now();
   const r = await runCli(opts.bin ?? airbyteBin, args.map((a) => paths[a] ?? a), {
     timeoutMs: 90_000,
     onSpawn: (child) => (rss = watchPeakRss(child)),
-    onMessage: (m) => void opts.onMessage?.(m),
   });
   const seconds = (Date.now() - started) / 1000;
   assert.deepEqual(r.badLines, []);
@@ -51,8 +50,7 @@ async function cli(args: string[], files: Record<string, unknown>, opts: { bin?:
   };
 }
 
-const read = (config: Config, opts: { onMessage?: (m: Message) => void } = {}) =>
-  cli(['read', '--config', 'config', '--catalog', 'catalog'], { config, catalog: catalog() }, opts);
+const read = (config: Config) => cli(['read', '--config', 'config', '--catalog', 'catalog'], { config, catalog: catalog() });
 const check = (config: Config) => cli(['check', '--config', 'config'], { config });
 
 function assertNoStateAhead(run: Run, s: RunningSimulator): void {
@@ -155,14 +153,19 @@ test('item 7: waits add up to max_retry_wait_seconds, each logged, then the run 
 
 const RSS_LIMIT_MB = 300;
 
+function assertSmall(t: TestContext, run: Run): void {
+  t.diagnostic(`peak RSS ${run.peakMb.toFixed(0)} MB, ${run.seconds} s`);
+  assert.ok(run.peakMb > 0 && run.peakMb < RSS_LIMIT_MB, `peak RSS ${run.peakMb} MB`);
+  assert.ok(run.seconds < 60, `took ${run.seconds} s`);
+}
+
 test('item 8: a 600 MB search answer is a clear error, and the connector stays small', async (t) => {
   // Before: "this is a bug" (V8's string limit) after the process grew to GBs.
   const s = await sim({ issues: 50, now: Date.now() - HOUR, faults: { padBytes: 600 * 1024 * 1024, paths: [SEARCH] } });
   try {
     const run = await read(configFor(s));
     assertFailed(run, 'config_error', /answer to POST \/rest\/api\/3\/search\/jql is larger than 8\.0 MB, the most one response may hold with max_concurrency 8: lower page_size/);
-    t.diagnostic(`peak RSS ${run.peakMb.toFixed(0)} MB, ${run.seconds} s`);
-    assert.ok(run.peakMb > 0 && run.peakMb < RSS_LIMIT_MB, `peak RSS ${run.peakMb} MB`);
+    assertSmall(t, run);
     assert.ok(run.seconds < 30, `took ${run.seconds} s`);
     assert.equal(s.control.requests().filter((r) => r.path === SEARCH).length, 1, 'not retried');
   } finally {
@@ -178,9 +181,7 @@ test('item 8: a bulkfetch answer over the cap is asked again in halves; every is
     assert.equal(run.code, 0, run.stderr);
     assert.equal(ids(run.records.map((m) => m.record.data)).size, 300);
     assert.ok(s.control.requests().filter((r) => r.path === BULKFETCH).length >= 3 * 7, 'split down to 25 ids a call');
-    t.diagnostic(`peak RSS ${run.peakMb.toFixed(0)} MB, ${run.seconds} s`);
-    assert.ok(run.peakMb > 0 && run.peakMb < RSS_LIMIT_MB, `peak RSS ${run.peakMb} MB`);
-    assert.ok(run.seconds < 60, `took ${run.seconds} s`);
+    assertSmall(t, run);
     assertNoStateAhead(run, s);
   } finally {
     await s.close();
@@ -193,9 +194,7 @@ test('item 8: a single issue over the cap is a clear error naming it', async (t)
     const run = await read(configFor(s, { page_size: 30 }));
     assertFailed(run, 'config_error', /Issue \d+ alone is larger than 8\.0 MB, the most one response may hold with max_concurrency 8: lower max_concurrency .*jql \(id != \d+\)/);
     assert.equal(run.records.length, 0);
-    t.diagnostic(`peak RSS ${run.peakMb.toFixed(0)} MB, ${run.seconds} s`);
-    assert.ok(run.peakMb > 0 && run.peakMb < RSS_LIMIT_MB, `peak RSS ${run.peakMb} MB`);
-    assert.ok(run.seconds < 60, `took ${run.seconds} s`);
+    assertSmall(t, run);
     assertNoStateAhead(run, s);
   } finally {
     await s.close();
@@ -210,8 +209,7 @@ test('item 8: Data Center halves maxResults while a search page is over the cap;
     assert.equal(ids(run.records.map((m) => m.record.data)).size, 250);
     const asked = s.control.requests().filter((r) => r.path === '/rest/api/2/search').length;
     assert.ok(asked >= 250 / 25, `${asked} search requests`);
-    t.diagnostic(`peak RSS ${run.peakMb.toFixed(0)} MB, ${run.seconds} s`);
-    assert.ok(run.peakMb > 0 && run.peakMb < RSS_LIMIT_MB, `peak RSS ${run.peakMb} MB`);
+    assertSmall(t, run);
     assertNoStateAhead(run, s);
   } finally {
     await s.close();
@@ -275,17 +273,9 @@ test('item 11: JSON without a content type is read; an empty body mid-run is nam
     assert.equal(ok.code, 0, ok.stderr);
     assert.equal(ids(ok.records.map((m) => m.record.data)).size, 120);
 
-    s.control.configure({ faults: undefined });
-    let configured = false;
-    const run = await read(configFor(s, { page_size: 50 }), {
-      onMessage: (m) => {
-        // once the first batch is out, bulkfetch starts answering nothing at all
-        if (m.type === 'STATE' && !configured) {
-          configured = true;
-          s.control.configure({ faults: { replaceWith: { body: '', contentType: null }, paths: [BULKFETCH] } });
-        }
-      },
-    });
+    // after two good batches, bulkfetch starts answering nothing at all
+    s.control.configure({ faults: { replaceWith: { body: '', contentType: null }, paths: [BULKFETCH], afterRequests: 2 } });
+    const run = await read(configFor(s, { page_size: 50, max_concurrency: 1 }));
     assertFailed(run, 'transient_error', /answered \/rest\/api\/3\/issue\/bulkfetch with an empty body and no content type instead of JSON, though it answered JSON before/);
     assert.ok(run.records.length > 0, 'records before the fault');
     assertNoStateAhead(run, s);
@@ -299,17 +289,14 @@ test('item 11: JSON without a content type is read; an empty body mid-run is nam
 test('item 12: a 404 from bulkfetch mid-run does not say "check base_url"', async () => {
   const s = await sim({ issues: 150, now: Date.now() - HOUR });
   try {
-    let configured = false;
-    const run = await read(configFor(s, { page_size: 50 }), {
-      onMessage: (m) => {
-        if (m.type === 'STATE' && !configured) {
-          configured = true;
-          s.control.configure({
-            faults: { replaceWith: { status: 404, body: '{"errorMessages":["Not Found"],"errors":{}}', contentType: 'application/json' }, paths: [BULKFETCH] },
-          });
-        }
+    s.control.configure({
+      faults: {
+        replaceWith: { status: 404, body: '{"errorMessages":["Not Found"],"errors":{}}', contentType: 'application/json' },
+        paths: [BULKFETCH],
+        afterRequests: 2,
       },
     });
+    const run = await read(configFor(s, { page_size: 50, max_concurrency: 1 }));
     assertFailed(run, 'config_error', /Jira answered 404 \(Not Found\) for POST \/rest\/api\/3\/issue\/bulkfetch, though the same site answered before: this Jira does not serve that endpoint.*auth_type/);
     assert.doesNotMatch(run.trace!.trace.error.message, /Check base_url/);
     assert.ok(run.records.length > 0, 'records before the fault');
