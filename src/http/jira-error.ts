@@ -52,7 +52,7 @@ function redirectError(status: number, method: string, path: string, ctx: Answer
 }
 
 export function httpStatusError(status: number, method: string, path: string, body: string, bearer: boolean, ctx: AnswerContext = {}): ConnectorError {
-  const said = jiraMessage(body);
+  const said = jiraMessage(body).replace(/\.$/, ''); // the messages below add their own full stop
   const where = `${method} ${path}`;
   const internal = `${where} answered ${status}: ${said}`;
   if (status >= 300 && status < 400) return redirectError(status, method, path, ctx);
