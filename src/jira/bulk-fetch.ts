@@ -7,6 +7,7 @@
 import type { HttpClient } from '../http/http-client.js';
 import { ConnectorError } from '../errors.js';
 import { mb, ResponseTooLargeError } from '../http/capped-body.js';
+import { RawJson } from '../json/raw-json.js';
 import { readBulkfetchBody, type BulkfetchBody } from './bulkfetch-body.js';
 import type { FieldPicks, IssueParts } from './issue-parts.js';
 
@@ -36,15 +37,22 @@ export async function bulkFetch(http: HttpClient, ids: string[], picks: FieldPic
   });
 }
 
-/** One bulkfetch call; an answer over the HTTP client's size cap is asked for again in halves, down to one issue. */
-async function fetchFitting(http: HttpClient, ids: string[], picks: FieldPicks): Promise<BulkfetchBody> {
+/**
+ * One bulkfetch call; an answer over the HTTP client's size cap is asked for again in halves, down to
+ * one issue. The parts of a split answer are compacted: each issue's fields are copied out of the body
+ * they came in, so whatever else that body held (the rest of a huge answer) is not kept until the
+ * batch is emitted.
+ */
+async function fetchFitting(http: HttpClient, ids: string[], picks: FieldPicks, part = false): Promise<BulkfetchBody> {
   try {
-    return await http.json<BulkfetchBody>({
+    const res = await http.json<BulkfetchBody>({
       method: 'POST',
       path: '/rest/api/3/issue/bulkfetch',
       body: { issueIdsOrKeys: ids, fields: ['*navigable'] },
       decode: (bytes) => readBulkfetchBody(bytes, picks),
     });
+    if (part) for (const issue of res.issues ?? []) if (issue.fields instanceof RawJson) issue.fields = new RawJson(Buffer.from(issue.fields.bytes));
+    return res;
   } catch (err) {
     if (!(err instanceof ResponseTooLargeError)) throw err;
     if (ids.length === 1) {
@@ -56,8 +64,8 @@ async function fetchFitting(http: HttpClient, ids: string[], picks: FieldPicks):
     }
     // One half after the other: in parallel they would hold as much memory as the answer that did not fit.
     const half = Math.ceil(ids.length / 2);
-    const a = await fetchFitting(http, ids.slice(0, half), picks);
-    const b = await fetchFitting(http, ids.slice(half), picks);
+    const a = await fetchFitting(http, ids.slice(0, half), picks, true);
+    const b = await fetchFitting(http, ids.slice(half), picks, true);
     const errors = (x: unknown) => (Array.isArray(x) ? (x as unknown[]) : []);
     return {
       issues: a.issues === undefined || b.issues === undefined ? undefined : [...a.issues, ...b.issues],

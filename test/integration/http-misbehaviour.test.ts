@@ -173,20 +173,23 @@ test('item 8: a 600 MB search answer is a clear error, and the connector stays s
   }
 });
 
-test('item 8: a bulkfetch answer over the cap is asked again in halves; every issue arrives', async (t) => {
-  // 200 KB per issue: 100 ids are 20 MB, 50 are 10 MB, 25 fit in the 8 MB cap.
-  const s = await sim({ issues: 300, now: Date.now() - HOUR, faults: { padBytesPerIssue: 200 * 1024, paths: [BULKFETCH] } });
-  try {
-    const run = await read(configFor(s, { page_size: 100 }));
-    assert.equal(run.code, 0, run.stderr);
-    assert.equal(ids(run.records.map((m) => m.record.data)).size, 300);
-    assert.ok(s.control.requests().filter((r) => r.path === BULKFETCH).length >= 3 * 7, 'split down to 25 ids a call');
-    assertSmall(t, run);
-    assertNoStateAhead(run, s);
-  } finally {
-    await s.close();
-  }
-});
+for (const [perIssue, calls] of [[200 * 1024, 7], [1024 * 1024, 31]] as const) {
+  test(`item 8: a bulkfetch answer over the cap (${perIssue / 1024} KB an issue) is asked again in halves; every issue arrives`, async (t) => {
+    // 200 KB an issue: 100 ids are 20 MB, 50 are 10 MB, 25 fit in the 8 MB cap (7 calls a batch).
+    // 1 MB an issue: down to 6 or 7 ids a call (31 calls a batch); 300 MB in all, of which little may stay held.
+    const s = await sim({ issues: 300, now: Date.now() - HOUR, faults: { padBytesPerIssue: perIssue, paths: [BULKFETCH] } });
+    try {
+      const run = await read(configFor(s, { page_size: 100 }));
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(ids(run.records.map((m) => m.record.data)).size, 300);
+      assert.ok(s.control.requests().filter((r) => r.path === BULKFETCH).length >= 3 * calls, 'split down to the size that fits');
+      assertSmall(t, run);
+      assertNoStateAhead(run, s);
+    } finally {
+      await s.close();
+    }
+  });
+}
 
 test('item 8: a single issue over the cap is a clear error naming it', async (t) => {
   const s = await sim({ issues: 30, now: Date.now() - HOUR, faults: { padBytesPerIssue: 12 * 1024 * 1024, paths: [BULKFETCH] } });
