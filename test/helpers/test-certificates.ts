@@ -19,6 +19,8 @@ export interface TestCertificates {
   otherHost: Pem;
   /** Self-signed, for IP 127.0.0.1. */
   selfSigned: Pem;
+  /** Signed by `ca`, for IP 127.0.0.1, valid only on 1 January 2020. */
+  expired: Pem;
 }
 
 export function makeTestCertificates(): TestCertificates {
@@ -38,5 +40,13 @@ export function makeTestCertificates(): TestCertificates {
   signed('server', 'IP:127.0.0.1');
   signed('other', 'DNS:jira.other.example');
   openssl('req', '-x509', ...ec, '-keyout', 'self.key', '-out', 'self.pem', '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1');
-  return { ca: read('ca'), server: read('server'), otherHost: read('other'), selfSigned: read('self') };
+  // `openssl x509 -days` takes no dates in the past; `openssl ca` takes explicit ones.
+  writeFileSync(join(dir, 'ca.cnf'), '[ca]\ndefault_ca = d\n[d]\ndatabase = index.txt\nserial = serial\nnew_certs_dir = .\ndefault_md = sha256\npolicy = p\n[p]\ncommonName = supplied\n');
+  writeFileSync(join(dir, 'index.txt'), '');
+  writeFileSync(join(dir, 'serial'), '01\n');
+  writeFileSync(join(dir, 'expired.ext'), 'subjectAltName=IP:127.0.0.1\n');
+  openssl('req', ...ec, '-keyout', 'expired.key', '-out', 'expired.csr', '-subj', '/CN=expired');
+  openssl('ca', '-batch', '-config', 'ca.cnf', '-cert', 'ca.pem', '-keyfile', 'ca.key', '-startdate', '20200101000000Z', '-enddate', '20200102000000Z',
+    '-in', 'expired.csr', '-out', 'expired.pem', '-extfile', 'expired.ext');
+  return { ca: read('ca'), server: read('server'), otherHost: read('other'), selfSigned: read('self'), expired: read('expired') };
 }

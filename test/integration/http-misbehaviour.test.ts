@@ -318,6 +318,7 @@ test('item 9: certificate problems are FAILED at once, named; ca_certificate mak
     ['self-signed', certs.selfSigned, {}, /Cannot connect to 127\.0\.0\.1:\d+ securely: the TLS certificate of 127\.0\.0\.1:\d+ is self-signed \(DEPTH_ZERO_SELF_SIGNED_CERT\): put that certificate \(PEM\) in ca_certificate/],
     ['unknown CA', certs.server, {}, /is issued by an unknown CA \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\): put the issuing CA's certificate \(PEM\) in ca_certificate/],
     ['wrong host name', certs.otherHost, { ca_certificate: certs.ca.cert }, /is issued for another host name \(ERR_TLS_CERT_ALTNAME_INVALID\): set base_url to a host name the certificate names/],
+    ['expired', certs.expired, { ca_certificate: certs.ca.cert }, /has expired \(CERT_HAS_EXPIRED\): the site's administrator must renew it/],
   ];
   for (const [name, tls, over, message] of cases) {
     const s = await sim({ issues: 10, tls });
