@@ -37,6 +37,8 @@ function redirectError(status: number, method: string, path: string, ctx: Answer
   if (target !== '') {
     try {
       const to = new URL(target, ctx.url);
+      to.username = '';
+      to.password = ''; // a Location may carry user info; it is never worth showing
       target = to.href;
       // A redirect of the whole site keeps the REST path: what precedes it is the base_url to use.
       if (to.pathname.endsWith(path)) suggestion = ` (probably ${to.origin}${to.pathname.slice(0, -path.length)})`;

@@ -249,6 +249,7 @@ test('http client: a redirect is not followed and names its Location; a 404 afte
   await withServer((q, res) => {
     if (q.url === '/jira/rest/api/3/myself') return json(res, 200, { accountId: 'a' });
     if (q.url!.includes('bulkfetch')) return json(res, 404, { errorMessages: ['Not Found'] });
+    if (q.url === '/jira/rest/api/3/serverInfo') return (res.writeHead(307, { location: 'https://someone:hunter2@jira.example.com/rest/api/3/serverInfo' }), res.end());
     res.writeHead(301, { location: '/new/rest/api/3/field' });
     res.end();
   }, async (url, seen) => {
@@ -256,6 +257,12 @@ test('http client: a redirect is not followed and names its Location; a 404 afte
     await assert.rejects(http.json({ method: 'GET', path: '/rest/api/3/field' }), (e: unknown) => {
       assert.ok(e instanceof ConnectorError && e.failureType === 'config_error');
       assert.match(e.message, new RegExp(`GET /rest/api/3/field was redirected \\(HTTP 301\\) to ${url}/new/rest/api/3/field: .*\\(probably ${url}/new\\)`));
+      return true;
+    });
+    await assert.rejects(http.json({ method: 'GET', path: '/rest/api/3/serverInfo' }), (e: unknown) => {
+      assert.ok(e instanceof ConnectorError);
+      assert.match(e.message, /redirected \(HTTP 307\) to https:\/\/jira\.example\.com\/rest\/api\/3\/serverInfo: .*\(probably https:\/\/jira\.example\.com\)/);
+      assert.doesNotMatch(e.message, /hunter2|someone/);
       return true;
     });
     await assert.rejects(http.json({ method: 'POST', path: '/rest/api/3/issue/bulkfetch', body: {} }), /404 for \/rest\/api\/3\/issue\/bulkfetch: Not Found\. Check base_url/, 'before any 2xx, a 404 is still a base_url problem');
@@ -266,7 +273,7 @@ test('http client: a redirect is not followed and names its Location; a 404 afte
       assert.doesNotMatch(e.message, /Check base_url/);
       return true;
     });
-    assert.equal(seen.length, 4);
+    assert.equal(seen.length, 5);
     await http.close();
   });
 });
