@@ -53,6 +53,7 @@ const program = new Command('jira-sim')
   .option('--fault-drip-ms <n>', 'send headers, then the body one byte every n ms', num('--fault-drip-ms'))
   .option('--fault-pad-bytes <n>', 'pad JSON answers with n bytes (streamed)', num('--fault-pad-bytes'))
   .option('--fault-pad-bytes-per-issue <n>', 'pad search/bulkfetch answers with n bytes per issue', num('--fault-pad-bytes-per-issue'))
+  .option('--fault-pad-issue-fields', 'put the per-issue padding into each issue\'s fields')
   .option('--fault-redirect-to <url>', 'answer 302 to this URL plus the request path')
   .option('--fault-drop-content-type', 'send answers without a Content-Type')
   .option('--fault-paths <list>', 'comma-separated path prefixes the faults apply to (default: all)')
@@ -72,7 +73,7 @@ const options: SimulatorOptions = {
   faults: {
     rate429: o.fault429Rate, retryAfterSeconds: o.retryAfterSeconds, rate503: o.fault503Rate,
     rateReset: o.faultResetRate, rateTruncated: o.faultTruncatedRate, retryAfterRaw: o.faultRetryAfterRaw, dripMs: o.faultDripMs,
-    padBytes: o.faultPadBytes, padBytesPerIssue: o.faultPadBytesPerIssue, redirectTo: o.faultRedirectTo,
+    padBytes: o.faultPadBytes, padBytesPerIssue: o.faultPadBytesPerIssue, padIssueFields: o.faultPadIssueFields, redirectTo: o.faultRedirectTo,
     dropContentType: o.faultDropContentType, maxFaults: o.faultMax, afterRequests: o.faultAfter, paths: o.faultPaths?.split(','),
   },
   churn: {

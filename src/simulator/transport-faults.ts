@@ -63,15 +63,11 @@ export function altersSending(f: FaultOptions): boolean {
 export function sendWithFaults(res: ServerResponse, e: EncodedReply, f: FaultOptions, issueCount: number): void {
   const headers: Record<string, string | number> = { ...e.headers };
   if (f.dropContentType !== true && e.type !== '') headers['Content-Type'] = e.type;
-  const pad = (f.padBytes ?? 0) + (f.padBytesPerIssue ?? 0) * issueCount;
-  const padded = pad > 0 && e.status >= 200 && e.status < 300 && e.body[0] === 0x7b;
-  if (!padded) headers['Content-Length'] = e.body.length;
+  const parts = paddedParts(e, f, issueCount);
+  if (parts.length === 1) headers['Content-Length'] = e.body.length;
   res.writeHead(e.status, headers); // padded: chunked, so the client cannot tell the size up front
   let gone = false;
   res.once('close', () => (gone = true));
-  const parts: Array<Buffer | number> = padded
-    ? [Buffer.from('{"_padding":"'), pad, Buffer.from(e.body.length > 2 ? '",' : '"'), e.body.subarray(1)]
-    : [e.body];
   const dripMs = f.dripMs ?? 0;
   void (async () => {
     for (const part of parts) {
@@ -86,6 +82,27 @@ export function sendWithFaults(res: ServerResponse, e: EncodedReply, f: FaultOpt
     }
     res.end();
   })().catch(() => res.destroy());
+}
+
+const FIELDS = Buffer.from('"fields":{');
+
+/** The body as pieces, a number standing for that many padding bytes: one leading member, or one custom field in each issue. */
+function paddedParts(e: EncodedReply, f: FaultOptions, issueCount: number): Array<Buffer | number> {
+  const ok = e.status >= 200 && e.status < 300 && e.body[0] === 0x7b;
+  const perIssue = f.padBytesPerIssue ?? 0;
+  if (ok && f.padIssueFields === true && perIssue > 0) {
+    const parts: Array<Buffer | number> = [];
+    let from = 0;
+    for (let at = e.body.indexOf(FIELDS); at >= 0; at = e.body.indexOf(FIELDS, from)) {
+      const cut = at + FIELDS.length;
+      parts.push(e.body.subarray(from, cut), Buffer.from('"customfield_19999":"'), perIssue, Buffer.from(e.body[cut] === 0x7d ? '"' : '",'));
+      from = cut;
+    }
+    return parts.length === 0 ? [e.body] : [...parts, e.body.subarray(from)];
+  }
+  const pad = (f.padBytes ?? 0) + perIssue * issueCount;
+  if (!ok || pad === 0) return [e.body];
+  return [Buffer.from('{"_padding":"'), pad, Buffer.from(e.body.length > 2 ? '",' : '"'), e.body.subarray(1)];
 }
 
 const PAD_CHUNK = Buffer.alloc(64 * 1024, 'x');

@@ -40,6 +40,8 @@ export interface FaultOptions {
   padBytes?: number;
   /** Like padBytes, this many bytes per issue in the answer (search, bulkfetch): asking for fewer issues makes it smaller. */
   padBytesPerIssue?: number;
+  /** padBytesPerIssue goes into each issue's fields (a long custom field value) instead of one leading member: data the client must keep. */
+  padIssueFields?: boolean;
   /** Answer 302 with Location: this URL followed by the request's path and query (a site that moved). */
   redirectTo?: string;
   /** Answer this instead (status default 200; contentType null sends none): an HTML login page, plain text, an empty body, a 404. */

@@ -94,5 +94,10 @@ test('padBytesPerIssue pads in proportion to the issues in a bulkfetch answer', 
     assert.equal(one.json._padding.length, 1000);
     assert.equal(ten.json._padding.length, 10_000);
     assert.equal(ten.json.issues.length, 10);
+    sim.control.configure({ faults: { padBytesPerIssue: 1000, padIssueFields: true, paths: ['/rest/api/3/issue/bulkfetch'] } });
+    const inside = await c.post('/rest/api/3/issue/bulkfetch', { issueIdsOrKeys: ids.slice(0, 3) });
+    assert.equal(inside.json._padding, undefined);
+    assert.deepEqual(inside.json.issues.map((i: { fields: Record<string, string> }) => i.fields.customfield_19999!.length), [1000, 1000, 1000]);
+    assert.ok(inside.json.issues.every((i: { fields: Record<string, unknown> }) => typeof i.fields.summary === 'string'));
   });
 });
