@@ -14,7 +14,6 @@ import { seekWalk, type Position, type WalkChunk } from '../jira/seek-walk.js';
 import { completedState, inProgressState, parseIssuesState, planRun, type IssuesState } from '../state/issues-state.js';
 import { browseRoot, issueRecord, ISSUE_PICKS } from './issue-record.js';
 import { mapOrdered } from './map-ordered.js';
-import { BODIES_AHEAD_BYTES, BodyBudget, bodyBytes } from './body-budget.js';
 
 const schema = JSON.parse(readFileSync(new URL('../../../schemas/issues.json', import.meta.url), 'utf8')) as JsonObject;
 
@@ -44,15 +43,10 @@ async function* walkRange(
     instantJql: (at) => instantJql(scope, at),
     chunkSize: cloud ? BULKFETCH_MAX_IDS : config.page_size,
   });
-  const budget = new BodyBudget(BODIES_AHEAD_BYTES);
-  const withBodies = async (chunk: WalkChunk<JiraIssue>) => {
-    if (!cloud) return { issues: chunk.rows.map((r) => partsOfParsedIssue(r.issue, ISSUE_PICKS)), position: chunk.position, bytes: 0 };
-    const reservation = await budget.enter();
-    const issues = await bulkFetch(http, chunk.rows.map((r) => r.id), ISSUE_PICKS);
-    const bytes = bodyBytes(issues);
-    budget.arrived(reservation, bytes);
-    return { issues, position: chunk.position, bytes };
-  };
+  const withBodies = async (chunk: WalkChunk<JiraIssue>) => ({
+    issues: cloud ? await bulkFetch(http, chunk.rows.map((r) => r.id), ISSUE_PICKS) : chunk.rows.map((r) => partsOfParsedIssue(r.issue, ISSUE_PICKS)),
+    position: chunk.position,
+  });
   // Every batch pulled ahead is held in memory (its bulkfetch body). 1.5 x max_concurrency keeps
   // the slots busy when the head of the line is slow (jitter): max_concurrency + 1 made the latency
   // scenario 35 % slower, 2 x cost ~20 MB more RSS at the same speed (bench at 100k issues).
@@ -68,7 +62,6 @@ async function* walkRange(
       result.records++;
       yield { type: 'record', data: issueRecord(issue, browseUrl) };
     }
-    budget.emitted(batch.bytes);
     if (batch.position !== undefined && stateAt !== undefined) yield { type: 'state', state: stateAt(batch.position) as JsonObject };
   }
 }
