@@ -81,7 +81,7 @@ test('item 6: a body dripped a byte at a time is cut off at request_timeout_seco
     const run = await read(configFor(s, { request_timeout_seconds: 1, max_concurrency: 4 }));
     assert.equal(run.code, 0, run.stderr);
     assert.equal(ids(run.records.map((m) => m.record.data)).size, 200);
-    assert.equal(run.logs.filter((l) => /bulkfetch: TIMEOUT on try 1, retrying/.test(l)).length, 2);
+    assert.equal(run.logs.filter((l) => /bulkfetch: TIMEOUT on try \d, retrying/.test(l)).length, 2);
     assert.ok(run.seconds < 20, `took ${run.seconds} s`);
     assertNoStateAhead(run, s);
   } finally {
