@@ -87,13 +87,10 @@ export function createHttpClient(config: Config, deps: HttpDeps): HttpClient {
   /** A 2xx body that is not JSON at all: retrying will not help; whose fault depends on whether the site answered JSON before. */
   function notJsonError(path: string, kind: string, type: string, body: Buffer): ConnectorError {
     const said = `${config.base_url} answered ${path} with ${kind}${type === '' ? ' and no content type' : ` (${type.split(';')[0]})`} instead of JSON`;
+    const internal = { internal: jiraMessage(body.toString('utf8')) };
     return siteAnswered
-      ? new ConnectorError(`${said}, though it answered JSON before: something in front of Jira (a proxy, a maintenance page) answered instead; try again later.`, 'transient_error', {
-          internal: jiraMessage(body.toString('utf8')),
-        })
-      : new ConnectorError(`${said}: base_url is not a Jira site; set it to the site root (https://<site>.atlassian.net or the Data Center URL).`, 'config_error', {
-          internal: jiraMessage(body.toString('utf8')),
-        });
+      ? new ConnectorError(`${said}, though it answered JSON before: something in front of Jira (a proxy, a maintenance page) answered instead; try again later.`, 'transient_error', internal)
+      : new ConnectorError(`${said}: base_url is not a Jira site; set it to the site root (https://<site>.atlassian.net or the Data Center URL).`, 'config_error', internal);
   }
 
   async function attempt(req: HttpRequest, path: string): Promise<{ outcome: AttemptOutcome; value?: unknown; body?: string }> {
@@ -129,7 +126,7 @@ export function createHttpClient(config: Config, deps: HttpDeps): HttpClient {
       if (res.statusCode >= 200 && res.statusCode < 300) {
         const type = String(res.headers['content-type'] ?? '');
         const kind = nonJsonBody(bytes);
-        if (kind !== undefined) throw notJsonError(path, kind, type, bytes);
+        if (kind !== undefined) throw notJsonError(req.path, kind, type, bytes);
         try {
           const value = req.decode === undefined ? (JSON.parse(bytes.toString('utf8')) as unknown) : req.decode(bytes);
           limiter.onSuccess();
