@@ -26,7 +26,12 @@ export interface Config {
   lookback_minutes: number;
   /** Issues per search page (ids-only pages on Cloud, full pages on Data Center). */
   page_size: number;
+  /** Bounds each try of a request as a whole: headers and body. */
   request_timeout_seconds: number;
   /** Requests in flight at once. */
   max_concurrency: number;
+  /** All the waits between the tries of one request together (Retry-After and backoff); the default applies when absent. */
+  max_retry_wait_seconds?: number;
+  /** PEM certificate(s) of a CA to trust besides the public ones (a site behind an internal CA). */
+  ca_certificate?: string;
 }

@@ -1,6 +1,7 @@
 // Turns a parsed config file into a typed, frozen Config with defaults applied, or throws a
 // config_error whose message is one line naming the field and the fix. Values are never echoed:
 // a wrong field may hold a secret.
+import { X509Certificate } from 'node:crypto';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Config } from './config.js';
 import { configError } from '../errors.js';
@@ -132,6 +133,20 @@ function checkCredentials(raw: unknown, variants: Map<string, ValidateFunction>)
   if (!validate(raw)) throw configError(describe(validate.errors![0]!, 'credentials.'));
 }
 
+/** Every PEM block must be a certificate Node can read: a bad one would otherwise fail the first connection obscurely. */
+function checkCaCertificate(pem: string): void {
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  const fix = 'paste the PEM text of the CA certificate, from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----';
+  if (blocks.length === 0) throw configError(`Invalid config: ca_certificate holds no PEM certificate; ${fix}`);
+  for (const block of blocks) {
+    try {
+      new X509Certificate(block);
+    } catch {
+      throw configError(`Invalid config: ca_certificate holds a PEM block that is not a readable certificate; ${fix}`);
+    }
+  }
+}
+
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object') {
     Object.values(value).forEach(deepFreeze);
@@ -156,6 +171,7 @@ export function validateConfig(raw: unknown): Config {
   config.base_url = checkBaseUrl(config.base_url as string);
   const startDate = config.start_date as string;
   if (!isRfc3339(startDate)) throw configError(`Invalid config: start_date is not an RFC 3339 date-time; ${HINTS.start_date}`);
+  if (typeof config.ca_certificate === 'string') checkCaCertificate(config.ca_certificate);
   if (typeof config.jql === 'string' && /\border\s+by\b/i.test(config.jql)) {
     throw configError('Invalid config: jql must not contain ORDER BY; remove it, the connector orders the search itself');
   }

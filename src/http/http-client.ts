@@ -1,6 +1,7 @@
 // Contract between the fronts and the HTTP layer: one undici keep-alive pool per site, Basic (Cloud
 // API token) or Bearer (Data Center PAT) auth, timeouts, and the one retry policy (retry-policy.ts)
 // applied with a shared adaptive limiter (a 429 slows and pauses every worker).
+import { rootCertificates } from 'node:tls';
 import { Pool, errors as undiciErrors } from 'undici';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logger.js';
@@ -9,6 +10,9 @@ import { isLoopbackHost } from '../config/loopback-host.js';
 import { decideRetry, retryPolicy, type AttemptOutcome } from './retry-policy.js';
 import { AdaptiveLimiter } from './adaptive-limiter.js';
 import { httpStatusError, jiraMessage } from './jira-error.js';
+import { OVER_CAP, readCappedBody, responseCapBytes, ResponseTooLargeError } from './capped-body.js';
+import { nonJsonBody } from './body-kind.js';
+import { certificateProblem } from './tls-errors.js';
 
 /** No connection to the site could be made at all (refused, unknown host, no route). */
 export class SiteUnreachableError extends ConnectorError {}
@@ -52,6 +56,8 @@ function authorization(config: Config): string {
   return `Bearer ${c.personal_access_token}`;
 }
 
+const seconds = (ms: number) => `${ms >= 10_000 ? Math.round(ms / 1000) : Math.round(ms / 100) / 10} s`;
+
 function networkCode(err: unknown): string {
   if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) return 'TIMEOUT';
   const e = err as { code?: unknown; cause?: { code?: unknown } };
@@ -73,6 +79,8 @@ export function createHttpClient(config: Config, deps: HttpDeps): HttpClient {
   const basePath = site.pathname.replace(/\/+$/, '');
   const bearer = config.credentials.auth_type === 'personal_access_token';
   const timeoutMs = config.request_timeout_seconds * 1000;
+  const maxWaitMs = (config.max_retry_wait_seconds ?? retryPolicy.defaultMaxRetryWaitMs / 1000) * 1000;
+  const capBytes = responseCapBytes(config.max_concurrency);
   const random = deps.random ?? Math.random;
   const limiter = new AdaptiveLimiter(config.max_concurrency, deps.clock, deps.sleep);
   // One connection per allowed request plus one for the sequential search walk.
@@ -81,13 +89,34 @@ export function createHttpClient(config: Config, deps: HttpDeps): HttpClient {
     keepAliveTimeout: 30_000,
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
+    // An internal CA is trusted besides the public ones (not instead: a proxy may use either).
+    ...(config.ca_certificate === undefined ? {} : { connect: { ca: [...rootCertificates, config.ca_certificate] } }),
   });
   const auth = authorization(config);
   const plainHttpToRemote = site.protocol === 'http:' && !isLoopbackHost(site.hostname);
   let unidentified = 0;
+  /** A 2xx came back once: base_url and the credentials are right, so later surprises are not about them. */
+  let siteAnswered = false;
+
+  /** A 2xx body that is not JSON at all: retrying will not help; whose fault depends on whether the site answered JSON before. */
+  function notJsonError(path: string, kind: string, type: string, body: Buffer): ConnectorError {
+    const said = `${config.base_url} answered ${path} with ${kind}${type === '' ? ' and no content type' : ` (${type.split(';')[0]})`} instead of JSON`;
+    const internal = { internal: jiraMessage(body.toString('utf8')) };
+    return siteAnswered
+      ? new ConnectorError(`${said}, though it answered JSON before: something in front of Jira (a proxy, a maintenance page) answered instead; try again later.`, 'transient_error', internal)
+      : new ConnectorError(`${said}: base_url is not a Jira site; set it to the site root (https://<site>.atlassian.net or the Data Center URL).`, 'config_error', internal);
+  }
 
   async function attempt(req: HttpRequest, path: string): Promise<{ outcome: AttemptOutcome; value?: unknown; body?: string }> {
     await limiter.acquire(req.priority === true);
+    // request_timeout_seconds bounds the whole try, headers and body: undici's own timeouts only
+    // bound the gap between two chunks, which a server sending a byte every few seconds never hits.
+    const deadline = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      deadline.abort();
+    }, timeoutMs);
     try {
       const res = await pool.request({
         method: req.method,
@@ -98,20 +127,25 @@ export function createHttpClient(config: Config, deps: HttpDeps): HttpClient {
           ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: req.body === undefined ? undefined : JSON.stringify(req.body),
+        signal: deadline.signal,
       });
       let bytes: Buffer;
       try {
-        bytes = Buffer.from(await res.body.arrayBuffer());
+        bytes = await readCappedBody(res.body, capBytes, res.headers['content-length']);
       } catch (err) {
-        return { outcome: { kind: 'network', code: networkCode(err) } };
+        if (err === OVER_CAP) throw new ResponseTooLargeError(capBytes, req.method, req.path, config.max_concurrency);
+        return { outcome: { kind: 'network', code: timedOut ? 'TIMEOUT' : networkCode(err) } };
       }
       if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3); // a UTF-8 BOM, as text() drops it
       if (res.statusCode >= 200 && res.statusCode < 300) {
         if (!namesUser(res.headers)) unidentified++;
         const type = String(res.headers['content-type'] ?? '');
+        const kind = nonJsonBody(bytes);
+        if (kind !== undefined) throw notJsonError(req.path, kind, type, bytes);
         try {
           const value = req.decode === undefined ? (JSON.parse(bytes.toString('utf8')) as unknown) : req.decode(bytes);
           limiter.onSuccess();
+          siteAnswered = true;
           return { outcome: { kind: 'status', status: res.statusCode, headers: res.headers }, value };
         } catch (err) {
           if (!(err instanceof SyntaxError)) throw asConnectorError(err); // a bug in decode, not the network
@@ -129,10 +163,32 @@ export function createHttpClient(config: Config, deps: HttpDeps): HttpClient {
       return { outcome: { kind: 'status', status: res.statusCode, headers: res.headers }, body: bytes.toString('utf8') };
     } catch (err) {
       if (err instanceof ConnectorError) throw err;
-      return { outcome: { kind: 'network', code: networkCode(err) } };
+      const code = timedOut ? 'TIMEOUT' : networkCode(err);
+      const certificate = certificateProblem(code, site.host);
+      if (certificate !== undefined) {
+        throw new ConnectorError(`Cannot connect to ${site.host} securely: ${certificate}.`, 'config_error', { internal: `${req.method} ${req.path}: ${code}` });
+      }
+      return { outcome: { kind: 'network', code } };
     } finally {
+      clearTimeout(timer);
       limiter.release();
     }
+  }
+
+  function waitBudgetError(req: HttpRequest, d: { delayMs: number; fromServer: boolean; reason: string }, waitedMs: number, tries: number): ConnectorError {
+    const max = maxWaitMs / 1000;
+    if (d.reason === 'TIMEOUT') {
+      return new ConnectorError(
+        `Jira did not answer ${req.path} within request_timeout_seconds (${config.request_timeout_seconds}) in ${tries} tries, and max_retry_wait_seconds (${max}) ran out: raise request_timeout_seconds or max_retry_wait_seconds in the config, or try again later.`,
+        'transient_error',
+      );
+    }
+    return new ConnectorError(
+      d.fromServer
+        ? `Jira asked to wait ${seconds(d.delayMs)} before retrying ${req.path} (${d.reason}), more than the ${seconds(maxWaitMs - waitedMs)} left of max_retry_wait_seconds (${max}): try again later, or raise max_retry_wait_seconds.`
+        : `Gave up on ${req.path} after ${tries} tries (${d.reason}): max_retry_wait_seconds (${max}) ran out after ${seconds(waitedMs)} of waiting; try again later, or raise max_retry_wait_seconds.`,
+      'transient_error',
+    );
   }
 
   return {
@@ -147,12 +203,21 @@ export function createHttpClient(config: Config, deps: HttpDeps): HttpClient {
       const qs = new URLSearchParams();
       for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) qs.set(k, String(v));
       const path = `${basePath}${req.path}${qs.size > 0 ? `?${qs.toString()}` : ''}`;
+      let waitedMs = 0;
       for (let n = 1; ; n++) {
         const { outcome, value, body } = await attempt(req, path);
         if (outcome.kind === 'status' && outcome.status >= 200 && outcome.status < 300) return value as T;
-        const decision = decideRetry(outcome, n, deps.clock(), random);
+        const decision = decideRetry(outcome, n, deps.clock(), random, { waitedMs, maxWaitMs });
+        if (!decision.retry && 'budgetSpent' in decision) throw waitBudgetError(req, decision, waitedMs, n);
         if (!decision.retry) {
-          if (outcome.kind === 'status') throw httpStatusError(outcome.status, req.method, req.path, body ?? '', bearer);
+          if (outcome.kind === 'status') {
+            const location = outcome.headers.location;
+            throw httpStatusError(outcome.status, req.method, req.path, body ?? '', bearer, {
+              location: Array.isArray(location) ? location[0] : location,
+              url: `${site.origin}${path}`,
+              siteAnswered,
+            });
+          }
           if (outcome.kind === 'network' && outcome.code === 'TIMEOUT') {
             throw new ConnectorError(
               `Jira did not answer ${req.path} within request_timeout_seconds (${config.request_timeout_seconds}) in ${n} tries: raise request_timeout_seconds in the config or try again later.`,
@@ -169,9 +234,12 @@ export function createHttpClient(config: Config, deps: HttpDeps): HttpClient {
           throw new ConnectorError(`Jira kept sending incomplete JSON for ${req.path} after ${n} tries; try again later.`, 'transient_error');
         }
         if (decision.pauseAll) limiter.onRateLimited(decision.delayMs);
+        waitedMs += decision.delayMs;
         deps.logger.warn(
           `${req.method} ${req.path}: ${decision.reason} on try ${n}, retrying in ${decision.delayMs} ms` +
-            (decision.pauseAll ? ` (all requests paused, concurrency now ${limiter.currentLimit})` : ''),
+            (decision.fromServer === true ? ' as the server asked' : '') +
+            (decision.pauseAll ? ` (all requests paused, concurrency now ${limiter.currentLimit})` : '') +
+            `; ${seconds(waitedMs)} of max_retry_wait_seconds (${maxWaitMs / 1000}) used`,
         );
         await deps.sleep(decision.delayMs);
       }

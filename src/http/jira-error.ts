@@ -20,6 +20,39 @@ export function jiraMessage(body: string): string {
   return text.length > 200 ? `${text.slice(0, 200)}…` : text || '(empty body)';
 }
 
+/** What the client knew when the answer came. */
+export interface AnswerContext {
+  /** The Location header of a redirect. */
+  location?: string;
+  /** The full URL that was asked (a relative Location is resolved against it). */
+  url?: string;
+  /** Some earlier request of this client had a 2xx answer: base_url and the credentials are right. */
+  siteAnswered?: boolean;
+}
+
+/** A redirect is never followed (it would carry the credentials elsewhere): it names where it points instead. */
+function redirectError(status: number, method: string, path: string, ctx: AnswerContext): ConnectorError {
+  let target = ctx.location?.trim() ?? '';
+  let suggestion = '';
+  if (target !== '') {
+    try {
+      const to = new URL(target, ctx.url);
+      to.username = '';
+      to.password = ''; // a Location may carry user info; it is never worth showing
+      target = to.href;
+      // A redirect of the whole site keeps the REST path: what precedes it is the base_url to use.
+      if (to.pathname.endsWith(path)) suggestion = ` (probably ${to.origin}${to.pathname.slice(0, -path.length)})`;
+    } catch {
+      // an unparsable Location is shown as it came
+    }
+  }
+  return new ConnectorError(
+    `${method} ${path} was redirected (HTTP ${status}) to ${target === '' ? 'no Location' : target}: ` +
+      `the connector does not follow redirects, so credentials never go to another address; set base_url to where the site really is${suggestion}.`,
+    'config_error',
+  );
+}
+
 /** A non-2xx answer after retries, with its status as a field: callers decide by status, never by message text. */
 export class HttpStatusError extends ConnectorError {
   constructor(
@@ -35,14 +68,25 @@ export class HttpStatusError extends ConnectorError {
   }
 }
 
-export function httpStatusError(status: number, method: string, path: string, body: string, bearer: boolean): HttpStatusError {
-  return new HttpStatusError(status, method, path, jiraMessage(body), describeStatus(status, method, path, body, bearer));
+export function httpStatusError(status: number, method: string, path: string, body: string, bearer: boolean, ctx: AnswerContext = {}): HttpStatusError {
+  return new HttpStatusError(status, method, path, jiraMessage(body), describeStatus(status, method, path, body, bearer, ctx));
 }
 
-function describeStatus(status: number, method: string, path: string, body: string, bearer: boolean): ConnectorError {
-  const said = jiraMessage(body);
+function describeStatus(status: number, method: string, path: string, body: string, bearer: boolean, ctx: AnswerContext): ConnectorError {
+  const said = jiraMessage(body).replace(/\.$/, ''); // the messages below add their own full stop
   const where = `${method} ${path}`;
   const internal = `${where} answered ${status}: ${said}`;
+  if (status >= 300 && status < 400) return redirectError(status, method, path, ctx);
+  if (status === 404 && ctx.siteAnswered === true) {
+    // base_url and the credentials just worked, so "check base_url" would send the user the wrong way.
+    return new ConnectorError(
+      `Jira answered 404 (${said}) for ${where}, though the same site answered before: ` +
+        "this Jira does not serve that endpoint, or a proxy in front of it blocks the path. Check that auth_type matches the site " +
+        '(api_token for Jira Cloud, personal_access_token for Data Center, whose REST API lacks the Cloud endpoints), and that nothing between the connector and Jira filters REST paths.',
+      'config_error',
+      { internal },
+    );
+  }
   switch (status) {
     case 400:
       return new ConnectorError(

@@ -8,6 +8,9 @@
 // The answer is read from its bytes (bulkfetch-body.ts): `fields` is passed through, not parsed.
 import type { HttpClient } from '../http/http-client.js';
 import { ConnectorError } from '../errors.js';
+import { mb, ResponseTooLargeError } from '../http/capped-body.js';
+import { HttpStatusError } from '../http/jira-error.js';
+import { RawJson } from '../json/raw-json.js';
 import { readBulkfetchBody, type BulkfetchBody } from './bulkfetch-body.js';
 import { partsOfParsedIssue, type FieldPicks, type IssueParts } from './issue-parts.js';
 
@@ -29,12 +32,7 @@ export async function bulkFetch(http: HttpClient, ids: string[], picks: FieldPic
   const found = new Map<string, IssueParts>();
   let ask = ids;
   for (let tries = 1; ask.length > 0 && tries <= BULKFETCH_TRIES; tries++) {
-    const res = await http.json<BulkfetchBody>({
-      method: 'POST',
-      path: '/rest/api/3/issue/bulkfetch',
-      body: { issueIdsOrKeys: ask, fields: ['*navigable'] },
-      decode: (bytes) => readBulkfetchBody(bytes, picks),
-    });
+    const res = await fetchFitting(http, ask, picks);
     if (res.issues === undefined) throw new ConnectorError('Jira answered issue/bulkfetch without an issues array; try again later.', 'transient_error');
     for (const issue of res.issues) {
       if (!asked.has(issue.id)) {
@@ -79,7 +77,44 @@ async function fetchOne(http: HttpClient, id: string, picks: FieldPicks): Promis
     }
     return partsOfParsedIssue(issue, picks);
   } catch (err) {
-    if (err instanceof ConnectorError && /answered 404/.test(err.internal ?? '')) return undefined;
+    if (err instanceof HttpStatusError && err.status === 404) return undefined;
     throw err;
+  }
+}
+
+/**
+ * One bulkfetch call; an answer over the HTTP client's size cap is asked for again in halves, down to
+ * one issue. The parts of a split answer are compacted: each issue's fields are copied out of the body
+ * they came in, so whatever else that body held (the rest of a huge answer) is not kept until the
+ * batch is emitted.
+ */
+async function fetchFitting(http: HttpClient, ids: string[], picks: FieldPicks, part = false): Promise<BulkfetchBody> {
+  try {
+    const res = await http.json<BulkfetchBody>({
+      method: 'POST',
+      path: '/rest/api/3/issue/bulkfetch',
+      body: { issueIdsOrKeys: ids, fields: ['*navigable'] },
+      decode: (bytes) => readBulkfetchBody(bytes, picks),
+    });
+    if (part) for (const issue of res.issues ?? []) if (issue.fields instanceof RawJson) issue.fields = new RawJson(Buffer.from(issue.fields.bytes));
+    return res;
+  } catch (err) {
+    if (!(err instanceof ResponseTooLargeError)) throw err;
+    if (ids.length === 1) {
+      throw new ConnectorError(
+        `Issue ${ids[0]} alone is larger than ${mb(err.capBytes)} MB, the most one response may hold with max_concurrency ${err.maxConcurrency}: ` +
+          `lower max_concurrency (each response may then hold more), or leave the issue out with jql (id != ${ids[0]}).`,
+        'config_error',
+      );
+    }
+    // One half after the other: in parallel they would hold as much memory as the answer that did not fit.
+    const half = Math.ceil(ids.length / 2);
+    const a = await fetchFitting(http, ids.slice(0, half), picks, true);
+    const b = await fetchFitting(http, ids.slice(half), picks, true);
+    const errors = (x: unknown) => (Array.isArray(x) ? (x as unknown[]) : []);
+    return {
+      issues: a.issues === undefined || b.issues === undefined ? undefined : [...a.issues, ...b.issues],
+      issueErrors: [...errors(a.issueErrors), ...errors(b.issueErrors)],
+    };
   }
 }

@@ -4,6 +4,7 @@
 // the server caps maxResults silently, so the next page starts after what was actually returned.
 import type { HttpClient } from '../http/http-client.js';
 import { ConnectorError } from '../errors.js';
+import { ResponseTooLargeError } from '../http/capped-body.js';
 import { parseJiraTime } from './jira-time.js';
 import type { SearchFn, SearchPage, WalkRow } from './seek-walk.js';
 
@@ -44,14 +45,22 @@ export function cloudIdSearch(http: HttpClient, pageSize: number): SearchFn<Jira
 
 export function dataCenterSearch(http: HttpClient, pageSize: number): SearchFn<JiraIssue> {
   const path = '/rest/api/2/search';
+  // A page of full issues over the HTTP client's size cap is asked again with half as many, and the
+  // smaller size is kept for the pages after it (the next page starts after what was returned).
+  let maxResults = pageSize;
+  const page = async (jql: string, startAt: number): Promise<{ issues?: unknown; total?: unknown }> => {
+    for (;;) {
+      try {
+        return await http.json({ method: 'GET', path, priority: true, query: { jql, startAt, maxResults, fields: '*navigable' } });
+      } catch (err) {
+        if (!(err instanceof ResponseTooLargeError) || maxResults === 1) throw err;
+        maxResults = Math.ceil(maxResults / 2);
+      }
+    }
+  };
   return async (jql, next) => {
     const startAt = typeof next === 'number' ? next : 0;
-    const res = await http.json<{ issues?: unknown; total?: unknown }>({
-      method: 'GET',
-      path,
-      priority: true,
-      query: { jql, startAt, maxResults: pageSize, fields: '*navigable' },
-    });
+    const res = await page(jql, startAt);
     const rows = toRows(res.issues, path);
     const total = typeof res.total === 'number' ? res.total : 0;
     const after = startAt + rows.length;

@@ -1,5 +1,6 @@
 // `jira-sim`: starts the simulator and prints its base URL as the first line of stdout, then runs
 // until SIGINT/SIGTERM. Out-of-process users drive it through /__sim/ (see README).
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { startSimulator } from './simulator.js';
 import type { SimulatorOptions } from './types.js';
@@ -61,6 +62,18 @@ const program = new Command('jira-sim')
   .option('--fault-status <n>', 'the status --fault-status-rate answers with (default 403)', int('--fault-status'))
   .option('--lies <names>', `answers that break Jira's contract, comma separated: ${LIE_NAMES.join(', ')}`, lieNames)
   .option('--lie-bulkfetch-omit-rate <p>', 'fraction of ids bulkfetch silently leaves out (0..1)', num('--lie-bulkfetch-omit-rate'))
+  .option('--fault-retry-after-raw <text>', 'Retry-After sent verbatim with the 429 fault (e.g. -5, soon, an HTTP date)')
+  .option('--fault-drip-ms <n>', 'send headers, then the body one byte every n ms', num('--fault-drip-ms'))
+  .option('--fault-pad-bytes <n>', 'pad JSON answers with n bytes (streamed)', num('--fault-pad-bytes'))
+  .option('--fault-pad-bytes-per-issue <n>', 'pad search/bulkfetch answers with n bytes per issue', num('--fault-pad-bytes-per-issue'))
+  .option('--fault-pad-issue-fields', 'put the per-issue padding into each issue\'s fields')
+  .option('--fault-redirect-to <url>', 'answer 302 to this URL plus the request path')
+  .option('--fault-drop-content-type', 'send answers without a Content-Type')
+  .option('--fault-paths <list>', 'comma-separated path prefixes the faults apply to (default: all)')
+  .option('--fault-max <n>', 'at most n faulted answers', int('--fault-max'))
+  .option('--fault-after <n>', 'answer the first n matching requests normally', int('--fault-after'))
+  .option('--tls-cert <file>', 'serve https with this PEM certificate (needs --tls-key)')
+  .option('--tls-key <file>', 'PEM private key of --tls-cert')
   .option('--now <epochMs>', 'end of the seeded history (default: now)', int('--now'));
 
 program.parse();
@@ -72,7 +85,9 @@ const options: SimulatorOptions = {
   jitterMs: o.jitterMs, rateLimitRps: o.rateLimitRps, rateLimitBurst: o.rateLimitBurst, now: o.now,
   faults: {
     rate429: o.fault429Rate, retryAfterSeconds: o.retryAfterSeconds, rate503: o.fault503Rate,
-    rateReset: o.faultResetRate, rateTruncated: o.faultTruncatedRate, rateStatus: o.faultStatusRate, status: o.faultStatus,
+    rateReset: o.faultResetRate, rateTruncated: o.faultTruncatedRate, rateStatus: o.faultStatusRate, status: o.faultStatus, retryAfterRaw: o.faultRetryAfterRaw, dripMs: o.faultDripMs,
+    padBytes: o.faultPadBytes, padBytesPerIssue: o.faultPadBytesPerIssue, padIssueFields: o.faultPadIssueFields, redirectTo: o.faultRedirectTo,
+    dropContentType: o.faultDropContentType, maxFaults: o.faultMax, afterRequests: o.faultAfter, paths: o.faultPaths?.split(','),
   },
   lies: { ...Object.fromEntries((o.lies ?? []).map((n: string) => [n, true])), bulkfetchOmitRate: o.lieBulkfetchOmitRate },
   churn: {
@@ -83,6 +98,8 @@ const options: SimulatorOptions = {
 };
 
 try {
+  if ((o.tlsCert === undefined) !== (o.tlsKey === undefined)) throw new Error('--tls-cert and --tls-key go together');
+  if (o.tlsCert !== undefined) options.tls = { cert: readFileSync(o.tlsCert, 'utf8'), key: readFileSync(o.tlsKey, 'utf8') };
   const sim = await startSimulator(options);
   process.stdout.write(`${sim.url}\n`);
   let stopping = false;

@@ -9,7 +9,7 @@ import type { SimulatorOptions } from './types.js';
 import type { WorklogFeed } from './worklog-feed.js';
 
 /** Options with every default filled in; mutable through control.configure(). */
-export type Settings = Required<Omit<SimulatorOptions, 'faults' | 'lies' | 'churn' | 'now' | 'port' | 'host'>> &
+export type Settings = Required<Omit<SimulatorOptions, 'faults' | 'lies' | 'churn' | 'now' | 'port' | 'host' | 'tls'>> &
   Pick<SimulatorOptions, 'faults' | 'lies' | 'churn'>;
 
 export interface SimContext {

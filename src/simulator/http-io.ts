@@ -26,6 +26,8 @@ export interface SimReply {
   text?: string;
   contentType?: string;
   headers?: Record<string, string>;
+  /** Issues in the answer (search and bulkfetch), for padding proportional to them (transport-faults.ts). */
+  issueCount?: number;
 }
 
 /** An error answered with Jira's `{errorMessages, errors}` envelope. */

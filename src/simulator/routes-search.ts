@@ -118,7 +118,7 @@ export function searchJql(ctx: SimContext, req: SimRequest): SimReply {
     );
   }
   out.isLast = isLast;
-  return { status: 200, raw: withIssues(out, issues) };
+  return { status: 200, raw: withIssues(out, issues), issueCount: issues.length };
 }
 
 export function approximateCount(ctx: SimContext, req: SimRequest): SimReply {
@@ -172,7 +172,7 @@ export function searchDc(ctx: SimContext, req: SimRequest): SimReply {
   const lies = ctx.settings.lies;
   for (let j = startAt; j < end; j++) issues.push(r.issue(lies?.liveUpdated ? ctx.store.live : ctx.store.indexed, rs.rows[j]!, { ...sel, idOnly: false }, opt));
   if (lies?.reversePages) issues.reverse();
-  return { status: 200, raw: withIssues({ expand: 'schema,names', startAt, maxResults: size, total: picked.total }, issues) };
+  return { status: 200, raw: withIssues({ expand: 'schema,names', startAt, maxResults: size, total: picked.total }, issues), issueCount: issues.length };
 }
 
 const BULK_KEYS = new Set(['issueIdsOrKeys', 'fields', 'expand', 'properties', 'fieldsByKeys']);
@@ -207,5 +207,5 @@ export function bulkFetch(ctx: SimContext, req: SimRequest): SimReply {
   const opt = renderOptions(req.api, expand, 20, 40);
   const answered = omitSome([...slots].sort((a, c) => a - c), lies, ctx.lieRandom);
   const issues = answered.map((idx) => r.issue(store.live, idx, { ...sel, idOnly: false }, opt));
-  return { status: 200, raw: withIssues({ issues: null, issueErrors: [] }, issues) };
+  return { status: 200, raw: withIssues({ issues: null, issueErrors: [] }, issues), issueCount: issues.length };
 }

@@ -1,12 +1,14 @@
 // startSimulator: builds the seeded data, serves the Jira REST routes over node:http with auth,
 // faults, latency and a request log, and exposes the control API in-process and under /__sim/.
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { buildCatalog } from './catalog.js';
 import { Churn } from './churn.js';
 import type { Settings, SimContext } from './context.js';
 import { controlOverHttp, createControl } from './control.js';
 import { HTML_503, pickFault, rateLimitHeaders, TokenBucket } from './faults.js';
+import { altersSending, FaultCounter, replacedReply, sendWithFaults, type EncodedReply } from './transport-faults.js';
 import { HttpError, Principal, readBody, ReplyError, SimReply, SimRequest } from './http-io.js';
 import { IssueStore } from './issue-store.js';
 import { revokes } from './lies.js';
@@ -91,6 +93,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const controlRnd = createRandom(seed ^ 0xc0de);
   const churn = new Churn(store, clock, createRandom(seed ^ 0xc4a7));
   let bucket: TokenBucket | undefined;
+  const faultCounter = new FaultCounter();
   const control = createControl({
     ctx, log, rnd: controlRnd,
     startChurn: (c) => churn.start(c ?? settings.churn),
@@ -103,13 +106,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     const burst = settings.rateLimitBurst > 0 ? settings.rateLimitBurst : rps;
     if (!bucket || bucket.rps !== rps || bucket.burst !== burst) bucket = new TokenBucket(rps, burst, now);
     return bucket;
-  }
-
-  interface EncodedReply {
-    status: number;
-    type: string;
-    headers: Record<string, string>;
-    body: Buffer;
   }
 
   function send(res: ServerResponse, reply: SimReply, truncate: boolean): void {
@@ -196,10 +192,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         };
       }
     }
-    const fault = pickFault(s.faults, path, faultRnd);
+    const faults = faultCounter.forRequest(s.faults, path);
+    const fault = pickFault(faults, path, faultRnd);
+    if (fault !== 'none') faultCounter.count();
     if (fault === '429') {
-      const ra = s.faults?.retryAfterSeconds === undefined ? 1 : s.faults.retryAfterSeconds;
+      const ra = faults?.retryAfterSeconds === undefined ? 1 : faults.retryAfterSeconds;
       const headers = rateLimitHeaders(ra, 350, now);
+      if (faults?.retryAfterRaw !== undefined) {
+        // verbatim, and without X-RateLimit-Reset, so the client has nothing else to go by
+        delete headers['X-RateLimit-Reset'];
+        headers['Retry-After'] = faults.retryAfterRaw;
+      }
       return () => {
         send(res, { status: 429, json: { errorMessages: ['Rate limit exceeded.'], errors: {} }, headers }, false);
         finish(429);
@@ -230,7 +233,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
     let reply: SimReply;
     const auth = authenticate(s, req.headers.authorization);
-    if (!match) {
+    const replaced = faults === undefined ? undefined : replacedReply(faults, `${path}${url.search}`);
+    if (replaced !== undefined) {
+      reply = replaced;
+    } else if (!match) {
       reply = { status: 404, json: { errorMessages: [`No route for ${method} ${path}.`], errors: {} } };
     } else if (auth === 'badBearer' || ((auth === 'failed' || auth === 'anonymous') && match.route.pattern.endsWith('/myself'))) {
       reply = { status: 401, text: HTML_401, headers: { 'X-Seraph-LoginReason': 'AUTHENTICATED_FAILED', 'WWW-Authenticate': 'OAuth realm="https%3A%2F%2Fsimulated.atlassian.net"' } };
@@ -261,18 +267,22 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       if (left < b.burst * 0.2) reply.headers['X-RateLimit-NearLimit'] = 'true';
     }
     const encoded = encode(reply, fault === 'truncated');
+    const transport = faults !== undefined && (replaced !== undefined || altersSending(faults)) ? faults : undefined;
+    if (transport !== undefined && fault === 'none') faultCounter.count();
     return () => {
-      write(res, encoded);
+      if (transport === undefined) write(res, encoded);
+      else sendWithFaults(res, encoded, transport, reply.issueCount ?? 0);
       finish(reply.status);
     };
   }
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((e) => {
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
       res.end(String(e));
     });
-  });
+  };
+  const server = options.tls === undefined ? createServer(onRequest) : createTlsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest);
   server.keepAliveTimeout = 30_000;
   const sockets = new Set<Socket>();
   server.on('connection', (sock) => {
@@ -285,7 +295,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   });
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  ctx.baseUrl = `http://${host}:${addr.port}`;
+  ctx.baseUrl = `${options.tls === undefined ? 'http' : 'https'}://${host}:${addr.port}`;
   if (settings.churn && Object.values(settings.churn).some((v) => v)) churn.start(settings.churn);
 
   let closed: Promise<void> | undefined;

@@ -31,6 +31,27 @@ export interface FaultOptions {
   rateStatus?: number;
   /** The status rateStatus answers with (default 403). */
   status?: number;
+  /** The first this many matching requests are answered normally (a fault that starts mid-run). Default 0. */
+  afterRequests?: number;
+  /** At most this many faulted answers (any kind), then none; counted again from 0 whenever faults are configured. Default: no limit. */
+  maxFaults?: number;
+  // Transport faults (transport-faults.ts): every matching request gets them, within maxFaults.
+  /** Retry-After sent verbatim with the 429 fault (e.g. "-5", "soon", an HTTP date in 2099), without X-RateLimit-Reset. Overrides retryAfterSeconds. */
+  retryAfterRaw?: string;
+  /** Headers at once, then the body one byte every this many ms. */
+  dripMs?: number;
+  /** A 2xx JSON object answer gets a leading "_padding" string member of this many bytes, streamed (chunked) and never built in memory. */
+  padBytes?: number;
+  /** Like padBytes, this many bytes per issue in the answer (search, bulkfetch): asking for fewer issues makes it smaller. */
+  padBytesPerIssue?: number;
+  /** padBytesPerIssue goes into each issue's fields (a long custom field value) instead of one leading member: data the client must keep. */
+  padIssueFields?: boolean;
+  /** Answer 302 with Location: this URL followed by the request's path and query (a site that moved). */
+  redirectTo?: string;
+  /** Answer this instead (status default 200; contentType null sends none): an HTML login page, plain text, an empty body, a 404. */
+  replaceWith?: { status?: number; body: string; contentType?: string | null };
+  /** Send answers without a Content-Type header. */
+  dropContentType?: boolean;
 }
 
 /** Answers that break Jira's contract (see lies.ts); each off by default. */
@@ -51,6 +72,12 @@ export interface LieOptions {
   bulkfetchExtra?: boolean;
   /** Answers do not name the authenticated user (X-AACCOUNTID / X-AUSERNAME), as behind a proxy that drops headers. */
   stripIdentity?: boolean;
+}
+
+/** TLS for the simulator's listener (PEM text): it then serves https. */
+export interface TlsOptions {
+  cert: string;
+  key: string;
 }
 
 export interface SimulatorOptions {
@@ -88,6 +115,8 @@ export interface SimulatorOptions {
   churn?: ChurnOptions;
   /** Time the seeded history ends at (epoch ms, default Date.now() at start). Seeded `updated` values lie before it. */
   now?: number;
+  /** Serve https with this certificate and key (fixed at start). */
+  tls?: TlsOptions;
 }
 
 /** One issue as the truth sees it (current, not as the lagging search index sees it). */

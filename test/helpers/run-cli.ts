@@ -28,6 +28,8 @@ export interface RunOptions {
   /** Called for every parsed message as it arrives; return true to kill -9 the process right there. */
   onMessage?: (m: Message, child: ChildProcess) => boolean | void;
   timeoutMs?: number;
+  /** Called once the child is spawned (e.g. to watch its memory). */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 // Temp dirs live as long as the test file's process: removed when it exits.
@@ -55,6 +57,7 @@ export function runCli(bin: string, args: string[], opts: RunOptions = {}): Prom
       env: { ...process.env, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    opts.onSpawn?.(child);
     const messages: Message[] = [];
     const badLines: string[] = [];
     let stdout = '';

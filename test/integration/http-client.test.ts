@@ -194,3 +194,86 @@ test('http client: a server that never answers ends in a timeout error that name
     await http.close();
   });
 });
+
+test('http client: request_timeout_seconds bounds the whole try, so a dripping body times out (issue 12, item 6)', async () => {
+  const drips: NodeJS.Timeout[] = [];
+  await withServer((_q, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('{"a":"');
+    drips.push(setInterval(() => res.write('x'), 200)); // never a gap of 1 s, never the end
+  }, async (url, seen) => {
+    const { http, warnings } = client(url, { request_timeout_seconds: 1 });
+    const started = Date.now();
+    await assert.rejects(http.json({ method: 'GET', path: '/rest/api/3/x' }), (e: unknown) => e instanceof ConnectorError && e.failureType === 'transient_error' && /within request_timeout_seconds \(1\) in 8 tries/.test(e.message));
+    const took = Date.now() - started;
+    assert.equal(seen.length, 8);
+    assert.ok(took >= 8000 && took < 20_000, `took ${took} ms`);
+    assert.ok(warnings.every((w) => /TIMEOUT on try/.test(w)));
+    await http.close();
+  });
+  drips.forEach(clearInterval);
+});
+
+test('http client: an answer over the size cap fails at once, from Content-Length or while reading (issue 12, item 8)', async () => {
+  await withServer((q, res) => {
+    if (q.url!.endsWith('/declared')) {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(500 * 1024 * 1024) });
+      res.write('{"a":"');
+    } else {
+      res.writeHead(200, { 'content-type': 'application/json' }); // chunked: only the bytes tell
+      const chunk = Buffer.alloc(1024 * 1024, 'x');
+      const pump = () => { while (res.write(chunk)); };
+      res.on('drain', pump);
+      res.write('{"a":"');
+      pump();
+    }
+  }, async (url, seen) => {
+    const { http, warnings } = client(url, { max_concurrency: 16 });
+    for (const path of ['/rest/api/3/declared', '/rest/api/3/streamed']) {
+      const started = Date.now();
+      await assert.rejects(http.json({ method: 'GET', path }), (e: unknown) => {
+        assert.ok(e instanceof ConnectorError);
+        assert.equal(e.failureType, 'config_error');
+        assert.match(e.message, new RegExp(`answer to GET ${path} is larger than 4\\.0 MB, the most one response may hold with max_concurrency 16`));
+        return true;
+      });
+      assert.ok(Date.now() - started < 5000);
+    }
+    assert.equal(seen.length, 2, 'never retried');
+    assert.deepEqual(warnings, []);
+    await http.close();
+  });
+});
+
+test('http client: a redirect is not followed and names its Location; a 404 after a 2xx does not blame base_url (issue 12, items 10, 12)', async () => {
+  await withServer((q, res) => {
+    if (q.url === '/jira/rest/api/3/myself') return json(res, 200, { accountId: 'a' });
+    if (q.url!.includes('bulkfetch')) return json(res, 404, { errorMessages: ['Not Found'] });
+    if (q.url === '/jira/rest/api/3/serverInfo') return (res.writeHead(307, { location: 'https://someone:hunter2@jira.example.com/rest/api/3/serverInfo' }), res.end());
+    res.writeHead(301, { location: '/new/rest/api/3/field' });
+    res.end();
+  }, async (url, seen) => {
+    const { http } = client(`${url}/jira`);
+    await assert.rejects(http.json({ method: 'GET', path: '/rest/api/3/field' }), (e: unknown) => {
+      assert.ok(e instanceof ConnectorError && e.failureType === 'config_error');
+      assert.match(e.message, new RegExp(`GET /rest/api/3/field was redirected \\(HTTP 301\\) to ${url}/new/rest/api/3/field: .*\\(probably ${url}/new\\)`));
+      return true;
+    });
+    await assert.rejects(http.json({ method: 'GET', path: '/rest/api/3/serverInfo' }), (e: unknown) => {
+      assert.ok(e instanceof ConnectorError);
+      assert.match(e.message, /redirected \(HTTP 307\) to https:\/\/jira\.example\.com\/rest\/api\/3\/serverInfo: .*\(probably https:\/\/jira\.example\.com\)/);
+      assert.doesNotMatch(e.message, /hunter2|someone/);
+      return true;
+    });
+    await assert.rejects(http.json({ method: 'POST', path: '/rest/api/3/issue/bulkfetch', body: {} }), /404 for \/rest\/api\/3\/issue\/bulkfetch: Not Found\. Check base_url/, 'before any 2xx, a 404 is still a base_url problem');
+    await http.json({ method: 'GET', path: '/rest/api/3/myself' });
+    await assert.rejects(http.json({ method: 'POST', path: '/rest/api/3/issue/bulkfetch', body: {} }), (e: unknown) => {
+      assert.ok(e instanceof ConnectorError && e.failureType === 'config_error');
+      assert.match(e.message, /404 \(Not Found\) for POST \/rest\/api\/3\/issue\/bulkfetch, though the same site answered before/);
+      assert.doesNotMatch(e.message, /Check base_url/);
+      return true;
+    });
+    assert.equal(seen.length, 5);
+    await http.close();
+  });
+});

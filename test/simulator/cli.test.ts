@@ -5,7 +5,12 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent } from 'undici';
 import { BASIC } from './helpers.js';
+import { makeTestCertificates } from '../helpers/test-certificates.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/jira-sim.js', import.meta.url));
 
@@ -51,4 +56,25 @@ test('jira-sim rejects a bad option with a one-line error and exit code 1', asyn
   const [code] = await once(child, 'exit');
   assert.equal(code, 1);
   assert.match(err, /--issues must be an integer/);
+});
+
+test('jira-sim transport fault flags and --tls-cert/--tls-key (issue 12)', async () => {
+  const certs = makeTestCertificates();
+  const dir = mkdtempSync(join(tmpdir(), 'jira-sim-tls-'));
+  writeFileSync(join(dir, 'cert.pem'), certs.server.cert);
+  writeFileSync(join(dir, 'key.pem'), certs.server.key);
+  const args = ['--issues', '10', '--tls-cert', join(dir, 'cert.pem'), '--tls-key', join(dir, 'key.pem'), '--fault-redirect-to', 'https://moved.example',
+    '--fault-paths', '/rest/api/3/field', '--fault-after', '1', '--fault-max', '1'];
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+    assert.match(line, /^https:\/\/127\.0\.0\.1:\d+$/);
+    const dispatcher = new Agent({ connect: { ca: certs.ca.cert } });
+    const get = (path: string) => fetch(`${line}${path}`, { headers: { authorization: BASIC }, redirect: 'manual', dispatcher } as RequestInit);
+    assert.deepEqual([(await get('/rest/api/3/field')).status, (await get('/rest/api/3/field')).status, (await get('/rest/api/3/field')).status], [200, 302, 200]);
+    await dispatcher.close();
+  } finally {
+    child.kill('SIGTERM');
+  }
+  await once(child, 'exit');
 });

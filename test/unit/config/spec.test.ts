@@ -24,13 +24,16 @@ test('spec.json has documentationUrl and a draft-07 object schema that compiles'
 
 test('spec.json declares exactly the config contract fields', () => {
   assert.deepEqual(Object.keys(schema.properties).sort(), [
-    'base_url', 'credentials', 'jql', 'lookback_minutes', 'max_concurrency', 'page_size', 'projects', 'request_timeout_seconds', 'start_date',
+    'base_url', 'ca_certificate', 'credentials', 'jql', 'lookback_minutes', 'max_concurrency', 'max_retry_wait_seconds', 'page_size', 'projects',
+    'request_timeout_seconds', 'start_date',
   ]);
   const p = schema.properties;
   assert.deepEqual([p.lookback_minutes.minimum, p.lookback_minutes.maximum, p.lookback_minutes.default], [0, 1440, 5]);
   assert.deepEqual([p.page_size.minimum, p.page_size.maximum, p.page_size.default], [1, 5000, 1000]);
   assert.deepEqual([p.request_timeout_seconds.minimum, p.request_timeout_seconds.maximum, p.request_timeout_seconds.default], [1, 600, 60]);
   assert.deepEqual([p.max_concurrency.minimum, p.max_concurrency.maximum, p.max_concurrency.default], [1, 64, 8]);
+  assert.deepEqual([p.max_retry_wait_seconds.minimum, p.max_retry_wait_seconds.maximum, p.max_retry_wait_seconds.default], [1, 86400, 600]);
+  assert.equal(p.ca_certificate.type, 'string');
 });
 
 test('CAT: every oneOf has an object parent and variants sharing one const discriminator without default/enum', () => {

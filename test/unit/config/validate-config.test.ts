@@ -93,3 +93,11 @@ for (const [name, config, expected] of cases) {
     assert.match(failure(config).message, expected);
   });
 }
+
+test('max_retry_wait_seconds defaults to 600 and is bounded; ca_certificate must be a readable PEM certificate (issue 12)', async () => {
+  assert.equal(validateConfig(good).max_retry_wait_seconds, 600);
+  assert.match(failure({ ...good, max_retry_wait_seconds: 0 }).message, /max_retry_wait_seconds is out of range \(allowed: 1 to 86400\)/);
+  assert.match(failure({ ...good, ca_certificate: 'not a certificate' }).message, /ca_certificate holds no PEM certificate; paste the PEM text/);
+  const broken = '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----';
+  assert.match(failure({ ...good, ca_certificate: broken }).message, /ca_certificate holds a PEM block that is not a readable certificate/);
+});

@@ -60,3 +60,27 @@ test('retry policy: Retry-After as an HTTP date, and hints in the past mean no w
   assert.equal(serverHintMs({ 'x-ratelimit-reset': '2025-12-31T00:00Z' }, NOW), 0);
   assert.equal(serverHintMs({ 'retry-after': 'soon' }, NOW), undefined);
 });
+
+test('retry policy: a negative or garbage Retry-After is no hint, so the backoff applies (issue 12, item 7)', () => {
+  for (const value of ['-5', '-0.5', 'soon', '1e3', 'Infinity', '']) {
+    assert.equal(serverHintMs({ 'retry-after': value }, NOW), undefined, value);
+    const got = decideRetry(status(429, { 'retry-after': value }), 1, NOW, mid);
+    assert.ok(got.retry && got.delayMs === 500 && got.fromServer !== true, value);
+  }
+  assert.equal(serverHintMs({ 'retry-after': 'Thu, 01 Jan 2099 00:00:00 GMT' }, NOW), Date.parse('2099-01-01T00:00:00Z') - NOW);
+});
+
+test('retry policy: with a wait budget, a wait that does not fit ends the retries at once (issue 12, item 7)', () => {
+  const budget = (waitedMs: number) => ({ waitedMs, maxWaitMs: 600_000 });
+  const day = decideRetry(status(429, { 'retry-after': '86400' }), 1, NOW, mid, budget(0));
+  assert.deepEqual(day, { retry: false, budgetSpent: true, delayMs: 86_400_000, fromServer: true, reason: 'HTTP 429' });
+  const date = decideRetry(status(503, { 'retry-after': 'Thu, 01 Jan 2099 00:00:00 GMT' }), 1, NOW, mid, budget(0));
+  assert.ok(!date.retry && 'budgetSpent' in date && date.fromServer);
+  // a hint that fits is capped per wait and honoured
+  const fits = decideRetry(status(429, { 'retry-after': '400' }), 1, NOW, mid, budget(0));
+  assert.ok(fits.retry && fits.delayMs === retryPolicy.maxServerHintMs && fits.fromServer === true);
+  // backoff steps count too: the next one (4 s) does not fit in the 3 s left
+  const backoff = decideRetry(status(503), 4, NOW, mid, { waitedMs: 3500, maxWaitMs: 6500 });
+  assert.deepEqual(backoff, { retry: false, budgetSpent: true, delayMs: 4000, fromServer: false, reason: 'HTTP 503' });
+  assert.ok(decideRetry(status(503), 4, NOW, mid, { waitedMs: 2500, maxWaitMs: 6500 }).retry);
+});
