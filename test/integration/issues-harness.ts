@@ -122,25 +122,8 @@ export function duplicatesRatio(records: JsonObject[]): number {
 
 export const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/**
- * The STATEs among `messages` that cover an issue of `truth` (live at the start) not emitted before
- * them: a STATE covers every issue updated before its position (or cursor), plus the position's ids.
- */
-export function statesAheadOfRecords(messages: Message[], truth: TruthIssue[]): string[] {
-  const emitted = new Set<string>();
-  const ahead: string[] = [];
-  for (const m of messages) {
-    if (m.type === 'RECORD') emitted.add(String(m.record.data.id));
-    if (m.type !== 'STATE') continue;
-    const st = m.state.stream.stream_state as { cursor?: string; position?: { updated: number; ids: string[] } };
-    const covered = st.position
-      ? truth.filter((t) => t.updated < st.position!.updated || (t.updated === st.position!.updated && st.position!.ids.includes(t.id)))
-      : st.cursor === undefined ? [] : truth.filter((t) => t.updated < Date.parse(st.cursor!));
-    const missing = covered.filter((t) => !emitted.has(t.id));
-    if (missing.length > 0) ahead.push(`${JSON.stringify(st).slice(0, 120)} covers ${missing.length} issues not emitted (e.g. ${missing[0]!.id})`);
-  }
-  return ahead;
-}
+
+export { statesAheadOfRecords } from '../helpers/state-coverage.js';
 
 /** The Airbyte TRACE error messages of a run. */
 export function traceErrors(messages: Message[]): Array<{ message: string; failure_type: string }> {
