@@ -3,6 +3,7 @@
 // over the same real sockets.
 import type { ChildProcess } from 'node:child_process';
 import { assertValidAirbyte } from '../helpers/protocol-checks.js';
+import { watchPeakRss, type RssWatch } from '../helpers/peak-rss.js';
 import { airbyteBin, runCli, writeJsonFiles, type CliResult, type Message } from '../helpers/run-cli.js';
 import { startSimulator } from '../../src/simulator/index.js';
 import type { RunningSimulator, SimulatorOptions, TruthIssue } from '../../src/simulator/types.js';
@@ -57,6 +58,8 @@ export interface AirbyteRun extends CliResult {
   states: JsonObject[];
   /** the last STATE's stream_state */
   lastState: JsonObject | undefined;
+  /** the CLI's peak resident set (VmHWM), MB */
+  peakRssMb: number;
 }
 
 export async function readAirbyte(
@@ -69,13 +72,14 @@ export async function readAirbyte(
     ...(opts.state === undefined ? {} : { state: [{ type: 'STREAM', stream: { stream_descriptor: { name: 'issues' }, stream_state: opts.state } }] }),
   });
   const args = ['read', '--config', files.config!, '--catalog', files.catalog!, ...(files.state ? ['--state', files.state] : [])];
-  const r = await runCli(airbyteBin, args, { onMessage: opts.onMessage, timeoutMs: opts.timeoutMs ?? 60_000 });
+  let rss: RssWatch | undefined;
+  const r = await runCli(airbyteBin, args, { onMessage: opts.onMessage, timeoutMs: opts.timeoutMs ?? 60_000, onSpawn: (child) => (rss = watchPeakRss(child)) });
   allOutput.push(r.stdout, r.stderr);
   // every message (and every RECORD against the stream's schema) must be valid Airbyte protocol
   if (r.signal === null) assertValidAirbyte(r.messages, { catalog: catalog(opts.syncMode) as { streams: Array<Record<string, any>> } });
   const records = r.messages.filter((m) => m.type === 'RECORD').map((m) => m.record.data as JsonObject);
   const states = r.messages.filter((m) => m.type === 'STATE').map((m) => m.state.stream.stream_state as JsonObject);
-  return { ...r, records, states, lastState: states.at(-1) };
+  return { ...r, records, states, lastState: states.at(-1), peakRssMb: rss?.peakMb() ?? 0 };
 }
 
 export interface InProcessRun {

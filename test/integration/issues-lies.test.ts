@@ -36,6 +36,7 @@ for (const identity of ['named in headers', 'stripped by a proxy'] as const) {
       const errors = traceErrors(run.messages);
       assert.ok(errors.some((e) => /stopped accepting the credentials/.test(e.message) && e.failure_type === 'config_error'), JSON.stringify(errors));
       assert.deepEqual(statesAheadOfRecords(run.messages, truth), []);
+      assert.ok(run.peakRssMb < 300, `peak RSS ${run.peakRssMb} MB`);
       assert.ok(ids(run.records).size < truth.length, 'the revocation happened mid-run');
       assert.ok(run.lastState === undefined || run.lastState.window !== undefined, 'no completed window');
     });
@@ -87,6 +88,7 @@ for (const mode of ['cloud', 'datacenter'] as const) {
         const got = ids(run.records);
         assert.deepEqual(start.filter((t) => !got.has(t.id)).map((t) => t.id), [], 'every issue emitted');
         assert.ok(logs(run.messages, 'WARN').some((l) => /disagrees with its own JQL/.test(l)), 'the disagreement is logged');
+        assert.ok(run.peakRssMb < 300, `peak RSS ${run.peakRssMb} MB`);
         assert.deepEqual(statesAheadOfRecords(run.messages, d.lag ? [] : start), []);
         // The states written are ones the next run accepts.
         for (const state of [run.states.find((st) => st.window !== undefined), run.lastState].filter((x) => x !== undefined)) {
@@ -106,6 +108,7 @@ test('issues: bulkfetch leaving ids out at random loses nothing (asked again, th
     assert.deepEqual([...ids(run.records)].sort(), truth.map((t) => t.id).sort());
     assert.deepEqual(statesAheadOfRecords(run.messages, truth), []);
     assert.ok(!logs(run.messages, 'WARN').some((l) => /were gone/.test(l)), 'nothing counted as gone');
+    assert.ok(run.peakRssMb < 300, `peak RSS ${run.peakRssMb} MB`);
   });
 });
 
@@ -143,6 +146,7 @@ test('issues: endless empty pages with isLast false and fresh tokens stop after 
     assert.ok(errors.some((e) => /no new issues although each said more follow/.test(e.message) && e.failure_type === 'transient_error'), JSON.stringify(errors));
     const searches = s.control.requestCounts()['POST /rest/api/3/search/jql'] ?? 0;
     assert.ok(searches <= 10, `${searches} search requests`);
+    assert.ok(run.peakRssMb > 0 && run.peakRssMb < 300, `peak RSS ${run.peakRssMb} MB`);
     assert.ok(run.states.every((st) => st.cursor === undefined && st.window === undefined), 'no state moved');
   });
 });
