@@ -3,6 +3,7 @@
 // only the server's end signals end it, a repeated token or position is refused, and pages that
 // bring nothing although more are said to follow are bounded and paced by the retry backoff.
 import { ConnectorError } from '../errors.js';
+import { MAX_PAGES_WITHOUT_PROGRESS, noProgressGuard } from './no-progress.js';
 
 export type Query = Record<string, string | number | undefined>;
 
@@ -26,7 +27,7 @@ export interface Paging {
 }
 
 /** Pages in a row that bring nothing although Jira says more follow, before paging gives up. */
-export const MAX_EMPTY_PAGES = 5;
+export const MAX_EMPTY_PAGES = MAX_PAGES_WITHOUT_PROGRESS;
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -38,21 +39,11 @@ function broken(rt: PageRuntime, problem: string): ConnectorError {
 }
 
 function emptyGuard(rt: PageRuntime) {
-  let streak = 0;
-  return {
-    reset: () => void (streak = 0),
-    async stalled(): Promise<void> {
-      streak++;
-      if (streak === 1) await rt.prove();
-      if (streak >= MAX_EMPTY_PAGES) {
-        throw new ConnectorError(
-          `Jira answered ${rt.what} with ${streak} empty pages in a row although each said more follow; stopped instead of looping, nothing already emitted is lost; try again later, or report it to your Jira admin if it persists.`,
-          'transient_error',
-        );
-      }
-      await rt.pause(streak);
-    },
-  };
+  return noProgressGuard(
+    rt,
+    (streak) =>
+      `Jira answered ${rt.what} with ${streak} empty pages in a row although each said more follow; stopped instead of looping, nothing already emitted is lost; try again later, or report it to your Jira admin if it persists.`,
+  );
 }
 
 /** `items`: the key of the list in the page, a dotted path for a nested one (`columnConfig.columns`). */

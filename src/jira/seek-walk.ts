@@ -14,6 +14,9 @@
 // that query's own page tokens, every row is emitted, and no checkpoint moves until the window ends.
 // Pages that bring nothing but say more follow are bounded (noProgressGuard).
 import { ConnectorError } from '../errors.js';
+import { noProgressGuard, type Pacing } from './no-progress.js';
+
+export { MAX_PAGES_WITHOUT_PROGRESS } from './no-progress.js';
 
 export interface WalkRow<R> {
   id: string;
@@ -51,7 +54,7 @@ export interface WalkChunk<R> {
   position: Position | undefined;
 }
 
-export interface WalkOptions {
+export interface WalkOptions extends Pacing {
   start: Position;
   upper: number;
   rangeJql: (lower: number, upper: number) => string;
@@ -61,42 +64,9 @@ export interface WalkOptions {
   maxStateIds?: number;
   /** What the walk saw that Jira should not have answered (logged as WARN by the caller). */
   warn?: (message: string) => void;
-  /** Waits before asking again after a page that brought nothing (the retry policy's backoff). */
-  pause?: (attempt: number) => Promise<void>;
-  /** Proves the credentials still work (an empty page may be Jira's anonymous view). */
-  prove?: () => Promise<void>;
 }
-
-/** Consecutive pages that bring nothing new although Jira says more follow, before the walk gives up. */
-export const MAX_PAGES_WITHOUT_PROGRESS = 5;
 
 const hasMore = (p: SearchPage<unknown>) => p.more ?? p.next !== undefined;
-
-/**
- * Counts pages in a row that bring nothing new although Jira says more follow. Each such page first
- * proves the credentials (an anonymous view answers with nothing), then waits the retry policy's
- * backoff, so no loop can send requests faster than retries would; after MAX_PAGES_WITHOUT_PROGRESS
- * the walk fails with a clear error instead of looping.
- */
-function noProgressGuard(opts: WalkOptions, what: () => string) {
-  let streak = 0;
-  return {
-    reset() {
-      streak = 0;
-    },
-    async stalled(): Promise<void> {
-      streak++;
-      if (streak === 1) await opts.prove?.();
-      if (streak >= MAX_PAGES_WITHOUT_PROGRESS) {
-        throw new ConnectorError(
-          `Jira answered ${streak} search pages in a row that brought no new issues although each said more follow (${what()}); stopped instead of looping, nothing after the last STATE is lost; try again later, or report it to your Jira admin if it persists.`,
-          'transient_error',
-        );
-      }
-      await opts.pause?.(streak);
-    },
-  };
-}
 
 const when = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : String(ms));
 
@@ -162,7 +132,11 @@ class WalkPosition {
 export async function* seekWalk<R>(search: SearchFn<R>, opts: WalkOptions): AsyncGenerator<WalkChunk<R>> {
   const pos = new WalkPosition(opts.start);
   const maxIds = opts.maxStateIds ?? 2000;
-  const guard = noProgressGuard(opts, () => `issues updated from ${when(pos.t)}`);
+  const guard = noProgressGuard(
+    opts,
+    (streak) =>
+      `Jira answered ${streak} search pages in a row that brought no new issues although each said more follow (issues updated from ${when(pos.t)}); stopped instead of looping, nothing after the last STATE is lost; try again later, or report it to your Jira admin if it persists.`,
+  );
   /** false once a page disagreed with its query: checkpoints stay where they were */
   let trusted = true;
   let chunk: WalkRow<R>[] = [];
