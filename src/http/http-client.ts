@@ -149,14 +149,8 @@ export function createHttpClient(config: Config, deps: HttpDeps): HttpClient {
           return { outcome: { kind: 'status', status: res.statusCode, headers: res.headers }, value };
         } catch (err) {
           if (!(err instanceof SyntaxError)) throw asConnectorError(err); // a bug in decode, not the network
-          const body = bytes.toString('utf8');
-          if (type !== '' && !type.includes('json')) {
-            throw new ConnectorError(
-              `${config.base_url} answered ${path} with ${type.split(';')[0]} instead of JSON: base_url is not a Jira site; set it to the site root (https://<site>.atlassian.net or the Data Center URL).`,
-              'config_error',
-              { internal: jiraMessage(body) },
-            );
-          }
+          // Cut-off JSON is retried; a body of another declared type that does not parse is not JSON at all.
+          if (type !== '' && !type.includes('json')) throw notJsonError(req.path, 'a body that does not parse as JSON', type, bytes);
           return { outcome: { kind: 'bad-json' } };
         }
       }

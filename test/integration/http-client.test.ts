@@ -169,6 +169,13 @@ test('check: wrong credentials, a non-Jira site and an unreachable host each get
     await assert.rejects(checkConnection(http), /base_url is not a Jira site/);
     await http.close();
   });
+  // Starts like JSON but is declared as something else and does not parse: not retried as a truncation.
+  await withServer((_q, res) => (res.writeHead(200, { 'content-type': 'text/plain' }), res.end('{not json at all')), async (url, seen) => {
+    const { http } = client(url);
+    await assert.rejects(checkConnection(http), /with a body that does not parse as JSON \(text\/plain\) instead of JSON: base_url is not a Jira site/);
+    assert.equal(seen.length, 1, 'asked once');
+    await http.close();
+  });
   await withServer((_q, res) => json(res, 200, { accountId: 'abc', displayName: 'Demo', timeZone: 'Asia/Kathmandu' }), async (url) => {
     const { http } = client(url);
     await checkConnection(http);
