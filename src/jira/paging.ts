@@ -128,8 +128,12 @@ export function offsetArray(pageSize: number): Paging {
   return offsetPages({ pageSize, end: 'empty', kind: 'offsetArray' });
 }
 
-/** Token pages `{<items>, nextPageToken?, isLast?}`: the token is sent back verbatim and never twice. */
-export function tokenPages(pageSize: number, items: string, tokenParam = 'nextPageToken'): Paging {
+/**
+ * Token pages `{<items>, nextPageToken?, isLast?}`: the token is sent back verbatim and never twice.
+ * `tokenField`: where the page carries the next token when it is not named as the parameter
+ * (Data Center's `/user/list` takes `cursor` and answers `nextCursor`).
+ */
+export function tokenPages(pageSize: number, items: string, tokenParam = 'nextPageToken', tokenField = tokenParam): Paging {
   return {
     kind: 'tokenPages',
     pageSize,
@@ -141,14 +145,15 @@ export function tokenPages(pageSize: number, items: string, tokenParam = 'nextPa
         const body = await rt.fetch({ maxResults: pageSize, [tokenParam]: token });
         const values = itemsOf(body, items, rt);
         const page = body as Record<string, unknown>;
-        const next = page[tokenParam];
-        if (next !== undefined && next !== null && typeof next !== 'string') throw broken(rt, `${tokenParam} is not a string`);
+        const raw = page[tokenField];
+        if (raw !== undefined && raw !== null && typeof raw !== 'string' && !Number.isInteger(raw)) throw broken(rt, `${tokenField} is neither a string nor an integer`);
+        const next = typeof raw === 'number' ? String(raw) : raw;
         if (values.length > 0) {
           guard.reset();
           yield values;
         }
         if (page.isLast === true || typeof next !== 'string' || next === '') return;
-        if (seen.has(next)) throw broken(rt, `the ${tokenParam} of an earlier page came back`);
+        if (seen.has(next)) throw broken(rt, `the ${tokenField} of an earlier page came back`);
         seen.add(next);
         if (values.length === 0) await guard.stalled();
         token = next;

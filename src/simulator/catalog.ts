@@ -142,14 +142,32 @@ export interface Catalog {
   components: Component[];
   groups: Group[];
   filters: Filter[];
+  /** versions of project p are versions[p * versionsPerProject …] */
+  versionsPerProject: number;
 }
 
 const DAY = 86_400_000;
 
-export function buildCatalog(seed: number, projectCount: number, now: number, email: string): Catalog {
-  const n = Math.max(1, Math.min(projectCount, PROJECT_KEYS.length));
+/** How big the generated site is (the simulator's `users`, `boards`, `sprints`, `versionsPerProject` settings). */
+export interface CatalogSize {
+  projects: number;
+  users: number;
+  /** 0: one scrum board per project and one kanban board; n: n − 1 scrum boards over the projects and one kanban board */
+  boards: number;
+  /** sprints in all, spread over the scrum boards in turn; 0: nine per scrum board */
+  sprints: number;
+  versionsPerProject: number;
+}
+
+/** Projects beyond the named ones get generated keys (P13, P14, …); ranks are kept in a byte. */
+export const MAX_PROJECTS = 200;
+
+/** `sized`: a project count (the other sizes at their defaults) or the sizes. */
+export function buildCatalog(seed: number, sized: number | Partial<CatalogSize>, now: number, email: string): Catalog {
+  const size: CatalogSize = { projects: 4, users: 40, boards: 0, sprints: 0, versionsPerProject: 3, ...(typeof sized === 'number' ? { projects: sized } : sized) };
+  const n = Math.max(1, Math.min(size.projects, MAX_PROJECTS));
   const users: User[] = [{ accountId: '712020:00000000-demo-4000-8000-000000000001', displayName: 'Demo User', emailAddress: email, active: true }];
-  for (let i = 1; i < 40; i++) {
+  for (let i = 1; i < Math.max(2, size.users); i++) {
     const first = FIRST[hashInt(FIRST.length, seed, i, 1)]!;
     const last = LAST[hashInt(LAST.length, seed, i, 2)]!;
     const hex = (hashInt(0xffffff, seed, i, 3) + 0x1000000).toString(16).slice(1);
@@ -162,31 +180,38 @@ export function buildCatalog(seed: number, projectCount: number, now: number, em
   }
   const projects: Project[] = [];
   for (let p = 0; p < n; p++) {
-    projects.push({ idx: p, id: String(10000 + p), key: PROJECT_KEYS[p]!, name: PROJECT_NAMES[p]!, leadUser: 1 + hashInt(users.length - 1, seed, p, 4) });
+    projects.push({ idx: p, id: String(10000 + p), key: PROJECT_KEYS[p] ?? `P${p + 1}`, name: PROJECT_NAMES[p] ?? `Project ${p + 1}`, leadUser: 1 + hashInt(users.length - 1, seed, p, 4) });
   }
   const order = projects.map((p) => p.idx).sort((a, b) => (projects[a]!.key < projects[b]!.key ? -1 : 1));
   const projectRank = new Uint8Array(n);
   order.forEach((pIdx, rank) => (projectRank[pIdx] = rank));
 
-  const boards: Board[] = projects.map((p, i) => ({ id: i + 1, name: `${p.key} board`, type: 'scrum' as const, projectIdx: p.idx }));
-  boards.push({ id: n + 1, name: `${projects[0]!.key} kanban`, type: 'kanban', projectIdx: 0 });
-  // Two-week sprints over the last 16 weeks, one active, one future, per scrum board.
+  const scrumBoards = size.boards > 0 ? Math.max(0, size.boards - 1) : n;
+  const boards: Board[] = [];
+  for (let i = 0; i < scrumBoards; i++) {
+    const p = projects[i % n]!;
+    boards.push({ id: i + 1, name: i < n ? `${p.key} board` : `${p.key} board ${1 + Math.floor(i / n)}`, type: 'scrum', projectIdx: p.idx });
+  }
+  boards.push({ id: scrumBoards + 1, name: `${projects[0]!.key} kanban`, type: 'kanban', projectIdx: 0 });
+  // Two-week sprints ending with one active and one future sprint per scrum board.
+  const totalSprints = size.sprints > 0 ? size.sprints : 9 * scrumBoards;
+  const perBoard = boards.filter((b) => b.type === 'scrum').map((b, i) => ({ b, k: Math.floor(totalSprints / scrumBoards) + (i < totalSprints % scrumBoards ? 1 : 0) }));
   const sprints: Sprint[] = [];
   let sprintId = 1;
-  for (const b of boards) {
-    if (b.type !== 'scrum') continue;
-    for (let s = 0; s < 9; s++) {
-      const start = now - (8 - s) * 14 * DAY - 14 * DAY + DAY;
+  for (const { b, k } of perBoard) {
+    for (let s = 0; s < k; s++) {
+      const start = now - (k - 1 - s) * 14 * DAY - 14 * DAY + DAY;
       const end = start + 14 * DAY;
-      const state = s < 7 ? 'closed' : s === 7 ? 'active' : 'future';
+      const state = s < k - 2 ? 'closed' : s === k - 2 ? 'active' : 'future';
       sprints.push({ id: sprintId++, boardId: b.id, projectIdx: b.projectIdx, name: `${projects[b.projectIdx]!.key} Sprint ${s + 1}`, state, start, end, goal: s % 2 ? 'Ship it' : '' });
     }
   }
   const versions: Version[] = [];
   const components: Component[] = [];
+  const vPer = Math.max(1, size.versionsPerProject);
   projects.forEach((p) => {
-    for (let v = 0; v < 3; v++) {
-      versions.push({ id: String(10000 + p.idx * 10 + v), projectIdx: p.idx, name: `${p.key} 1.${v}`, released: v < 2, releaseDate: now - (2 - v) * 60 * DAY });
+    for (let v = 0; v < vPer; v++) {
+      versions.push({ id: String(10000 + p.idx * Math.max(10, vPer) + v), projectIdx: p.idx, name: `${p.key} 1.${v}`, released: v < vPer - 1, releaseDate: now - (vPer - 1 - v) * 60 * DAY });
     }
     ['API', 'UI', 'Storage'].forEach((name, c) => {
       components.push({ id: String(10000 + p.idx * 10 + c), projectIdx: p.idx, name, leadUser: 1 + ((p.idx + c) % (users.length - 1)) });
@@ -199,5 +224,5 @@ export function buildCatalog(seed: number, projectCount: number, now: number, em
     members: users.map((_u, i) => i).filter((i) => g === 0 || i % [1, 2, 3, 5][g]! === 0),
   }));
   const filters: Filter[] = projects.map((p, f) => ({ id: String(10000 + f), name: `${p.key} open work`, jql: `project = ${p.key} AND resolution IS EMPTY`, ownerUser: p.leadUser }));
-  return { projects, projectRank, users, boards, sprints, versions, components, groups, filters };
+  return { projects, projectRank, users, boards, sprints, versions, components, groups, filters, versionsPerProject: vPer };
 }

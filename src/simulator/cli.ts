@@ -34,6 +34,11 @@ const program = new Command('jira-sim')
   .option('--seed <n>', 'seed for the generated data', int('--seed'), 1)
   .option('--issues <n>', 'number of seeded issues', int('--issues'), 1000)
   .option('--projects <n>', 'number of projects', int('--projects'), 4)
+  .option('--users <n>', 'number of users', int('--users'))
+  .option('--boards <n>', 'number of boards (one of them kanban; default one scrum board per project plus one kanban)', int('--boards'))
+  .option('--sprints <n>', 'sprints in all, over the scrum boards (default nine per scrum board)', int('--sprints'))
+  .option('--versions-per-project <n>', 'versions per project', int('--versions-per-project'))
+  .option('--no-dc-user-list', 'Data Center: answer /user/list with 404, as releases before 10.3 do')
   .addOption(new Option('--mode <mode>', 'deployment type').choices(['cloud', 'datacenter']).default('cloud'))
   .option('--time-zone <zone>', 'IANA time zone of the searching user', 'Asia/Kathmandu')
   .addOption(new Option('--token-semantics <kind>', 'what a nextPageToken means').choices(['keyset', 'offset']).default('keyset'))
@@ -80,6 +85,7 @@ program.parse();
 const o = program.opts();
 const options: SimulatorOptions = {
   port: o.port, host: o.host, seed: o.seed, issues: o.issues, projects: o.projects, mode: o.mode,
+  users: o.users, boards: o.boards, sprints: o.sprints, versionsPerProject: o.versionsPerProject, dcUserList: o.dcUserList,
   userTimeZone: o.timeZone, tokenSemantics: o.tokenSemantics, tokenTtlMs: o.tokenTtlMs, fieldsPageCap: o.fieldsPageCap,
   listPageCap: o.listPageCap, dcMaxResults: o.dcMaxResults, dcResultWindow: o.dcResultWindow, indexLagMs: o.indexLagMs, latencyMs: o.latencyMs,
   jitterMs: o.jitterMs, rateLimitRps: o.rateLimitRps, rateLimitBurst: o.rateLimitBurst, now: o.now,

@@ -359,7 +359,7 @@ export class Renderer {
       case 'resolution': return s.isResolved(v, idx) ? F.resolution : 'null';
       case 'resolutiondate': return s.isResolved(v, idx) ? `"${this.zone.format(v.updated[idx]!)}"` : 'null';
       case 'components': return hash01(seed, id, 34) < 0.4 ? '[]' : F.components[s.project[idx]! * 3 + hashInt(3, seed, id, 33)]!;
-      case 'fixVersions': return hash01(seed, id, 36) < 0.5 ? '[]' : F.versions[s.project[idx]! * 3 + hashInt(3, seed, id, 35)]!;
+      case 'fixVersions': return hash01(seed, id, 36) < 0.5 ? '[]' : F.versions[s.project[idx]! * s.catalog.versionsPerProject + hashInt(s.catalog.versionsPerProject, seed, id, 35)]!;
       case 'duedate': return hash01(seed, id, 37) < 0.7 ? 'null' : `"${this.zone.formatDate(s.created[idx]! + 30 * DAY)}"`;
       case 'comment': {
         const all = this.comments(idx);

@@ -109,19 +109,42 @@ export function filterSearch(ctx: SimContext, req: SimRequest): SimReply {
   return listPage(ctx, req, user(req) ? all : [], PAGE_100);
 }
 
+/** Data Center users as the connector's users stream sees them: key and name instead of accountId. */
+function dcUsers(ctx: SimContext, req: SimRequest, keep: (u: (typeof ctx.catalog.users)[number]) => boolean): unknown[] {
+  const r = ctx.renderer(req.api);
+  return ctx.catalog.users.flatMap((u, i) => {
+    if (!user(req) || !keep(u)) return [];
+    const { accountId: _a, accountType: _t, ...rest } = r.user(i) as Record<string, unknown>;
+    const name = u.emailAddress.split('@')[0]!;
+    return [{ ...rest, self: api(ctx, req, `/user?username=${encodeURIComponent(name)}`), key: `JIRAUSER${10000 + i}`, name }];
+  });
+}
+
+/** Data Center 10 stops its user search at the first 100 results, startAt + maxResults included (JRASERVER-78660). */
+export const DC_USER_SEARCH_LIMIT = 100;
+
 /** Data Center's user search: `username` is a prefix of name, display name or email; `.` matches every user. */
 export function userSearch(ctx: SimContext, req: SimRequest): SimReply {
   const q = (req.query.get('username') ?? '').toLowerCase();
   if (q === '') throw badRequest("The username query parameter was not provided");
   const inactive = req.query.get('includeInactive') === 'true';
-  const r = ctx.renderer(req.api);
-  const all = ctx.catalog.users.flatMap((u, i) => {
-    if (!user(req) || (!inactive && !u.active)) return [];
-    if (q !== '.' && !u.displayName.toLowerCase().startsWith(q) && !u.emailAddress.startsWith(q)) return [];
-    const { accountId: _a, accountType: _t, ...rest } = r.user(i) as Record<string, unknown>;
-    const name = u.emailAddress.split('@')[0]!;
-    return [{ ...rest, self: api(ctx, req, `/user?username=${encodeURIComponent(name)}`), key: `JIRAUSER${10000 + i}`, name }];
-  });
-  // Data Center 10 stops at 100 users whatever the paging (JRASERVER-78660); the simulator has fewer.
-  return listPage(ctx, req, all, { shape: 'array', defaultMax: 50, cap: 1000 });
+  const all = dcUsers(ctx, req, (u) => (inactive || u.active) && (q === '.' || u.displayName.toLowerCase().startsWith(q) || u.emailAddress.startsWith(q)));
+  return listPage(ctx, req, all.slice(0, DC_USER_SEARCH_LIMIT), { shape: 'array', defaultMax: 50, cap: DC_USER_SEARCH_LIMIT });
+}
+
+/**
+ * Data Center 10.3+ `/user/list`: every user (active or not), cursor pages `{values, isLast, nextCursor}`
+ * whose cursor is opaque to the caller; no total. Releases without it answer 404 (`dcUserList: false`).
+ */
+export function userList(ctx: SimContext, req: SimRequest): SimReply {
+  if (!ctx.settings.dcUserList) throw new HttpError(404, 'null for uri: /rest/api/2/user/list');
+  if (!user(req)) throw new HttpError(401, 'You are not logged in.');
+  const cursor = Number(req.query.get('cursor') ?? '0');
+  if (!Number.isInteger(cursor) || cursor < 0) throw badRequest('The cursor is not valid.');
+  const extra = ctx.settings.listPageCap > 0 ? ctx.settings.listPageCap : Infinity;
+  const maxResults = Math.max(1, Math.min(1000, extra, Number(req.query.get('maxResults') ?? '50') || 50));
+  const all = dcUsers(ctx, req, () => true);
+  const values = all.slice(cursor, cursor + maxResults);
+  const isLast = cursor + values.length >= all.length;
+  return { status: 200, json: { values, isLast, ...(isLast ? {} : { nextCursor: String(cursor + values.length) }) } };
 }

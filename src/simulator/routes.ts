@@ -70,7 +70,7 @@ export function buildRoutes(mode: DeploymentMode): Route[] {
       r('POST', '/search', () => GONE),
     );
   } else {
-    routes.push(r('GET', '/search', search.searchDc), r('POST', '/search', search.searchDc), r('GET', '/user/search', lists.userSearch));
+    routes.push(r('GET', '/search', search.searchDc), r('POST', '/search', search.searchDc), r('GET', '/user/search', lists.userSearch), r('GET', '/user/list', lists.userList));
   }
   return routes;
 }

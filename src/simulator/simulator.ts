@@ -26,6 +26,11 @@ export const DEFAULTS: Settings = {
   seed: 1,
   issues: 1000,
   projects: 4,
+  users: 40,
+  boards: 0,
+  sprints: 0,
+  versionsPerProject: 3,
+  dcUserList: true,
   mode: 'cloud',
   userTimeZone: 'Asia/Kathmandu',
   email: 'demo@example.com',
@@ -69,7 +74,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   for (const [k, v] of Object.entries(options)) if (v !== undefined && k in DEFAULTS) (settings as unknown as Record<string, unknown>)[k] = v;
   const now0 = options.now ?? Date.now();
   const seed = settings.seed;
-  const catalog = buildCatalog(seed, settings.projects, now0, settings.email);
+  const catalog = buildCatalog(seed, settings, now0, settings.email);
   const clock = () => Date.now();
   const store = new IssueStore(seed, catalog, clock);
   store.seedIssues(Math.max(0, Math.floor(settings.issues)), now0);

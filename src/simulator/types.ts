@@ -85,7 +85,17 @@ export interface SimulatorOptions {
   host?: string; // default 127.0.0.1
   seed?: number; // default 1
   issues?: number; // default 1000
-  projects?: number; // default 4
+  projects?: number; // default 4 (at most 200; past the 12 named ones keys are P13, P14, …)
+  /** Users on the site (default 40). */
+  users?: number;
+  /** Boards: n − 1 scrum boards over the projects in turn plus one kanban board; default 0: one scrum board per project plus one kanban. */
+  boards?: number;
+  /** Sprints in all, spread over the scrum boards in turn (default 0: nine per scrum board). */
+  sprints?: number;
+  /** Versions per project (default 3). */
+  versionsPerProject?: number;
+  /** Data Center: serve `/user/list` (cursor pages, Jira 10.3+); false: a release without it, answering 404 (default true). */
+  dcUserList?: boolean;
   mode?: DeploymentMode; // default cloud
   /** IANA zone of the searching user (myself.timeZone); default a non-whole-hour zone (Asia/Kathmandu, +05:45). */
   userTimeZone?: string;

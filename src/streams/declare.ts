@@ -19,6 +19,10 @@ export interface Endpoint {
   path: string | ((parent: JsonObject) => string);
   query?: Query | ((parent: JsonObject) => Query);
   paging: Paging;
+  /** read instead when this endpoint answers 404 to its first request (a release that predates it) */
+  fallback?: Endpoint;
+  /** the endpoint stops at this many items in all, whatever the paging (a server limit): reaching it is a WARN saying `why` */
+  stopsAt?: { items: number; why: string };
 }
 
 export interface ParentBinding {
@@ -58,17 +62,22 @@ export const everywhere = (e: Endpoint): { cloud: Endpoint; datacenter: Endpoint
 
 const API_ROOTS = { cloud: '/rest/api/3', datacenter: '/rest/api/2', agile: '/rest/agile/1.0' } as const;
 
-/** Counts skipped requests per stream and reason; one WARN per reason at the end of the stream. */
+/** Counts skipped requests per stream and reason, and notes limits met; one WARN per reason (or note) at the end of the stream. */
 export class Skips {
   private counts = new Map<string, number>();
+  private notes = new Set<string>();
   add(what: string): void {
     this.counts.set(what, (this.counts.get(what) ?? 0) + 1);
+  }
+  note(message: string): void {
+    this.notes.add(message);
   }
   get any(): boolean {
     return this.counts.size > 0;
   }
   warnings(stream: string): string[] {
-    return [...this.counts].map(([what, n]) => `${stream}: skipped ${n} request(s) that Jira refused with ${what}; nothing else was left out.`);
+    const skipped = [...this.counts].map(([what, n]) => `${stream}: skipped ${n} request(s) that Jira refused with ${what}; nothing else was left out.`);
+    return [...skipped, ...[...this.notes].map((m) => `${stream}: ${m}`)];
   }
 }
 
@@ -93,6 +102,10 @@ export function listStream(spec: ListStreamSpec): ListStream {
     if (ep === undefined) {
       throw new ConnectorError(`the ${spec.name} stream needs Jira Cloud (Data Center has no endpoint for it); remove it from the catalog or run discover again`, 'config_error');
     }
+    yield* fetchFrom(ctx, ep, deployment, parent, skips);
+  }
+
+  async function* fetchFrom(ctx: StreamContext, ep: Endpoint, deployment: Deployment, parent: JsonObject, skips: Skips): AsyncGenerator<JsonObject[]> {
     const path = `${ep.api === 'agile' ? API_ROOTS.agile : API_ROOTS[deployment]}${resolve(ep.path, parent)}`;
     const base = ep.query === undefined ? {} : resolve(ep.query, parent);
     const what = `GET ${path}`;
@@ -123,6 +136,11 @@ export function listStream(spec: ListStreamSpec): ListStream {
         yield records;
       }
     } catch (err) {
+      if (ep.fallback !== undefined && offset === 0 && err instanceof HttpStatusError && err.status === 404) {
+        skips.note(`${what} answered HTTP 404 (a Jira release without it), so the stream read the older endpoint instead`);
+        yield* fetchFrom(ctx, ep.fallback, deployment, parent, skips);
+        return;
+      }
       const rule = ruleFor(err, spec.onStatus);
       if (!(err instanceof HttpStatusError)) throw err;
       if (rule.action === 'skip') return skips.add(`HTTP ${err.status} (${rule.reason})`);
@@ -131,6 +149,7 @@ export function listStream(spec: ListStreamSpec): ListStream {
       }
       throw err;
     }
+    if (ep.stopsAt !== undefined && offset === ep.stopsAt.items) skips.note(`${what} returned exactly ${offset} items, its limit: ${ep.stopsAt.why}`);
   }
 
   async function* records(ctx: StreamContext, skips: Skips): AsyncGenerator<JsonObject> {

@@ -154,5 +154,9 @@ export const issuesStream: Stream = {
   primaryKey: [['id']],
   cursorField: ['updated'],
   schema,
+  endpoints: {
+    cloud: '`POST /rest/api/3/search/jql` (ids, ≤ page_size) + `POST /rest/api/3/issue/bulkfetch` (bodies, 100 ids a call)',
+    datacenter: '`GET /rest/api/2/search` (bodies, ≤ 1000 a page)',
+  },
   read: readIssues,
 };

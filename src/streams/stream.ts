@@ -42,5 +42,7 @@ export interface Stream {
   readonly schema: JsonObject;
   /** Where Jira has the endpoints this stream reads; absent: Cloud and Data Center. Discover offers it nowhere else. */
   readonly availableOn?: readonly Deployment[];
+  /** What it reads, for the README's streams table (list streams derive theirs from their declaration). */
+  readonly endpoints?: { cloud: string; datacenter?: string };
   read(ctx: StreamContext): AsyncIterable<StreamEvent>;
 }

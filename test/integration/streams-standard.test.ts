@@ -151,9 +151,11 @@ for (const mode of ['cloud', 'datacenter'] as Deployment[]) {
           for (const s of catalog.streams) {
             const error = r.messages.find((m) => m.trace?.type === 'ERROR' && m.trace.error.stream_descriptor?.name === s.name);
             const warned = r.messages.some((m) => m.type === 'LOG' && m.log.level === 'WARN' && m.log.message.startsWith(`${s.name}: skipped`) && m.log.message.includes(`HTTP ${status}`));
-            assert.ok(error !== undefined || warned, `${s.name}: a ${status} left no ERROR trace and no WARN`);
+            // A declared fallback (Data Center users: /user/list missing before 10.3) reads the older endpoint, and says so.
+            const fellBack = r.messages.some((m) => m.type === 'LOG' && m.log.level === 'WARN' && m.log.message.startsWith(`${s.name}: `) && m.log.message.includes(`answered HTTP ${status} (a Jira release without it)`));
+            assert.ok(error !== undefined || warned || fellBack, `${s.name}: a ${status} left no ERROR trace and no WARN`);
             if (error) assert.match(error.trace.error.message, new RegExp(String(status)), `${s.name}: the error names the status`);
-            if (!error) assert.equal(byStream(r, 'RECORD', s.name).length, 0, `${s.name}: skipped everything, so nothing to emit`);
+            if (!error && !fellBack) assert.equal(byStream(r, 'RECORD', s.name).length, 0, `${s.name}: skipped everything, so nothing to emit`);
           }
         } finally {
           sim.control.configure({ faults: {} });

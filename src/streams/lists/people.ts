@@ -1,5 +1,5 @@
 // Users, groups and group membership; and saved filters.
-import { offsetArray, pageBean } from '../../jira/paging.js';
+import { offsetArray, pageBean, tokenPages } from '../../jira/paging.js';
 import { fail, skip } from '../../jira/status-policy.js';
 import { listStream } from '../declare.js';
 import type { JsonObject } from '../stream.js';
@@ -11,7 +11,22 @@ export const users = listStream({
   primaryKey: ['accountId'],
   // Bare arrays with no total: only an empty page ends them. Cloud includes inactive and app users.
   cloud: { path: '/users/search', paging: offsetArray(1000) },
-  datacenter: { path: '/user/search', query: { username: '.', includeInactive: 'true' }, paging: offsetArray(1000) },
+  // Data Center 10.3+ lists every user with cursor pages; older releases only have the user search, which
+  // Data Center 10.0-10.2 stops at 100 users whatever the paging (JRASERVER-78660): pages of 100 read
+  // everything Jira 9 has and all those 100, and reaching 100 is a WARN instead of a silent cut.
+  datacenter: {
+    path: '/user/list',
+    paging: tokenPages(1000, 'values', 'cursor', 'nextCursor'),
+    fallback: {
+      path: '/user/search',
+      query: { username: '.', includeInactive: 'true' },
+      paging: offsetArray(100),
+      stopsAt: {
+        items: 100,
+        why: 'Data Center 10.0-10.2 stops its user search at 100 users (JRASERVER-78660) and has no /user/list; users past the first 100 may be missing. Upgrade to Jira 10.3 or later, which lists every user',
+      },
+    },
+  },
   // Data Center users have no accountId: their key plays its part, so the key is the same column everywhere.
   record: (u, _p, deployment) => {
     if (u === null || typeof u !== 'object') return undefined;
