@@ -6,7 +6,9 @@ import type { HttpClient, HttpDeps } from './http/http-client.js';
 import type { Logger } from './logger.js';
 import { projectRecord } from './protocol/select-fields.js';
 import { midRunProof, ProvenStates } from './proven-states.js';
-import type { JsonObject, Stream, StreamContext, SyncMode } from './streams/stream.js';
+import { ReadAhead } from './streams/read-ahead.js';
+import { RunMemo } from './streams/run-memo.js';
+import type { JsonObject, Stream, StreamContext, StreamEvent, SyncMode } from './streams/stream.js';
 
 export interface SourceDeps {
   streams: Stream[];
@@ -93,13 +95,14 @@ class StreamRun {
     return { records: this.records, states: this.states, seconds: (this.clock() - this.started) / 1000 };
   }
 
-  async run(ctx: BaseContext): Promise<void> {
+  /** `ahead`: the stream's events when it was read ahead of its turn. */
+  async run(ctx: BaseContext, ahead?: AsyncIterable<StreamEvent>): Promise<void> {
     const { p, listener } = this;
     const state = p.syncMode === 'incremental' ? p.state : undefined;
     // Every STATE waits for proof that the answers it rests on were not Jira's anonymous view.
     const proven = new ProvenStates<JsonObject>(ctx.proveCredentials, (s) => this.emitState(s), this.clock, () => ctx.http.unidentifiedAnswers?.() ?? 0);
     try {
-      for await (const event of p.stream.read({ ...ctx, syncMode: p.syncMode, state })) {
+      for await (const event of ahead ?? p.stream.read({ ...ctx, syncMode: p.syncMode, state })) {
         if (event.type === 'record') {
           if (this.records === 0) await listener.firstRecord(p);
           this.records++;
@@ -133,9 +136,14 @@ class StreamRun {
   }
 }
 
+/** Streams whose events may be read before their turn: full refresh, stateless, declared readAhead. */
+const readsAhead = (p: PlannedStream) => p.stream.readAhead === true && p.syncMode === 'full_refresh';
+
 /**
  * Reads the planned streams one after another. A failing stream is reported and the next one runs
- * (one failing stream does not stop the run); the result lists the streams that failed.
+ * (one failing stream does not stop the run); the result lists the streams that failed. Streams
+ * that allow it are read ahead of their turn, so their round trips overlap (read-ahead.ts), and
+ * parents read by several child streams are read once per run (run-memo.ts).
  */
 export async function read(config: Config, plan: PlannedStream[], deps: SourceDeps, listener: ReadListener): Promise<ReadResult> {
   const failed: string[] = [];
@@ -148,19 +156,30 @@ export async function read(config: Config, plan: PlannedStream[], deps: SourceDe
     // and move the cursor past everything. So the credentials are proven first (one /myself call).
     await deps.checkConnection(http);
     const proveCredentials = midRunProof(() => deps.checkConnection(http));
-    const ctx = { config, http, logger: deps.logger, clock: deps.clock, sleep: deps.sleep, proveCredentials };
-    for (const p of plan) {
-      if (p.note !== undefined) deps.logger.info(p.note);
-      await listener.streamStarted(p);
-      const run = new StreamRun(p, listener, deps.clock);
-      try {
-        await run.run(ctx);
-        await listener.streamSucceeded(p, run.summary());
-      } catch (err) {
-        if (err instanceof OutputClosedError) throw err; // nobody is listening any more
-        failed.push(p.stream.name);
-        await listener.streamFailed(p, asConnectorError(err), run.summary());
+    const ctx: BaseContext = { config, http, logger: deps.logger, clock: deps.clock, sleep: deps.sleep, proveCredentials, memo: new RunMemo() };
+    const ahead = new Map<PlannedStream, ReadAhead>();
+    try {
+      for (const [i, p] of plan.entries()) {
+        for (const q of plan.slice(i + 1)) {
+          if (readsAhead(q) && !ahead.has(q)) ahead.set(q, new ReadAhead(q.stream.read({ ...ctx, syncMode: q.syncMode, state: undefined })[Symbol.asyncIterator]()));
+        }
+        if (p.note !== undefined) deps.logger.info(p.note);
+        await listener.streamStarted(p);
+        const run = new StreamRun(p, listener, deps.clock);
+        try {
+          await run.run(ctx, ahead.get(p)?.events());
+          await listener.streamSucceeded(p, run.summary());
+        } catch (err) {
+          if (err instanceof OutputClosedError) throw err; // nobody is listening any more
+          failed.push(p.stream.name);
+          await listener.streamFailed(p, asConnectorError(err), run.summary());
+        } finally {
+          ahead.delete(p);
+        }
       }
+    } finally {
+      // The run ended before their turn (the output closed): stop what is still being read.
+      await Promise.all([...ahead.values()].map((a) => a.stop()));
     }
   });
   return { failed };

@@ -2,6 +2,7 @@
 // the request log; exposed in-process (SimulatorControl) and over HTTP under /__sim/.
 import type { SimContext } from './context.js';
 import { summaryOf } from './render.js';
+import { listTruth } from './list-truth.js';
 import type { RequestLog } from './request-log.js';
 import { CONFIGURABLE_OPTIONS, type ChurnOptions, type SimulatorControl, type TruthIssue } from './types.js';
 
@@ -46,6 +47,7 @@ export function createControl(d: ControlDeps): SimulatorControl {
       }
       return out;
     },
+    listTruth: () => listTruth(ctx),
     configure(patch) {
       const s = ctx.settings;
       const unknown = Object.keys(patch).filter((k) => !(CONFIGURABLE_OPTIONS as readonly string[]).includes(k));
@@ -110,6 +112,7 @@ export function controlOverHttp(control: SimulatorControl, method: string, path:
   const route = `${method} ${path.replace(/\/+$/, '')}`;
   switch (route) {
     case 'GET /__sim/truth': return { status: 200, json: control.truth() };
+    case 'GET /__sim/lists': return { status: 200, json: control.listTruth() };
     case 'POST /__sim/configure':
       try {
         control.configure(b);

@@ -56,7 +56,7 @@ export function labels(ctx: SimContext, req: SimRequest): SimReply {
 }
 
 /** Option-type custom fields, each with one global context. */
-const CONTEXTS: Record<string, { id: string; options: Option[] }> = {
+export const CONTEXTS: Record<string, { id: string; options: Option[] }> = {
   [CF.team]: { id: '10300', options: TEAM_OPTIONS },
   [CF.areas]: { id: '10301', options: AREA_OPTIONS },
 };

@@ -1,6 +1,7 @@
 // The simulator's public contract. Tests, the benchmark and the demo use only what is declared here;
 // the simulator's implementation (its own data model, JQL evaluator and paging) lives beside it and
 // shares no code with the connector.
+import type { ListTruth } from './list-truth.js';
 
 export type DeploymentMode = 'cloud' | 'datacenter';
 export type TokenSemantics = 'keyset' | 'offset';
@@ -161,6 +162,8 @@ export const CONFIGURABLE_OPTIONS: readonly ConfigurableOption[] = [
 export interface SimulatorControl {
   /** The exact current state of every live issue, sorted by id. */
   truth(): TruthIssue[];
+  /** Per list stream of the connector: every row's key, and items per parent for child lists (list-truth.ts). */
+  listTruth(): Record<string, ListTruth>;
   /** Change behaviour at run time (faults, churn, latency, lag, token semantics, rate limit). */
   configure(patch: Partial<Pick<SimulatorOptions, ConfigurableOption>>): void;
   /** Apply changes now (as churn would), returning the ids touched. `ids` picks the issues instead of random ones. */

@@ -10,6 +10,7 @@ import { deploymentOf, type Deployment } from '../jira/deployment.js';
 import type { Paging, Query } from '../jira/paging.js';
 import { RETRY_ATTEMPTS, ruleFor, type StatusTable } from '../jira/status-policy.js';
 import { mapOrdered } from './map-ordered.js';
+import type { RunMemo } from './run-memo.js';
 import type { JsonObject, Stream, StreamContext, StreamEvent } from './stream.js';
 
 export interface Endpoint {
@@ -75,6 +76,11 @@ export class Skips {
   get any(): boolean {
     return this.counts.size > 0;
   }
+  /** Adds what another reading counted (a parent list read once for the run, replayed to a child stream). */
+  merge(other: Skips): void {
+    for (const [what, n] of other.counts) this.counts.set(what, (this.counts.get(what) ?? 0) + n);
+    for (const m of other.notes) this.notes.add(m);
+  }
   warnings(stream: string): string[] {
     const skipped = [...this.counts].map(([what, n]) => `${stream}: skipped ${n} request(s) that Jira refused with ${what}; nothing else was left out.`);
     return [...skipped, ...[...this.notes].map((m) => `${stream}: ${m}`)];
@@ -84,6 +90,12 @@ export class Skips {
 export function loadSchema(name: string): JsonObject {
   return JSON.parse(readFileSync(new URL(`../../../schemas/${name}.json`, import.meta.url), 'utf8')) as JsonObject;
 }
+
+/** Streams some other stream names as its parent: their records are read once per run and shared. */
+const parents = new WeakSet<ListStream>();
+
+/** The most records of one parent list kept for the run; a longer list is read again by each child. */
+export const MAX_SHARED_PARENT_RECORDS = 10_000;
 
 const resolve = <T>(v: T | ((p: JsonObject) => T), parent: JsonObject): T => (typeof v === 'function' ? (v as (p: JsonObject) => T)(parent) : v);
 
@@ -152,7 +164,32 @@ export function listStream(spec: ListStreamSpec): ListStream {
     if (ep.stopsAt !== undefined && offset === ep.stopsAt.items) skips.note(`${what} returned exactly ${offset} items, its limit: ${ep.stopsAt.why}`);
   }
 
+  /** Every record and skip of this stream, read once for the run when it is small enough to keep. */
+  function shared(ctx: StreamContext, memo: RunMemo): Promise<{ records: JsonObject[]; skips: Skips } | undefined> {
+    return memo.once(`list:${spec.name}`, async () => {
+      const skips = new Skips();
+      const all: JsonObject[] = [];
+      for await (const r of own(ctx, skips)) {
+        all.push(r);
+        if (all.length > MAX_SHARED_PARENT_RECORDS) return undefined;
+      }
+      return { records: all, skips };
+    });
+  }
+
   async function* records(ctx: StreamContext, skips: Skips): AsyncGenerator<JsonObject> {
+    if (ctx.memo !== undefined && parents.has(stream)) {
+      const kept = await shared(ctx, ctx.memo);
+      if (kept !== undefined) {
+        skips.merge(kept.skips);
+        yield* kept.records;
+        return;
+      }
+    }
+    yield* own(ctx, skips);
+  }
+
+  async function* own(ctx: StreamContext, skips: Skips): AsyncGenerator<JsonObject> {
     const seen = spec.dedupe ? new Set<string>() : undefined;
     const batches = spec.parent === undefined ? fetchAll(ctx, {}, skips) : fanOut(ctx, spec.parent, skips);
     for await (const batch of batches) {
@@ -204,13 +241,16 @@ export function listStream(spec: ListStreamSpec): ListStream {
     yield { type: 'log', level: 'INFO', message: `${spec.name}: ${count} records emitted` };
   }
 
-  return {
+  const stream: ListStream = {
     name: spec.name,
     primaryKey: spec.primaryKey.map((k) => [k]),
     schema: loadSchema(spec.name),
     availableOn,
+    readAhead: true,
     spec,
     records,
     read,
   };
+  if (spec.parent !== undefined) parents.add(spec.parent.stream);
+  return stream;
 }

@@ -4,6 +4,7 @@ import type { Config } from '../config/config.js';
 import type { Logger } from '../logger.js';
 import type { HttpClient } from '../http/http-client.js';
 import type { Deployment } from '../jira/deployment.js';
+import type { RunMemo } from './run-memo.js';
 
 export type JsonObject = Record<string, unknown>;
 export type SyncMode = 'full_refresh' | 'incremental';
@@ -21,6 +22,8 @@ export interface StreamContext {
   /** This stream's saved state (the inner stream_state / Singer bookmark), or undefined. */
   state: JsonObject | undefined;
   signal?: AbortSignal;
+  /** Lists shared by the streams of one run (a parent read once for all its child streams); absent outside a run. */
+  memo?: RunMemo;
 }
 
 /**
@@ -44,5 +47,7 @@ export interface Stream {
   readonly availableOn?: readonly Deployment[];
   /** What it reads, for the README's streams table (list streams derive theirs from their declaration). */
   readonly endpoints?: { cloud: string; datacenter?: string };
+  /** Full refresh events that may be read before the stream's turn and held (bounded) until it comes: small, stateless streams. */
+  readonly readAhead?: boolean;
   read(ctx: StreamContext): AsyncIterable<StreamEvent>;
 }
