@@ -1,37 +1,42 @@
 // Builds the catalog a host would pass to `read`, from the connector's own discover output, selecting
-// only the issues stream. Pure builders; the discover call itself is in connector-process.ts.
+// the issues stream (or the streams a selection names). Pure builders; the discover call itself is in
+// connector-process.ts.
 import type { Front } from './record-counter.js';
 
 type Json = any;
 
-/** Airbyte ConfiguredAirbyteCatalog with one stream, incremental when the stream supports it. */
-export function airbyteConfiguredCatalog(discovered: Json, stream = 'issues'): Json {
-  const s = discovered?.streams?.find((x: Json) => x.name === stream);
-  if (!s) throw new Error(`discover returned no "${stream}" stream`);
+/** A stream name, or which streams to select (e.g. every stream but issues). */
+export type Selection = string | ((name: string) => boolean);
+const picks = (sel: Selection) => (name: string) => (typeof sel === 'string' ? name === sel : sel(name));
+
+/** Airbyte ConfiguredAirbyteCatalog with the selected streams, each incremental when it supports it. */
+export function airbyteConfiguredCatalog(discovered: Json, stream: Selection = 'issues'): Json {
+  const chosen = (discovered?.streams ?? []).filter((x: Json) => picks(stream)(x.name));
+  if (chosen.length === 0) throw new Error(`discover returned no "${String(stream)}" stream`);
+  return { streams: chosen.map(configured) };
+}
+
+function configured(s: Json): Json {
   const incremental = Array.isArray(s.supported_sync_modes) && s.supported_sync_modes.includes('incremental');
   return {
-    streams: [
-      {
-        stream: s,
-        sync_mode: incremental ? 'incremental' : 'full_refresh',
-        destination_sync_mode: incremental ? 'append_dedup' : 'overwrite',
-        ...(incremental && s.default_cursor_field ? { cursor_field: s.default_cursor_field } : {}),
-        ...(s.source_defined_primary_key ? { primary_key: s.source_defined_primary_key } : {}),
-      },
-    ],
+    stream: s,
+    sync_mode: incremental ? 'incremental' : 'full_refresh',
+    destination_sync_mode: incremental ? 'append_dedup' : 'overwrite',
+    ...(incremental && s.default_cursor_field ? { cursor_field: s.default_cursor_field } : {}),
+    ...(s.source_defined_primary_key ? { primary_key: s.source_defined_primary_key } : {}),
   };
 }
 
-/** Singer catalog with only `stream` selected (stream-level metadata, breadcrumb []). */
-export function singerSelectedCatalog(discovered: Json, stream = 'issues'): Json {
+/** Singer catalog with only the selected streams selected (stream-level metadata, breadcrumb []). */
+export function singerSelectedCatalog(discovered: Json, stream: Selection = 'issues'): Json {
   const streams = discovered?.streams;
-  if (!Array.isArray(streams) || !streams.some((s: Json) => (s.tap_stream_id ?? s.stream) === stream)) {
+  if (!Array.isArray(streams) || !streams.some((s: Json) => picks(stream)(s.tap_stream_id ?? s.stream))) {
     throw new Error(`--discover returned no "${stream}" stream`);
   }
   return {
     ...discovered,
     streams: streams.map((s: Json) => {
-      const selected = (s.tap_stream_id ?? s.stream) === stream;
+      const selected = picks(stream)(s.tap_stream_id ?? s.stream);
       const metadata: Json[] = Array.isArray(s.metadata) ? s.metadata.map((m: Json) => ({ ...m, metadata: { ...m.metadata } })) : [];
       let top = metadata.find((m) => Array.isArray(m.breadcrumb) && m.breadcrumb.length === 0);
       if (!top) metadata.push((top = { breadcrumb: [], metadata: {} }));

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { procMemoryMb } from './proc-stats.js';
 import { pinned } from './cpu-pinning.js';
 import { LOGGED_429, RecordCounter, type Front, type OutputCounts } from './record-counter.js';
-import { airbyteConfiguredCatalog, parseDiscoverOutput, singerSelectedCatalog } from './catalogs.js';
+import { airbyteConfiguredCatalog, parseDiscoverOutput, singerSelectedCatalog, type Selection } from './catalogs.js';
 
 export interface ConnectorBins {
   airbyte: string;
@@ -28,6 +28,8 @@ export interface ReadOptions {
   nodeArgs?: string[];
   /** CPUs the connector runs on (taskset list, e.g. "0"); undefined = wherever the OS puts it. */
   cpus?: string;
+  /** Whose records are counted by id (default issues); '*': every stream's, per stream. */
+  countStream?: string;
 }
 
 export interface ReadResult {
@@ -44,13 +46,13 @@ export interface ReadResult {
   stderrTail: string;
 }
 
-/** Runs discover and writes the catalog `read` needs (issues stream only). */
-export function prepareCatalog(front: Front, bins: ConnectorBins, configPath: string): unknown {
+/** Runs discover and writes the catalog `read` needs (the issues stream unless `select` says otherwise). */
+export function prepareCatalog(front: Front, bins: ConnectorBins, configPath: string, select: Selection = 'issues'): unknown {
   const args = front === 'airbyte' ? [bins.airbyte, 'discover', '--config', configPath] : [bins.singer, '--config', configPath, '--discover'];
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
   if (r.status !== 0) throw new Error(`${front} discover exited with ${r.status}: ${(r.stderr || r.stdout).slice(-2000)}`);
   const discovered = parseDiscoverOutput(front, r.stdout);
-  return front === 'airbyte' ? airbyteConfiguredCatalog(discovered) : singerSelectedCatalog(discovered);
+  return front === 'airbyte' ? airbyteConfiguredCatalog(discovered, select) : singerSelectedCatalog(discovered, select);
 }
 
 /**
@@ -76,7 +78,7 @@ export function runRead(o: ReadOptions): Promise<ReadResult> {
     o.front === 'airbyte'
       ? [o.bins.airbyte, 'read', '--config', o.configPath, '--catalog', o.catalogPath]
       : [o.bins.singer, '--config', o.configPath, '--catalog', o.catalogPath];
-  const counter = new RecordCounter(o.front);
+  const counter = new RecordCounter(o.front, o.countStream);
   const started = performance.now();
   const bin = o.front === 'airbyte' ? o.bins.airbyte : o.bins.singer;
   const nodeArgs = [...shebangNodeFlags(bin), ...(o.nodeArgs ?? [])];

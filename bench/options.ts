@@ -25,10 +25,17 @@ export interface BenchOptions {
   /** Extra node flags for the connector process, e.g. --max-old-space-size=128. */
   nodeArgs: string[];
   out?: string;
+  /** Run the list-stream scenario of issue 9 (catalog-run.ts) instead of the issues scenarios. */
+  catalog: boolean;
+  /** Run the bins of another checkout (built), e.g. to measure before and after a change. */
+  connectorDir?: string;
 }
 
 export const usage = `usage: npm run bench -- [options]
   --quick                     10k issues, every scenario (about two minutes)
+  --catalog                   instead: a full refresh of every stream but issues on a site of 10k issues,
+                              50 projects, 500 users, 40 boards, 400 sprints, 200 versions (Cloud)
+  --connector-dir DIR         run the connector bins of another (built) checkout, e.g. a before/after
   --sizes 10000,100000        issue counts (default: 10k and 100k for every scenario, plus 1M for a and c)
   --scenarios a,b,c,d         a latency only, b latency + rate limit (429s), c zero latency (CPU-bound),
                               d latency + a consumer reading stdout at --consumer-bps
@@ -73,6 +80,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     args: argv,
     options: {
       quick: { type: 'boolean' },
+      catalog: { type: 'boolean' },
+      'connector-dir': { type: 'string' },
       sizes: { type: 'string' },
       scenarios: { type: 'string' },
       fronts: { type: 'string' },
@@ -135,5 +144,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     pin: v.pin ?? false,
     nodeArgs: v['node-arg'] ?? [],
     out: v.out,
+    catalog: v.catalog ?? false,
+    connectorDir: v['connector-dir'],
   };
 }

@@ -18,6 +18,8 @@ export interface OutputCounts {
   firstError?: string;
   /** Airbyte LOG messages reporting a retried HTTP 429 (the connector's own view of rate limiting). */
   logged429: number;
+  /** With stream '*': records per stream (every stream counted, no ids). */
+  byStream?: Record<string, number>;
 }
 
 /** How the connector's retry log line names a 429 ("… HTTP 429 on try n, retrying …"). */
@@ -34,6 +36,7 @@ export class RecordCounter {
   private readonly idPath: string[];
   private readonly streamPath: string[];
 
+  /** `stream`: whose records are counted by id; '*' counts every stream's records per stream instead. */
   constructor(private readonly front: Front, private readonly stream = 'issues') {
     this.idPath = front === 'airbyte' ? ['record', 'data', 'id'] : ['record', 'id'];
     this.streamPath = front === 'airbyte' ? ['record', 'stream'] : ['stream'];
@@ -67,7 +70,11 @@ export class RecordCounter {
     if (line.length === 0) return;
     this.c.lines++;
     // A line not ending in '}' (cut off, concatenated) always gets the full parse that rejects it.
-    if (line[line.length - 1] === 0x7d && peekJson(line, ['type']) === 'RECORD' && ++this.sinceFullParse < FULL_PARSE_EVERY) {
+    if (this.stream === '*' && line[line.length - 1] === 0x7d && peekJson(line, ['type']) === 'RECORD' && ++this.sinceFullParse < FULL_PARSE_EVERY) {
+      const name = peekJson(line, this.streamPath);
+      if (typeof name === 'string') return this.counted(name);
+    }
+    if (this.stream !== '*' && line[line.length - 1] === 0x7d && peekJson(line, ['type']) === 'RECORD' && ++this.sinceFullParse < FULL_PARSE_EVERY) {
       const id = peekJson(line, this.idPath);
       if (id !== undefined) {
         if (peekJson(line, this.streamPath) === this.stream) this.record(id);
@@ -86,7 +93,8 @@ export class RecordCounter {
       this.c.badLines++;
       return;
     }
-    if (m.type === 'RECORD') {
+    if (m.type === 'RECORD' && this.stream === '*') this.counted(String(this.front === 'airbyte' ? m.record?.stream : m.stream));
+    else if (m.type === 'RECORD') {
       const id = this.front === 'airbyte' ? (m.record?.stream === this.stream ? m.record.data?.id : undefined) : m.stream === this.stream ? m.record?.id : undefined;
       if (id !== undefined) this.record(String(id));
     } else if (m.type === 'STATE') this.c.states++;
@@ -95,6 +103,13 @@ export class RecordCounter {
       this.c.errors++;
       this.c.firstError ??= String(m.trace.error?.message ?? 'unknown error');
     }
+  }
+
+  /** Counts a record of any stream (stream '*'). */
+  private counted(stream: string): void {
+    this.c.records++;
+    const by = (this.c.byStream ??= {});
+    by[stream] = (by[stream] ?? 0) + 1;
   }
 
   private record(id: string): void {

@@ -5,6 +5,7 @@ import { tmpdir, cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseOptions, usage, type BenchOptions } from './options.js';
+import { formatCatalogRows, runCatalogBench } from './catalog-run.js';
 import { SimulatorProcess, diffTally, type SimSettings } from './simulator-process.js';
 import { killRunningConnectors, prepareCatalog, runRead, type ConnectorBins, type ReadResult } from './connector-process.js';
 import { cloudPlan, dataCenterPlan, defaultCloudStrategy, defaultDataCenterStrategy, scenarioLimit, type RequestPlan, type Scenario } from './limit-model.js';
@@ -16,11 +17,12 @@ import { hostCpuSeconds } from './proc-stats.js';
 import type { Front } from './record-counter.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const bins: ConnectorBins = {
-  airbyte: join(repoRoot, 'bin/source-jira.js'),
-  singer: join(repoRoot, 'bin/tap-jira.js'),
+const binsIn = (dir: string): ConnectorBins => ({
+  airbyte: join(dir, 'bin/source-jira.js'),
+  singer: join(dir, 'bin/tap-jira.js'),
   wrapper: join(repoRoot, 'dist/bench/measure-wrapper.js'),
-};
+});
+let bins: ConnectorBins = binsIn(repoRoot);
 const simBin = join(repoRoot, 'bin/jira-sim.js');
 
 function log(msg: string): void {
@@ -141,6 +143,17 @@ async function main(): Promise<void> {
   mkdirSync(resultsDir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const outPath = o.out ? resolve(o.out) : join(resultsDir, `${stamp}.json`);
+  if (o.connectorDir) bins = binsIn(resolve(o.connectorDir));
+  if (o.catalog) {
+    const dir = mkdtempSync(join(tmpdir(), 'jira-bench-'));
+    try {
+      const rows = await runCatalogBench(o, bins, simBin, dir, outPath, log);
+      process.stdout.write(`${formatCatalogRows(rows)}\n\nresults: ${outPath}\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    return;
+  }
   let pinning: Pinning | undefined;
   if (o.pin) {
     try {

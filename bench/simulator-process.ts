@@ -13,6 +13,8 @@ export interface SimSettings {
   latencyMs: number;
   jitterMs: number;
   rateLimitRps?: number;
+  /** More jira-sim flags, e.g. the site's sizes (--projects 50 --users 500 …). */
+  extraArgs?: string[];
 }
 
 export interface RequestTally {
@@ -34,6 +36,7 @@ export class SimulatorProcess {
     const args = [bin, '--port', '0', '--seed', String(s.seed), '--issues', String(s.issues), '--mode', s.mode];
     args.push('--latency-ms', String(s.latencyMs), '--jitter-ms', String(s.jitterMs));
     if (s.rateLimitRps) args.push('--rate-limit-rps', String(s.rateLimitRps));
+    args.push(...(s.extraArgs ?? []));
     const [command, argv] = pinned(cpus, process.execPath, args);
     const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
@@ -63,6 +66,13 @@ export class SimulatorProcess {
   /** CPU seconds the simulator has used so far (Linux only). */
   cpuSeconds(): number | undefined {
     return procCpuSeconds(this.pid);
+  }
+
+  /** GET /__sim/lists: per list stream, every row's key and the items per parent (the simulator's list-truth.ts). */
+  async lists(): Promise<Record<string, { keys: string[][]; perParent?: Record<string, number | 'refused'> }>> {
+    const res = await fetch(`${this.url}/__sim/lists`);
+    if (!res.ok) throw new Error(`GET /__sim/lists answered ${res.status}: ${await res.text()}`);
+    return (await res.json()) as Record<string, { keys: string[][]; perParent?: Record<string, number | 'refused'> }>;
   }
 
   async requests(): Promise<RequestTally> {

@@ -9,8 +9,12 @@ export type Query = Record<string, string | number | undefined>;
 
 /** What a paginator needs from its stream: one request, and the pacing of pages without progress. */
 export interface PageRuntime {
-  /** Sends one request with these paging parameters and resolves with the parsed body. */
-  fetch: (query: Query) => Promise<unknown>;
+  /**
+   * Sends one request with these paging parameters and resolves with the parsed body. `next`: a page
+   * after the first, which the connector sends ahead of first pages waiting for a slot: a list's pages
+   * are sequential, so a long list would otherwise wait behind every other list at each page.
+   */
+  fetch: (query: Query, next?: boolean) => Promise<unknown>;
   /** e.g. `GET /rest/api/3/project/search`, for messages */
   what: string;
   /** Waits before asking again after a page that brought nothing (the retry policy's backoff). */
@@ -81,7 +85,7 @@ function offsetPages(o: OffsetOptions): Paging {
     async *pages(rt) {
       const guard = emptyGuard(rt);
       for (let startAt = 0; ; ) {
-        const body = await rt.fetch({ startAt, maxResults: o.pageSize });
+        const body = await rt.fetch({ startAt, maxResults: o.pageSize }, startAt > 0);
         const values = itemsOf(body, o.items, rt);
         let last: boolean;
         if (o.end === 'empty') {
@@ -142,7 +146,7 @@ export function tokenPages(pageSize: number, items: string, tokenParam = 'nextPa
       const seen = new Set<string>();
       let token: string | undefined;
       for (;;) {
-        const body = await rt.fetch({ maxResults: pageSize, [tokenParam]: token });
+        const body = await rt.fetch({ maxResults: pageSize, [tokenParam]: token }, token !== undefined);
         const values = itemsOf(body, items, rt);
         const page = body as Record<string, unknown>;
         const raw = page[tokenField];

@@ -9,7 +9,7 @@ import { CONTEXTS } from './routes-lists.js';
 export interface ListTruth {
   /** primary-key values of every row, as strings, in the stream's key order */
   keys: string[][];
-  /** child lists: items the endpoint lists per parent key ('refused': the parent's endpoint answers an error) */
+  /** child lists: items the endpoint lists per parent (by the parent row's key, its parts joined by /) ('refused': the parent's endpoint answers an error) */
   perParent?: Record<string, number | 'refused'>;
 }
 
@@ -53,7 +53,7 @@ export function listTruth(ctx: SimContext): Record<string, ListTruth> {
   if (!dc) {
     Object.assign(truth, {
       issue_custom_field_contexts: grouped(optionFields, (f) => f.id, (f) => [CONTEXTS[f.id]!], (_f, x) => [x.id]),
-      issue_custom_field_options: grouped(optionFields, (f) => `${f.id}/${CONTEXTS[f.id]!.id}`, (f) => CONTEXTS[f.id]!.options, (f, o) => [f.id, CONTEXTS[f.id]!.id, o.id]),
+      issue_custom_field_options: grouped(optionFields, (f) => CONTEXTS[f.id]!.id, (f) => CONTEXTS[f.id]!.options, (f, o) => [f.id, CONTEXTS[f.id]!.id, o.id]),
       labels: { keys: LABELS.map((l) => [l]) },
       groups: { keys: c.groups.map((g) => [g.groupId]) },
       group_members: grouped(c.groups, (g) => g.groupId, (g) => g.members, (g, i) => [g.groupId, userKey(i)]),

@@ -121,10 +121,10 @@ export function listStream(spec: ListStreamSpec): ListStream {
     const path = `${ep.api === 'agile' ? API_ROOTS.agile : API_ROOTS[deployment]}${resolve(ep.path, parent)}`;
     const base = ep.query === undefined ? {} : resolve(ep.query, parent);
     const what = `GET ${path}`;
-    const fetch = async (query: Query): Promise<unknown> => {
+    const fetch = async (query: Query, next = false): Promise<unknown> => {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await ctx.http.json({ method: 'GET', path, query: { ...base, ...query } });
+          return await ctx.http.json({ method: 'GET', path, query: { ...base, ...query }, priority: next });
         } catch (err) {
           if (ruleFor(err, spec.onStatus).action !== 'retry' || attempt >= RETRY_ATTEMPTS) throw err;
           await ctx.sleep(backoffMs(attempt, Math.random));

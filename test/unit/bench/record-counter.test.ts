@@ -44,3 +44,18 @@ test('RecordCounter finds ids wherever the fields sit, and flags a malformed rec
   assert.equal(r.uniqueIds, 2);
   assert.equal(r.badLines, 1);
 });
+
+test("RecordCounter with stream '*' counts every stream's records, keyed or not", () => {
+  const lines = [
+    { type: 'RECORD', record: { stream: 'projects', data: { id: '1' }, emitted_at: 1 } },
+    { type: 'RECORD', record: { stream: 'board_columns', data: { board_id: 1, position: 0 }, emitted_at: 1 } },
+    { type: 'RECORD', record: { stream: 'projects', data: { id: '1' }, emitted_at: 1 } },
+    { type: 'STATE', state: {} },
+  ];
+  const c = new RecordCounter('airbyte', '*');
+  c.push(Buffer.from(lines.map((l) => JSON.stringify(l)).join('\n') + '\n'));
+  const counts = c.end();
+  assert.equal(counts.records, 3);
+  assert.deepEqual(counts.byStream, { projects: 2, board_columns: 1 });
+  assert.equal(counts.states, 1);
+});
