@@ -1,7 +1,8 @@
 // `npm run demo`: a no-account demo. Starts the bundled Jira simulator in-process, writes a temp
 // config, runs the real `source-jira read` twice (a first sync with discover's output as the catalog,
 // then an incremental one with the first run's output as the state, as README "Running the commands by
-// hand" does) and `tap-jira` once, and prints what each run produced.
+// hand" does) and `tap-jira` once, and prints what each run produced, and a line per stream of the
+// first sync (records, seconds).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +32,17 @@ function run(bin, args) {
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, messages, stdout, stderr }));
   });
+}
+
+/**
+ * One line per stream of an Airbyte read, from the connector's own "<stream>: done, N records, S states
+ * in T s" log: T is the stream's own read time (list streams are read ahead of their turn, beside the issues).
+ */
+function perStream(messages) {
+  for (const m of messages) {
+    const done = m.type === 'LOG' ? /^(\w+): done, (\d+) records, \d+ states in ([\d.]+) s$/.exec(m.log.message) : null;
+    if (done) console.log(`  ${done[1].padEnd(30)} ${done[2].padStart(6)} records  ${done[3].padStart(6)} s`);
+  }
 }
 
 async function timed(label, bin, args) {
@@ -68,6 +80,7 @@ try {
   // `discover > discover.ndjson`, and each run's output saved as the next run's --state.
   const catalog = file('discover.ndjson', (await run('source-jira.js', ['discover', '--config', config])).stdout);
   const first = await timed('source-jira read (first sync)', 'source-jira.js', ['read', '--config', config, '--catalog', catalog]);
+  perStream(first.messages);
   const state = file('run1.ndjson', first.stdout);
   sim.control.updateIssues(25);
   await timed('source-jira read (incremental, 25 edits)', 'source-jira.js', ['read', '--config', config, '--catalog', catalog, '--state', state]);

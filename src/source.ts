@@ -83,16 +83,18 @@ class StreamRun {
   private sinceState = 0;
   private lastState: string | undefined;
 
+  /** `ahead`: the stream was read ahead of its turn, and its seconds are those of its own reading. */
   constructor(
     private readonly p: PlannedStream,
     private readonly listener: ReadListener,
     private readonly clock: () => number,
+    private readonly ahead?: ReadAhead,
   ) {
-    this.started = clock();
+    this.started = ahead?.startedAt ?? clock();
   }
 
   summary(): StreamSummary {
-    return { records: this.records, states: this.states, seconds: (this.clock() - this.started) / 1000 };
+    return { records: this.records, states: this.states, seconds: ((this.ahead?.finishedAt ?? this.clock()) - this.started) / 1000 };
   }
 
   /** `ahead`: the stream's events when it was read ahead of its turn. */
@@ -161,11 +163,11 @@ export async function read(config: Config, plan: PlannedStream[], deps: SourceDe
     try {
       for (const [i, p] of plan.entries()) {
         for (const q of plan.slice(i + 1)) {
-          if (readsAhead(q) && !ahead.has(q)) ahead.set(q, new ReadAhead(q.stream.read({ ...ctx, syncMode: q.syncMode, state: undefined })[Symbol.asyncIterator]()));
+          if (readsAhead(q) && !ahead.has(q)) ahead.set(q, new ReadAhead(q.stream.read({ ...ctx, syncMode: q.syncMode, state: undefined })[Symbol.asyncIterator](), undefined, deps.clock));
         }
         if (p.note !== undefined) deps.logger.info(p.note);
         await listener.streamStarted(p);
-        const run = new StreamRun(p, listener, deps.clock);
+        const run = new StreamRun(p, listener, deps.clock, ahead.get(p));
         try {
           await run.run(ctx, ahead.get(p)?.events());
           await listener.streamSucceeded(p, run.summary());

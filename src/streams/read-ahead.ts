@@ -16,10 +16,16 @@ export class ReadAhead {
   private wake: (() => void) | undefined;
   private space: (() => void) | undefined;
 
+  /** When the reading started and ended (clock ms): the stream's own read time, whatever its turn. */
+  readonly startedAt: number;
+  finishedAt: number | undefined;
+
   constructor(
     private readonly it: AsyncIterator<StreamEvent>,
     private readonly limit = READ_AHEAD_EVENTS,
+    private readonly clock: () => number = Date.now,
   ) {
+    this.startedAt = clock();
     void this.pump();
   }
 
@@ -38,6 +44,7 @@ export class ReadAhead {
     } catch (error) {
       this.failure = { error };
     } finally {
+      this.finishedAt = this.clock();
       this.done = true;
       this.notify();
     }

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/run-cli.js';
+import { allStreams, streamsFor } from '../../src/streams/registry.js';
 
 const portOf = (text: string, re: RegExp, what: string): string => {
   const m = re.exec(text);
@@ -24,6 +25,10 @@ test('the demo syncs, resumes from its own output, and points at the port the RE
   assert.match(r.stdout, /source-jira read \(first sync\)\s+exit 0\s+\d+ records \(200 issues\)/);
   assert.match(r.stdout, /source-jira read \(incremental, 25 edits\)\s+exit 0\s+\d+ records \(25 issues\)/);
   assert.match(r.stdout, /tap-jira \(Singer, all streams\)\s+exit 0\s+\d+ records \(200 issues\)/);
+  // A line per stream of the first sync: its records and its own read time.
+  const lines = [...r.stdout.matchAll(/^ {2}(\w+) +(\d+) records +([\d.]+) s$/gm)].map((m) => m[1]);
+  assert.deepEqual(lines, streamsFor(allStreams(), 'cloud').map((s) => s.name));
+  assert.match(r.stdout, /^ {2}issues +200 records/m);
   const config = JSON.parse(readFileSync(join(repoRoot, 'examples/simulator-config.json'), 'utf8')) as { base_url: string };
   const configPort = new URL(config.base_url).port;
   const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
