@@ -1,6 +1,7 @@
 // Issue 4, checks 1-3: the committed example Meltano project runs tap-jira into target-postgres on a
 // real PostgreSQL server, against the simulator with churn on, and the `issues` table ends up equal to
-// the simulator's truth: one row per live issue at its current `updated`.
+// the simulator's truth: one row per live issue at its current `updated`. Issue 9: with every stream
+// selected, each table's rows and keys equal the simulator's truth (GET /__sim/lists).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningSimulator, TruthIssue } from '../../src/simulator/types.js';
@@ -13,6 +14,7 @@ import { describeDiff, describeOrSkip, diffAgainstTruth, paths, requireConnector
 import { startPostgres, type PgServer } from '../helpers/e2e-postgres.js';
 import { ISSUES_QUERY, prepareMeltanoProject, runMeltano, type MeltanoProject, type MeltanoRun } from '../helpers/e2e-meltano.js';
 import { assertValidSinger } from '../helpers/protocol-checks.js';
+import { allStreams, streamsFor } from '../../src/streams/registry.js';
 
 const execFileAsync = promisify(execFile);
 const SEEDED_HISTORY_ENDS = () => Date.now() - 2 * 3600_000; // seeded `updated` values all lie before this
@@ -115,6 +117,43 @@ describeOrSkip('Meltano: tap-jira -> target-postgres', skipUnlessInstalled(['pos
         `# meltano: ${truth2.length} live issues; run 1 emitted ${emitted1.length} records in ${r1.ms} ms ` +
           `(${rows1.length} rows); run 2 emitted ${emitted2.length} records (${changed.size} issues changed since start) in ${r2.ms} ms`,
       );
+    } finally {
+      project?.cleanup();
+      await sim.close();
+    }
+  });
+
+  test('every stream selected: each table holds exactly the rows and keys of the simulator\'s truth', async () => {
+    const sim: RunningSimulator = await startSim({ seed: 13, issues: 300, projects: 6, users: 60, boards: 8, sprints: 50 });
+    let project: MeltanoProject | undefined;
+    try {
+      const db = await pg!.createDatabase('meltano_all');
+      // Meltano's own override of the project's `select` (issues.* in the example): every stream.
+      project = prepareMeltanoProject({ simUrl: sim.url, pgPort: pg!.port, database: db }, { TAP_JIRA__SELECT: JSON.stringify(['*.*']) });
+      const r = await runMeltano(project);
+      assert.equal(r.code, 0, `meltano run failed:\n${tail(r)}`);
+      assertValidSinger(project.tapMessages());
+      const lists = sim.control.listTruth();
+      const streams = streamsFor(allStreams(), 'cloud');
+      const wrong: string[] = [];
+      for (const s of streams) {
+        // target-postgres keeps the stream's column names; find each key column whatever its case.
+        const columns = (await pg!.query(db, `SELECT column_name FROM information_schema.columns WHERE table_schema = 'jira' AND table_name = '${s.name}'`)).map(([c]) => c!);
+        const keyColumns = s.primaryKey.map(([k]) => columns.find((c) => c.toLowerCase() === k!.toLowerCase()));
+        if (keyColumns.some((c) => c === undefined)) {
+          wrong.push(`${s.name}: no table or key columns (columns: ${columns.join(', ')})`);
+          continue;
+        }
+        const rows = (await pg!.query(db, `SELECT ${keyColumns.map((c) => `"${c}"::text`).join(', ')} FROM jira."${s.name}"`)).map((row) => JSON.stringify(row));
+        const want = (s.name === 'issues' ? sim.control.truth().map((t) => [t.id]) : lists[s.name]!.keys).map((k) => JSON.stringify(k));
+        const missing = want.filter((k) => !rows.includes(k));
+        const extra = rows.filter((k) => !want.includes(k));
+        if (rows.length !== want.length || missing.length || extra.length) {
+          wrong.push(`${s.name}: ${rows.length} rows for ${want.length}; missing ${missing.slice(0, 3).join(' ')}; extra ${extra.slice(0, 3).join(' ')}`);
+        }
+      }
+      assert.deepEqual(wrong, [], 'tables that differ from the truth');
+      console.log(`# meltano, every stream: ${streams.length} tables equal the truth in ${r.ms} ms`);
     } finally {
       project?.cleanup();
       await sim.close();
