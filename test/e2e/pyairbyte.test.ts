@@ -1,6 +1,7 @@
 // Issue 4, check 4: PyAirbyte runs our connector as a local executable (get_source(...,
 // local_executable=bin/source-jira.js)): check passes, the streams are listed, `issues` is read into
 // PyAirbyte's DuckDB cache, and what the cache holds equals the simulator's truth. A wrong token fails check.
+// Issue 9: every stream is read, and each one's rows and keys equal the simulator's truth.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeDiff, describeOrSkip, diffAgainstTruth, paths, requireConnector, requireInstalled, simConfig, skipUnlessInstalled, startSim } from '../helpers/e2e-env.js';
 import { airbyteBin, repoRoot, runCli, writeJsonFiles } from '../helpers/run-cli.js';
+import { allStreams, streamsFor } from '../../src/streams/registry.js';
 
 const script = join(repoRoot, 'test/e2e/pyairbyte_run.py');
 
@@ -127,6 +129,31 @@ describeOrSkip('PyAirbyte: get_source(local_executable=bin/source-jira.js)', ski
       assert.ok(Object.values(expected).every((n) => n > 0), JSON.stringify(expected));
       const r = await py.send({ cmd: 'read_streams', config, cache_dir: cacheDir, streams });
       assert.deepEqual(r.counts, expected);
+    } finally {
+      await py.close();
+      await sim.close();
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+
+  test('every stream: PyAirbyte reads all of them, each with exactly the rows and keys of the simulator\'s truth', async () => {
+    requireInstalled(['pyairbyte']);
+    requireConnector();
+    const sim = await startSim({ seed: 23, issues: 120, projects: 5, users: 70, boards: 7, sprints: 40 });
+    const py = startPyAirbyte();
+    const cacheDir = mkdtempSync(join(tmpdir(), 'jira-source-pyairbyte-cache-'));
+    try {
+      const streams = streamsFor(allStreams(), 'cloud');
+      const keys = Object.fromEntries(streams.map((s) => [s.name, s.primaryKey.map(([k]) => k!)]));
+      const r = await py.send({ cmd: 'read_streams', config: simConfig(sim.url), cache_dir: cacheDir, streams: ['*'], keys });
+      assert.deepEqual(Object.keys(r.counts).sort(), streams.map((s) => s.name).sort(), 'PyAirbyte lists and reads every stream');
+      const lists = sim.control.listTruth();
+      const sorted = (xs: string[][]) => xs.map((x) => JSON.stringify(x)).sort();
+      for (const s of streams) {
+        const want = s.name === 'issues' ? sim.control.truth().map((t) => [t.id]) : lists[s.name]!.keys;
+        assert.deepEqual(sorted(r.keys[s.name]), sorted(want), s.name);
+      }
+      console.log(`# pyairbyte, every stream: ${streams.length} streams, ${Object.values(r.counts as Record<string, number>).reduce((a, n) => a + n, 0)} rows = truth`);
     } finally {
       await py.close();
       await sim.close();

@@ -6,6 +6,8 @@ Importing PyAirbyte takes seconds, so one process serves several commands: one J
 stdin, one JSON reply per line on file descriptor 3 (PyAirbyte prints its own progress on stdout).
   {"cmd": "check", "config": {...}}                    -> {"ok": true} | {"ok": false, "error": "<class>", "message": "..."}
   {"cmd": "read", "config": {...}, "cache_dir": "..."} -> {"streams": [...], "records_read": N, "rows": [[id, updated_ms], ...]}
+  {"cmd": "read_streams", "config": {...}, "cache_dir": "...", "streams": [...] | ["*"], "keys": {stream: [fields]}?}
+                                                       -> {"counts": {stream: N}, "keys": {stream: [[key as text, ...], ...]}}
 A read into the same cache_dir continues from the state PyAirbyte saved there (incremental).
 Any other failure replies {"fatal": "<class>: message"}.
 """
@@ -55,13 +57,28 @@ def read(executable: str, config: dict, cache_dir: str) -> dict:
     return {"streams": streams, "records_read": result.processed_records, "rows": rows}
 
 
-def read_streams(executable: str, config: dict, cache_dir: str, streams: list) -> dict:
-    """Selected streams read as PyAirbyte reads them (it asks for every stream incrementally)."""
+def key_of(record, fields: list) -> list:
+    """A record's primary key as text; PyAirbyte's cache lower-cases column names (accountId -> accountid)."""
+    out = []
+    for f in fields:
+        value = record[f] if f in record else record[f.lower()]
+        out.append(str(value))
+    return out
+
+
+def read_streams(executable: str, config: dict, cache_dir: str, streams: list, keys: dict | None = None) -> dict:
+    """Selected streams read as PyAirbyte reads them (it asks for every stream incrementally); with
+    `keys` ({stream: [key fields]}), also every row's key."""
     source = ab.get_source("source-jira", config=config, local_executable=executable)
+    if streams == ["*"]:
+        streams = source.get_available_streams()
     source.select_streams(streams)
     cache = DuckDBCache(db_path=os.path.join(cache_dir, "streams.duckdb"), schema_name="main")
     result = source.read(cache=cache)
-    return {"counts": {name: len(list(result[name])) for name in streams}}
+    reply = {"counts": {name: len(list(result[name])) for name in streams}}
+    if keys:
+        reply["keys"] = {name: [key_of(r, keys[name]) for r in result[name]] for name in streams if name in keys}
+    return reply
 
 
 def main() -> int:
@@ -77,7 +94,7 @@ def main() -> int:
             if req["cmd"] == "check":
                 reply = check(args.executable, req["config"])
             elif req["cmd"] == "read_streams":
-                reply = read_streams(args.executable, req["config"], req["cache_dir"], req["streams"])
+                reply = read_streams(args.executable, req["config"], req["cache_dir"], req["streams"], req.get("keys"))
             elif req["cmd"] == "read":
                 reply = read(args.executable, req["config"], req["cache_dir"])
             else:
