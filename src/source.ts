@@ -181,7 +181,7 @@ export async function read(config: Config, plan: PlannedStream[], deps: SourceDe
       }
     } finally {
       // The run ended before their turn (the output closed): stop what is still being read.
-      await Promise.all([...ahead.values()].map((a) => a.stop()));
+      for (const a of ahead.values()) a.stop();
     }
   });
   return { failed };

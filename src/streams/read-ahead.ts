@@ -73,10 +73,13 @@ export class ReadAhead {
     }
   }
 
-  /** Stops reading (the run ended before the stream's turn, e.g. the output closed). */
-  async stop(): Promise<void> {
+  /**
+   * Stops reading (the run ended before the stream's turn, e.g. the output closed). Not awaited: a
+   * request in flight may take its retries' time, and closing the HTTP client ends it sooner.
+   */
+  stop(): void {
     this.stopped = true;
     this.space?.();
-    await this.it.return?.(undefined).catch(() => {});
+    this.it.return?.(undefined).catch(() => {});
   }
 }

@@ -123,3 +123,33 @@ test('fan-out: a parent with many pages is read page by page in its turn, every 
   assert.deepEqual(ids, [1, 2, 3].flatMap((p) => [0, 1, 2, 3, 4, 5].map((i) => `${p}.${i}`)));
   assert.equal(stats.requests.length, 1 + 3 * 3);
 });
+
+test('a parent list two child streams use is read once per run (the run memo), its skips replayed to each; beyond the cap each reads its own', async () => {
+  const { RunMemo } = await import('../../../src/streams/run-memo.js');
+  const { MAX_SHARED_PARENT_RECORDS } = await import('../../../src/streams/declare.js');
+  let size = 3;
+  const { http, stats } = fakeHttp((req) => (req.path.endsWith('/shared') ? Array.from({ length: size }, (_, i) => ({ id: i + 1 })) : [{ id: req.path }]));
+  const shared = listStream({ name: 'projects', primaryKey: ['id'], cloud: { path: '/shared', paging: single() } });
+  const a = listStream({ name: 'project_versions', primaryKey: ['id'], parent: { stream: shared, fields: { project_key: 'id' } }, cloud: { path: (p) => `/a/${String(p.id)}`, paging: single() } });
+  const b = listStream({ name: 'project_components', primaryKey: ['id'], parent: { stream: shared, fields: { project_key: 'id' } }, cloud: { path: (p) => `/b/${String(p.id)}`, paging: single() } });
+  const records = (es: StreamEvent[]) => es.filter((e) => e.type === 'record').length;
+
+  const run = { ...context(http), memo: new RunMemo() };
+  const [pa, pb, ps] = await Promise.all([collect(a.read(run)), collect(b.read(run)), collect(shared.read(run))]);
+  assert.deepEqual([records(pa), records(pb), records(ps)], [3, 3, 3]);
+  assert.equal(stats.requests.filter((p) => p.endsWith('/shared')).length, 1, 'the parent list is read once for the three streams');
+
+  // Outside a run (no memo) each stream reads its parent itself, as before.
+  stats.requests.length = 0;
+  await collect(a.read(context(http)));
+  await collect(b.read(context(http)));
+  assert.equal(stats.requests.filter((p) => p.endsWith('/shared')).length, 2);
+
+  // A parent list longer than the cap is not kept: each child reads it again rather than hold it.
+  size = MAX_SHARED_PARENT_RECORDS + 1;
+  stats.requests.length = 0;
+  const big = { ...context(http, 16), memo: new RunMemo() };
+  const [ba, bb] = await Promise.all([collect(a.read(big)), collect(b.read(big))]);
+  assert.deepEqual([records(ba), records(bb)], [size, size]);
+  assert.equal(stats.requests.filter((p) => p.endsWith('/shared')).length, 3, 'one read that gave up keeping it, then one per child');
+});
