@@ -149,6 +149,9 @@ async function main(): Promise<void> {
     try {
       const rows = await runCatalogBench(o, bins, simBin, dir, outPath, log);
       process.stdout.write(`${formatCatalogRows(rows)}\n\nresults: ${outPath}\n`);
+    } catch (e) {
+      process.stderr.write(`bench --catalog: ${(e as Error).message}\n`);
+      process.exitCode = 1;
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
