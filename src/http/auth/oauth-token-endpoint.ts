@@ -55,12 +55,15 @@ export async function requestToken(
 
 function refusal(c: OAuthCredentials | ServiceAccountCredentials, status: number, t: TokenAnswer, url: URL): ConnectorError {
   const code = typeof t.error === 'string' ? t.error : '';
-  const said = [code, typeof t.error_description === 'string' ? t.error_description : ''].filter(Boolean).join(': ') || `HTTP ${status}`;
+  const description = typeof t.error_description === 'string' ? t.error_description : '';
+  const said = [code, description].filter(Boolean).join(': ') || `HTTP ${status}`;
   const internal = { internal: `POST ${url.origin}${url.pathname} answered ${status}: ${said}` };
   if (status >= 500 || status === 429) {
     return new ConnectorError(`The OAuth token endpoint ${url.host} kept failing (HTTP ${status}); try again later.`, 'transient_error', internal);
   }
-  if (code === 'invalid_grant' && c.auth_type === 'oauth2') {
+  // Atlassian documents invalid_grant "Unknown or invalid refresh token."; it also answers
+  // unauthorized_client "refresh_token is invalid".
+  if (c.auth_type === 'oauth2' && (code === 'invalid_grant' || /refresh.?token/i.test(description))) {
     return new ConnectorError(
       `The OAuth token endpoint refused the refresh token (${said}): it expired, was revoked, or was already used (Atlassian rotates refresh tokens, each works once). Run the consent flow again and put the new refresh_token in the config.`,
       'config_error',
