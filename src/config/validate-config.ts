@@ -128,13 +128,12 @@ function checkBaseUrl(value: string): string {
 }
 
 function checkCredentials(raw: unknown, variants: Map<string, ValidateFunction>): void {
-  const choices = [...variants.keys()].map((k) => `"${k}"`).join(' or ');
   const authType = (raw as JsonObject).auth_type;
   const validate = typeof authType === 'string' ? variants.get(authType) : undefined;
   if (validate === undefined) {
     const problem = authType === undefined ? 'is missing' : 'is not a known authentication type';
     throw configError(
-      `Invalid config: credentials.auth_type ${problem}; set it to ${choices} (api_token, oauth2 or service_account for Jira Cloud; personal_access_token or password for Data Center)`,
+      `Invalid config: credentials.auth_type ${problem}; set it to "api_token", "oauth2" or "service_account" for Jira Cloud, "personal_access_token" or "password" for Data Center`,
     );
   }
   if (!validate(raw)) throw configError(describe(validate.errors![0]!, 'credentials.'));

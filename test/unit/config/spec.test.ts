@@ -24,8 +24,8 @@ test('spec.json has documentationUrl and a draft-07 object schema that compiles'
 
 test('spec.json declares exactly the config contract fields', () => {
   assert.deepEqual(Object.keys(schema.properties).sort(), [
-    'base_url', 'ca_certificate', 'credentials', 'jql', 'lookback_minutes', 'max_concurrency', 'max_retry_wait_seconds', 'page_size', 'projects',
-    'request_timeout_seconds', 'start_date',
+    'api_gateway_url', 'base_url', 'ca_certificate', 'credentials', 'jql', 'lookback_minutes', 'max_concurrency', 'max_retry_wait_seconds',
+    'oauth_token_url', 'page_size', 'projects', 'request_timeout_seconds', 'start_date',
   ]);
   const p = schema.properties;
   assert.deepEqual([p.lookback_minutes.minimum, p.lookback_minutes.maximum, p.lookback_minutes.default], [0, 1440, 5]);
@@ -51,7 +51,7 @@ test('CAT: every oneOf has an object parent and variants sharing one const discr
       assert.ok(!('default' in v.properties.auth_type) && !('enum' in v.properties.auth_type));
       assert.ok(v.required.includes('auth_type'));
     }
-    assert.deepEqual(variants.map((v) => v.properties.auth_type.const), ['api_token', 'personal_access_token']);
+    assert.deepEqual(variants.map((v) => v.properties.auth_type.const), ['api_token', 'oauth2', 'service_account', 'personal_access_token', 'password']);
   });
   assert.equal(oneOfs, 1);
 });
