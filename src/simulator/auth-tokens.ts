@@ -1,6 +1,7 @@
 // The simulator's OAuth 2.0 token endpoint (POST /oauth/token, as https://auth.atlassian.com serves
 // it) and the access tokens it issues: short-lived (accessTokenTtlSeconds), each with the scopes of
-// its client. 3LO refresh tokens rotate: every refresh issues a new one, and the used one keeps
+// its client. The lifetime applies to live tokens too: configure({auth: {accessTokenTtlSeconds}})
+// mid-run expires the ones older than the new lifetime at once. 3LO refresh tokens rotate: every refresh issues a new one, and the used one keeps
 // working only for refreshTokenGraceSeconds after its first use (then 403 invalid_grant, as Atlassian).
 import { randomBytes } from 'node:crypto';
 import type { SimReply } from './http-io.js';
@@ -41,7 +42,7 @@ interface RefreshEntry {
 const oauthError = (status: number, error: string, description: string): SimReply => ({ status, json: { error, error_description: description } });
 
 export class TokenIssuer {
-  private readonly access = new Map<string, { expiresAt: number; scopes: string[] }>();
+  private readonly access = new Map<string, { issuedAt: number; scopes: string[] }>();
   private readonly refresh = new Map<string, RefreshEntry>();
   /** Initial refresh tokens of the apps that were used (a consent-flow token works once, like any other). */
   private readonly spentInitial = new Set<string>();
@@ -53,7 +54,7 @@ export class TokenIssuer {
   scopesOf(token: string): string[] | undefined {
     const t = this.access.get(token);
     if (t === undefined) return undefined;
-    if (this.clock() >= t.expiresAt) {
+    if (this.clock() >= t.issuedAt + this.settings().accessTokenTtlSeconds * 1000) {
       this.access.delete(token);
       return undefined;
     }
@@ -103,7 +104,7 @@ export class TokenIssuer {
     const ttl = this.settings().accessTokenTtlSeconds;
     const token = `sim-at-${this.nextId()}`;
     const scopes = client.scopes ?? ALL_SCOPES;
-    this.access.set(token, { expiresAt: this.clock() + ttl * 1000, scopes });
+    this.access.set(token, { issuedAt: this.clock(), scopes });
     return { access_token: token, token_type: 'Bearer', expires_in: ttl, scope: scopes.join(' ') };
   }
 
