@@ -20,6 +20,7 @@ export function oauthProvider(config: Config, c: OAuthCredentials | ServiceAccou
   let accessToken: string | undefined;
   let expiresAt = 0;
   let margin = 0;
+  // An access token without its expiry (as an OAuth consent flow may leave it) is not trusted: renewed first.
   if (c.auth_type === 'oauth2' && c.access_token !== undefined && c.access_token !== '' && c.access_token_expires_at !== undefined) {
     accessToken = c.access_token;
     expiresAt = Date.parse(c.access_token_expires_at);
