@@ -87,3 +87,8 @@ test('an access token from the config is used until its expiry', async () => {
   t.advance(60_000);
   assert.equal(await t.provider.authorization(), 'Bearer at-1');
 });
+
+test('an access token without its expiry (as a consent flow may leave it) is renewed first', async () => {
+  const t = setup({ ...OAUTH, access_token: 'given' });
+  assert.equal(await t.provider.authorization(), 'Bearer at-1');
+});
