@@ -1,12 +1,25 @@
 // Every way in, through the real Airbyte CLI against the simulator: each passes check and a full read
-// of the issues stream (every issue, nothing else), a scoped token given only the site URL is routed
-// to the gateway under cloud_route auto, and each wrong credential fails check with a message naming the fix.
+// (every stream discover lists, every issue), a scoped token given only the site URL is routed to the
+// gateway under cloud_route auto, and each wrong credential fails check with a message naming the fix.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { airbyteBin, runCli, writeJsonFiles } from '../helpers/run-cli.js';
-import { ids, logs, readAirbyte, sim } from './issues-harness.js';
+import { ids, logs, sim } from './issues-harness.js';
+import { assertValidAirbyte } from '../helpers/protocol-checks.js';
 import { authConfig, CREDENTIALS } from './auth-harness.js';
 import type { Config } from '../../src/config/config.js';
+
+/** read with discover's output as the catalog: every stream. */
+async function readAll(config: Config) {
+  const files = writeJsonFiles({ config });
+  const discovered = await runCli(airbyteBin, ['discover', '--config', files.config!]);
+  const catalog = writeJsonFiles({ catalog: discovered.messages[0]!.catalog }).catalog!;
+  const r = await runCli(airbyteBin, ['read', '--config', files.config!, '--catalog', catalog], { timeoutMs: 60_000 });
+  assertValidAirbyte(r.messages);
+  const statuses = r.messages.filter((m) => m.type === 'TRACE' && m.trace.type === 'STREAM_STATUS').map((m) => m.trace.stream_status.status);
+  const records = r.messages.filter((m) => m.type === 'RECORD' && m.record.stream === 'issues').map((m) => m.record.data);
+  return { ...r, records, streams: discovered.messages[0]!.catalog.streams.length, complete: statuses.filter((x: string) => x === 'COMPLETE').length };
+}
 
 async function check(config: Config): Promise<{ status: string; message?: string }> {
   const files = writeJsonFiles({ config });
@@ -29,8 +42,9 @@ test('Cloud: classic token, scoped token (auto and gateway), OAuth 2.0 and a ser
     for (const [kind, config, viaGateway] of kinds) {
       assert.deepEqual(await check(config), { status: 'SUCCEEDED' }, kind);
       s.control.resetRequestLog();
-      const run = await readAirbyte({ ...config, page_size: 10 });
+      const run = await readAll({ ...config, page_size: 10 });
       assert.equal(run.code, 0, `${kind}: ${run.stderr}`);
+      assert.ok(run.streams > 10 && run.complete === run.streams, `${kind}: every stream complete (${run.complete} of ${run.streams})`);
       assert.deepEqual(ids(run.records), truth, `${kind}: every issue`);
       const searches = s.control.requests().filter((r) => r.path.includes('/search/jql'));
       assert.ok(searches.length > 0 && searches.every((r) => r.path.startsWith('/ex/jira/') === viaGateway), `${kind}: searched through ${viaGateway ? 'the gateway' : 'the site'}`);
@@ -50,8 +64,9 @@ test('Data Center: personal access token and username + password each pass check
     for (const credentials of [CREDENTIALS.pat, CREDENTIALS.password]) {
       const config = authConfig(s, credentials);
       assert.deepEqual(await check(config), { status: 'SUCCEEDED' }, credentials.auth_type);
-      const run = await readAirbyte(config);
+      const run = await readAll(config);
       assert.equal(run.code, 0, run.stderr);
+      assert.equal(run.complete, run.streams, `${credentials.auth_type}: every stream complete`);
       assert.deepEqual(ids(run.records), truth, credentials.auth_type);
     }
     const wrong = await check(authConfig(s, { ...CREDENTIALS.password, password: 'not-it' }));
