@@ -107,3 +107,23 @@ test('each wrong Cloud credential fails check with a message naming the fix', as
     await limited.close();
   }
 });
+
+test('a scoped token without the Jira Software scopes: check passes; the board streams fail naming the scope, the others complete', async () => {
+  const s = await sim({ issues: 20, auth: { scopedTokens: [{ email: 'demo@example.com', token: 'demo-scoped-token', scopes: ['read:jira-user', 'read:jira-work'] }] } });
+  try {
+    const config = authConfig(s, CREDENTIALS.scoped);
+    assert.deepEqual(await check(config), { status: 'SUCCEEDED' });
+    const run = await readAll(config);
+    assert.equal(run.code, 1);
+    const errors = run.messages.filter((m) => m.type === 'TRACE' && m.trace.type === 'ERROR').map((m) => m.trace.error);
+    assert.ok(errors.length > 0);
+    for (const e of errors) {
+      assert.equal(e.failure_type, 'config_error');
+      assert.match(e.message, /refused \/rest\/agile\/1\.0\/\S+ \(401, scope does not match\): the token lacks the scope read:(board-scope|sprint)\S*jira-software/);
+    }
+    assert.equal(run.complete + errors.length, run.streams, 'every other stream completes');
+    assert.deepEqual(ids(run.records), new Set(s.control.truth().map((t) => t.id)));
+  } finally {
+    await s.close();
+  }
+});

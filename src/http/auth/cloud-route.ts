@@ -55,6 +55,15 @@ export function cloudRouteProvider(config: Config, c: ApiTokenCredentials, deps:
     },
     rejected(r) {
       const internal = { internal: `${r.method} ${r.path} answered 401 on ${route.label}: ${jiraMessage(r.body)}` };
+      if (r.anyAnswered && isScopeMismatch(r.body)) {
+        // The token works, but not for this endpoint (a stream needing a scope the token lacks).
+        const scope = missingScope(r.path, r.body);
+        return new ConnectorError(
+          `${route.label} refused ${r.path} (401, scope does not match): the token lacks the scope ${scope}; create a token that has it (see the README, Authentication), or leave the streams that need it out of the catalog.`,
+          'config_error',
+          internal,
+        );
+      }
       if (siteRefusal !== undefined) {
         return new ConnectorError(
           `Jira rejected the credentials twice: the site ${config.base_url} answered 401 to ${siteRefusal.path}, and ${route.label} answered 401 (${jiraMessage(r.body).replace(/\.$/, '')}). Likely cause: ${cause(r)}.`,
