@@ -193,9 +193,10 @@ export function createHttpClient(config: Config, deps: HttpDeps): HttpClient {
     } catch (err) {
       if (err instanceof ConnectorError) throw err;
       const code = timedOut ? 'TIMEOUT' : networkCode(err);
-      const certificate = certificateProblem(code, new URL(origin).host);
+      const host = new URL(origin).host;
+      const certificate = certificateProblem(code, host);
       if (certificate !== undefined) {
-        throw new ConnectorError(`Cannot connect to ${site.host} securely: ${certificate}.`, 'config_error', { internal: `${req.method} ${req.path}: ${code}` });
+        throw new ConnectorError(`Cannot connect to ${host} securely: ${certificate}.`, 'config_error', { internal: `${req.method} ${req.path}: ${code}` });
       }
       return { outcome: { kind: 'network', code } };
     } finally {
