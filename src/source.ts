@@ -17,6 +17,10 @@ export interface SourceDeps {
   clock: () => number;
   sleep: (ms: number) => Promise<void>;
   logger: Logger;
+  /** Told every secret met at run time (tokens the OAuth token endpoint sends), so no output shows it. */
+  learnSecret?: (secret: string) => void;
+  /** Persists rotated OAuth credentials: a CONTROL message (Airbyte) or the config file rewritten (Singer). */
+  persistCredentials?: (credentials: Record<string, unknown>) => Promise<void>;
 }
 
 /** One stream to read, as the catalog and state files asked for it. */
@@ -58,7 +62,8 @@ export interface ReadResult {
 }
 
 async function withHttp<T>(config: Config, deps: SourceDeps, use: (http: HttpClient) => Promise<T>): Promise<T> {
-  const http = deps.createHttp(config, { logger: deps.logger, clock: deps.clock, sleep: deps.sleep });
+  const { logger, clock, sleep, learnSecret, persistCredentials } = deps;
+  const http = deps.createHttp(config, { logger, clock, sleep, learnSecret, persistCredentials });
   try {
     return await use(http);
   } finally {

@@ -17,19 +17,30 @@ import { packageInfo } from './package-info.js';
 import { loadConfig as loadConfigFile } from './load-config.js';
 import { loadState } from './load-state.js';
 import { readJsonOrLines } from './read-json-file.js';
+import type { GrowingRedactor } from '../config/redact.js';
+import { persistByControlMessage } from './rotated-credentials.js';
 
 export async function runAirbyte(argv: string[], io: CliIo, deps: CliDeps): Promise<number> {
   const sink = new NdjsonSink(io.stdout);
   let debug = false;
   const logger = airbyteLogger(sink, () => debug);
-  const sourceDeps = { ...deps, logger };
+  let redactor: GrowingRedactor | undefined;
+  const configFile = { raw: {} as Record<string, unknown> };
+  // Rotated OAuth tokens: redacted from every other line, and handed to the platform in a CONTROL message.
+  const sourceDeps = {
+    ...deps,
+    logger,
+    learnSecret: (secret: string) => redactor?.add(secret),
+    persistCredentials: persistByControlMessage(sink, configFile, deps.clock),
+  };
 
-  const loadConfig = (path: string): Promise<Config> => loadConfigFile(path, (r) => (sink.redact = r), logger);
+  const loadConfig = (path: string): Promise<Config> =>
+    loadConfigFile(path, (r) => (sink.redact = redactor = r), logger, (raw) => (configFile.raw = raw));
 
   const commands = {
     async spec(): Promise<number> {
-      const { documentationUrl, connectionSpecification } = loadSpec();
-      await sink.write(specMessage(documentationUrl, connectionSpecification));
+      const { documentationUrl, connectionSpecification, advanced_auth } = loadSpec();
+      await sink.write(specMessage(documentationUrl, connectionSpecification, advanced_auth));
       return 0;
     },
     // Bad config or credentials: CONNECTION_STATUS FAILED and exit 0; anything else is an error.

@@ -2,7 +2,7 @@
 // stdout carries only Singer messages (or the one catalog/about document); logs and errors go to stderr.
 import { Command, CommanderError, Option } from 'commander';
 import type { Config } from '../config/config.js';
-import { noRedaction, type Redactor } from '../config/redact.js';
+import { noRedaction, type GrowingRedactor, type Redactor } from '../config/redact.js';
 import { loadSpec } from '../config/spec.js';
 import { asConnectorError, configError } from '../errors.js';
 import { textLogger } from '../protocol/loggers.js';
@@ -18,6 +18,7 @@ import { packageInfo } from './package-info.js';
 import { loadConfig as loadConfigFile } from './load-config.js';
 import { loadState } from './load-state.js';
 import { readJsonFile } from './read-json-file.js';
+import { persistToConfigFile, type PersistCredentials } from './rotated-credentials.js';
 
 export const CAPABILITIES = ['catalog', 'discover', 'state', 'about'];
 
@@ -60,10 +61,14 @@ export async function runSinger(argv: string[], io: CliIo, deps: CliDeps): Promi
   const writeErr = (line: string): void => void io.stderr.write(`${line}\n`);
   const logger = textLogger(writeErr, (t) => redact(t), () => debug);
   const sink = new NdjsonSink(io.stdout);
+  let growing: GrowingRedactor | undefined;
+  let persistCredentials: PersistCredentials | undefined;
 
   const loadConfig = async (path: string | undefined): Promise<Config> => {
     if (path === undefined) throw configError('--config is required; pass --config config.json (or use --about)');
-    return loadConfigFile(path, (r) => (redact = sink.redact = r), logger);
+    const use = (r: GrowingRedactor): void => void (redact = sink.redact = growing = r);
+    // A rotated OAuth refresh token is written back into this file (Singer has no message for it).
+    return loadConfigFile(path, use, logger, (raw) => (persistCredentials = persistToConfigFile(path, { raw })));
   };
 
   const sync = async (opts: SingerOptions): Promise<number> => {
@@ -82,7 +87,8 @@ export async function runSinger(argv: string[], io: CliIo, deps: CliDeps): Promi
     }
     if (catalogPath !== undefined && plan.length === 0) logger.warn(`no stream is selected in ${catalogPath}; nothing to sync`);
     const listener = new SingerReadListener(sink, logger, deps.clock, state);
-    const { failed } = await read(config, plan, { ...deps, logger }, listener);
+    const learnSecret = (secret: string): void => growing?.add(secret);
+    const { failed } = await read(config, plan, { ...deps, logger, learnSecret, persistCredentials }, listener);
     if (failed.length > 0) writeErr(redact(`CRITICAL sync failed for ${failed.length} stream(s): ${failed.join(', ')}`));
     return failed.length > 0 ? 1 : 0;
   };

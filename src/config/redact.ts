@@ -22,26 +22,39 @@ export function secretsOf(rawConfig: unknown, names: Set<string> = secretPropert
     for (const [key, value] of Object.entries(obj)) {
       if (names.has(key) && typeof value === 'string' && value !== '') {
         found.add(value);
-        // The Basic auth header carries base64(email:token); a logged header must not leak it either.
-        if (typeof obj.email === 'string') found.add(Buffer.from(`${obj.email}:${value}`).toString('base64'));
+        // The Basic auth header carries base64(email:token) (or username:password on Data Center); a
+        // logged header must not leak it either.
+        for (const user of [obj.email, obj.username]) {
+          if (typeof user === 'string') found.add(Buffer.from(`${user}:${value}`).toString('base64'));
+        }
       } else {
         walk(value);
       }
     }
   };
   walk(rawConfig);
+  return formsOf(found);
+}
+
+/** A secret as it appears raw, inside a JSON string and in a URL; longest first, so a secret containing another is masked whole. */
+function formsOf(secrets: Iterable<string>): string[] {
   const forms = new Set<string>();
-  for (const secret of found) {
+  for (const secret of secrets) {
     forms.add(secret);
-    forms.add(JSON.stringify(secret).slice(1, -1)); // as it appears inside a JSON string
-    forms.add(encodeURIComponent(secret)); // as it appears in a URL
+    forms.add(JSON.stringify(secret).slice(1, -1));
+    forms.add(encodeURIComponent(secret));
   }
-  // Longest first, so a secret containing another is masked whole.
   return [...forms].sort((a, b) => b.length - a.length);
 }
 
-export function createRedactor(secrets: readonly string[]): Redactor {
-  if (secrets.length === 0) return noRedaction;
+/** A redactor that also learns secrets met during the run (the tokens an OAuth token endpoint sends back). */
+export interface GrowingRedactor extends Redactor {
+  add(secret: string): void;
+}
+
+export function createRedactor(initial: readonly string[]): GrowingRedactor {
+  let secrets = [...initial];
+  let needles = secrets.map((s) => Buffer.from(s, 'utf8'));
   const redact = (text: string): string => {
     let out = text;
     for (const secret of secrets) {
@@ -50,9 +63,13 @@ export function createRedactor(secrets: readonly string[]): Redactor {
     return out;
   };
   // Searching the bytes avoids decoding them; a hit (rare) takes the text path.
-  const needles = secrets.map((s) => Buffer.from(s, 'utf8'));
   const bytes = (b: Buffer): Buffer => (needles.some((n) => b.includes(n)) ? viaText(redact, b) : b);
-  return Object.assign(redact, { bytes });
+  const add = (secret: string): void => {
+    if (secret === '' || secrets.includes(secret)) return;
+    secrets = formsOf(new Set([...secrets, ...formsOf([secret])]));
+    needles = secrets.map((s) => Buffer.from(s, 'utf8'));
+  };
+  return Object.assign(redact, { bytes, add });
 }
 
 const viaText = (redact: Redactor, b: Buffer): Buffer => Buffer.from(redact(b.toString('utf8')), 'utf8');
@@ -62,6 +79,6 @@ export function redactBytes(redact: Redactor, b: Buffer): Buffer {
   return redact.bytes ? redact.bytes(b) : viaText(redact, b);
 }
 
-export function redactorFor(rawConfig: unknown): Redactor {
+export function redactorFor(rawConfig: unknown): GrowingRedactor {
   return createRedactor(secretsOf(rawConfig));
 }

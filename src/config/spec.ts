@@ -8,6 +8,8 @@ import type { JsonObject } from '../streams/stream.js';
 export interface ConnectorSpec {
   documentationUrl: string;
   connectionSpecification: JsonObject;
+  /** Airbyte's description of the OAuth consent flow (credentials.auth_type "oauth2"). */
+  advanced_auth?: JsonObject;
 }
 
 /** Package root: this file runs from dist/src/config/, spec.json sits three levels up. */

@@ -20,6 +20,13 @@ const HINTS: Record<string, string> = {
   email: 'use the email address of the Atlassian account that owns the API token',
   api_token: 'create one at https://id.atlassian.com/manage-profile/security/api-tokens',
   personal_access_token: 'create one in Jira under Profile > Personal Access Tokens',
+  cloud_route: 'use "auto", "site" or "gateway"',
+  client_id: "copy it from the OAuth app's settings at developer.atlassian.com, or from the service account's OAuth 2.0 credential",
+  client_secret: 'copy it from the same place as client_id',
+  refresh_token: 'run the OAuth consent flow (with scope offline_access) to get one',
+  access_token_expires_at: 'use an RFC 3339 date-time, e.g. "2025-01-01T12:00:00Z", or leave it out',
+  username: 'use the Jira Data Center username',
+  password: "use that user's password",
 };
 
 interface Validators {
@@ -121,16 +128,29 @@ function checkBaseUrl(value: string): string {
 }
 
 function checkCredentials(raw: unknown, variants: Map<string, ValidateFunction>): void {
-  const choices = [...variants.keys()].map((k) => `"${k}"`).join(' or ');
   const authType = (raw as JsonObject).auth_type;
   const validate = typeof authType === 'string' ? variants.get(authType) : undefined;
   if (validate === undefined) {
     const problem = authType === undefined ? 'is missing' : 'is not a known authentication type';
     throw configError(
-      `Invalid config: credentials.auth_type ${problem}; set it to ${choices} (api_token for Jira Cloud, personal_access_token for Data Center)`,
+      `Invalid config: credentials.auth_type ${problem}; set it to "api_token", "oauth2" or "service_account" for Jira Cloud, "personal_access_token" or "password" for Data Center`,
     );
   }
   if (!validate(raw)) throw configError(describe(validate.errors![0]!, 'credentials.'));
+}
+
+/** The test-only endpoint overrides: a loopback URL (a simulator), never a place credentials could leak to. */
+function checkTestUrl(name: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw configError(`Invalid config: ${name} is not a valid URL; it is for tests only, remove it`);
+  }
+  if (!isLoopbackHost(url.hostname) || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw configError(`Invalid config: ${name} is for tests only and accepts only a loopback address (a simulator); remove it`);
+  }
+  return value.replace(/\/+$/, '');
 }
 
 /** Every PEM block must be a certificate Node can read: a bad one would otherwise fail the first connection obscurely. */
@@ -172,6 +192,13 @@ export function validateConfig(raw: unknown): Config {
   const startDate = config.start_date as string;
   if (!isRfc3339(startDate)) throw configError(`Invalid config: start_date is not an RFC 3339 date-time; ${HINTS.start_date}`);
   if (typeof config.ca_certificate === 'string') checkCaCertificate(config.ca_certificate);
+  for (const name of ['oauth_token_url', 'api_gateway_url'] as const) {
+    if (typeof config[name] === 'string') config[name] = checkTestUrl(name, config[name] as string);
+  }
+  const expiresAt = (config.credentials as JsonObject).access_token_expires_at;
+  if (typeof expiresAt === 'string' && (lacksTimeZone(expiresAt) || !isRfc3339(expiresAt))) {
+    throw configError(`Invalid config: credentials.access_token_expires_at is not an RFC 3339 date-time with a time zone; ${HINTS.access_token_expires_at}`);
+  }
   if (typeof config.jql === 'string' && /\border\s+by\b/i.test(config.jql)) {
     throw configError('Invalid config: jql must not contain ORDER BY; remove it, the connector orders the search itself');
   }

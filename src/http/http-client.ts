@@ -1,6 +1,8 @@
-// Contract between the fronts and the HTTP layer: one undici keep-alive pool per site, Basic (Cloud
-// API token) or Bearer (Data Center PAT) auth, timeouts, and the one retry policy (retry-policy.ts)
-// applied with a shared adaptive limiter (a 429 slows and pauses every worker).
+// Contract between the fronts and the HTTP layer: one undici keep-alive pool per origin (the site,
+// or the API gateway), the Authorization header and the route from the auth layer (src/http/auth:
+// a 401 is told to it once, and the request retried once when it refreshed a token or changed
+// route), timeouts, and the one retry policy (retry-policy.ts) applied with a shared adaptive
+// limiter (a 429 slows and pauses every worker).
 import { rootCertificates } from 'node:tls';
 import { Pool, errors as undiciErrors } from 'undici';
 import type { Config } from '../config/config.js';
@@ -9,10 +11,13 @@ import { asConnectorError, ConnectorError } from '../errors.js';
 import { isLoopbackHost } from '../config/loopback-host.js';
 import { decideRetry, retryPolicy, type AttemptOutcome } from './retry-policy.js';
 import { AdaptiveLimiter } from './adaptive-limiter.js';
-import { httpStatusError, jiraMessage } from './jira-error.js';
+import { httpStatusError, HttpStatusError, jiraMessage } from './jira-error.js';
 import { OVER_CAP, readCappedBody, responseCapBytes, ResponseTooLargeError } from './capped-body.js';
 import { nonJsonBody } from './body-kind.js';
 import { certificateProblem } from './tls-errors.js';
+import { createCredentialsProvider } from './auth/credentials-provider.js';
+import { retryingAuthHttp, type AuthTry } from './auth/auth-http.js';
+import { deploymentOf } from '../jira/deployment.js';
 
 /** No connection to the site could be made at all (refused, unknown host, no route). */
 export class SiteUnreachableError extends ConnectorError {}
@@ -48,12 +53,10 @@ export interface HttpDeps {
   sleep: (ms: number) => Promise<void>;
   /** Jitter source; injectable so tests can pin it. */
   random?: () => number;
-}
-
-function authorization(config: Config): string {
-  const c = config.credentials;
-  if (c.auth_type === 'api_token') return `Basic ${Buffer.from(`${c.email}:${c.api_token}`).toString('base64')}`;
-  return `Bearer ${c.personal_access_token}`;
+  /** Told every secret met at run time (tokens from the OAuth token endpoint), so no output shows it. */
+  learnSecret?: (secret: string) => void;
+  /** Persists rotated OAuth credentials (merged into the config's `credentials`). */
+  persistCredentials?: (credentials: Record<string, unknown>) => Promise<void>;
 }
 
 const seconds = (ms: number) => `${ms >= 10_000 ? Math.round(ms / 1000) : Math.round(ms / 100) / 10} s`;
@@ -76,23 +79,55 @@ function namesUser(headers: Record<string, string | string[] | undefined>): bool
 
 export function createHttpClient(config: Config, deps: HttpDeps): HttpClient {
   const site = new URL(config.base_url);
-  const basePath = site.pathname.replace(/\/+$/, '');
-  const bearer = config.credentials.auth_type === 'personal_access_token';
+  const bearer = deploymentOf(config) === 'datacenter';
   const timeoutMs = config.request_timeout_seconds * 1000;
   const maxWaitMs = (config.max_retry_wait_seconds ?? retryPolicy.defaultMaxRetryWaitMs / 1000) * 1000;
   const capBytes = responseCapBytes(config.max_concurrency);
   const random = deps.random ?? Math.random;
   const limiter = new AdaptiveLimiter(config.max_concurrency, deps.clock, deps.sleep);
-  // One connection per allowed request plus one for the sequential search walk.
-  const pool = new Pool(site.origin, {
-    connections: config.max_concurrency + 1,
-    keepAliveTimeout: 30_000,
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-    // An internal CA is trusted besides the public ones (not instead: a proxy may use either).
-    ...(config.ca_certificate === undefined ? {} : { connect: { ca: [...rootCertificates, config.ca_certificate] } }),
+  // One pool per origin (the site, the API gateway, the token endpoint), each with one connection
+  // per allowed request plus one for the sequential search walk.
+  const pools = new Map<string, Pool>();
+  const poolFor = (origin: string): Pool => {
+    let pool = pools.get(origin);
+    if (pool === undefined) {
+      pool = new Pool(origin, {
+        connections: config.max_concurrency + 1,
+        keepAliveTimeout: 30_000,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        // An internal CA is trusted besides the public ones (not instead: a proxy may use either).
+        ...(config.ca_certificate === undefined ? {} : { connect: { ca: [...rootCertificates, config.ca_certificate] } }),
+      });
+      pools.set(origin, pool);
+    }
+    return pool;
+  };
+  const authTry: AuthTry = async ({ method, url, json }) => {
+    try {
+      const res = await poolFor(url.origin).request({
+        method,
+        path: `${url.pathname}${url.search}`,
+        headers: { accept: 'application/json', ...(json === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: json === undefined ? undefined : JSON.stringify(json),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const bytes = await readCappedBody(res.body, capBytes, res.headers['content-length']);
+      return { status: res.statusCode, body: bytes.toString('utf8') };
+    } catch (err) {
+      const code = networkCode(err);
+      const certificate = certificateProblem(code, url.host);
+      if (certificate !== undefined) throw new ConnectorError(`Cannot connect to ${url.host} securely: ${certificate}.`, 'config_error');
+      return { network: code };
+    }
+  };
+  const credentials = createCredentialsProvider(config, {
+    http: retryingAuthHttp(authTry, deps),
+    logger: deps.logger,
+    clock: deps.clock,
+    learnSecret: deps.learnSecret,
+    persistCredentials: deps.persistCredentials,
   });
-  const auth = authorization(config);
   const plainHttpToRemote = site.protocol === 'http:' && !isLoopbackHost(site.hostname);
   let unidentified = 0;
   /** A 2xx came back once: base_url and the credentials are right, so later surprises are not about them. */
@@ -107,7 +142,7 @@ export function createHttpClient(config: Config, deps: HttpDeps): HttpClient {
       : new ConnectorError(`${said}: base_url is not a Jira site; set it to the site root (https://<site>.atlassian.net or the Data Center URL).`, 'config_error', internal);
   }
 
-  async function attempt(req: HttpRequest, path: string): Promise<{ outcome: AttemptOutcome; value?: unknown; body?: string }> {
+  async function attempt(req: HttpRequest, path: string, origin: string, auth: string): Promise<{ outcome: AttemptOutcome; value?: unknown; body?: string }> {
     await limiter.acquire(req.priority === true);
     // request_timeout_seconds bounds the whole try, headers and body: undici's own timeouts only
     // bound the gap between two chunks, which a server sending a byte every few seconds never hits.
@@ -118,7 +153,7 @@ export function createHttpClient(config: Config, deps: HttpDeps): HttpClient {
       deadline.abort();
     }, timeoutMs);
     try {
-      const res = await pool.request({
+      const res = await poolFor(origin).request({
         method: req.method,
         path,
         headers: {
@@ -158,9 +193,10 @@ export function createHttpClient(config: Config, deps: HttpDeps): HttpClient {
     } catch (err) {
       if (err instanceof ConnectorError) throw err;
       const code = timedOut ? 'TIMEOUT' : networkCode(err);
-      const certificate = certificateProblem(code, site.host);
+      const host = new URL(origin).host;
+      const certificate = certificateProblem(code, host);
       if (certificate !== undefined) {
-        throw new ConnectorError(`Cannot connect to ${site.host} securely: ${certificate}.`, 'config_error', { internal: `${req.method} ${req.path}: ${code}` });
+        throw new ConnectorError(`Cannot connect to ${host} securely: ${certificate}.`, 'config_error', { internal: `${req.method} ${req.path}: ${code}` });
       }
       return { outcome: { kind: 'network', code } };
     } finally {
@@ -196,11 +232,25 @@ export function createHttpClient(config: Config, deps: HttpDeps): HttpClient {
       }
       const qs = new URLSearchParams();
       for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) qs.set(k, String(v));
-      const path = `${basePath}${req.path}${qs.size > 0 ? `?${qs.toString()}` : ''}`;
+      const query = qs.size > 0 ? `?${qs.toString()}` : '';
+      await credentials.ready();
       let waitedMs = 0;
+      let toldUnauthorized = false;
       for (let n = 1; ; n++) {
-        const { outcome, value, body } = await attempt(req, path);
+        const auth = await credentials.authorization();
+        const route = credentials.route();
+        const path = `${route.basePath}${req.path}${query}`;
+        const { outcome, value, body } = await attempt(req, path, route.origin, auth);
         if (outcome.kind === 'status' && outcome.status >= 200 && outcome.status < 300) return value as T;
+        if (outcome.kind === 'status' && outcome.status === 401) {
+          const rejection = { method: req.method, path: req.path, body: body ?? '', anyAnswered: siteAnswered };
+          // Told once: a refreshed token or the other route gets one more try, not a loop.
+          if (!toldUnauthorized) {
+            toldUnauthorized = true;
+            if (await credentials.unauthorized(auth, rejection)) continue;
+          }
+          throw new HttpStatusError(401, req.method, req.path, jiraMessage(body ?? ''), credentials.rejected(rejection));
+        }
         const decision = decideRetry(outcome, n, deps.clock(), random, { waitedMs, maxWaitMs });
         if (!decision.retry && 'budgetSpent' in decision) throw waitBudgetError(req, decision, waitedMs, n);
         if (!decision.retry) {
@@ -208,7 +258,7 @@ export function createHttpClient(config: Config, deps: HttpDeps): HttpClient {
             const location = outcome.headers.location;
             throw httpStatusError(outcome.status, req.method, req.path, body ?? '', bearer, {
               location: Array.isArray(location) ? location[0] : location,
-              url: `${site.origin}${path}`,
+              url: `${route.origin}${path}`,
               siteAnswered,
             });
           }
@@ -220,7 +270,7 @@ export function createHttpClient(config: Config, deps: HttpDeps): HttpClient {
           }
           if (outcome.kind === 'network') {
             throw new (retryPolicy.unreachableCodes.has(outcome.code) ? SiteUnreachableError : ConnectorError)(
-              `Cannot reach ${site.host} (${outcome.code}) after ${n} tries: check base_url and the network, then try again.`,
+              `Cannot reach ${new URL(route.origin).host} (${outcome.code}) after ${n} tries: check base_url and the network, then try again.`,
               'transient_error',
               { internal: `${req.method} ${req.path}: ${outcome.code}` },
             );
@@ -239,7 +289,7 @@ export function createHttpClient(config: Config, deps: HttpDeps): HttpClient {
       }
     },
     async close() {
-      await pool.close();
+      await Promise.all([...pools.values()].map((pool) => pool.close()));
     },
     unidentifiedAnswers: () => unidentified,
   };

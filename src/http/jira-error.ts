@@ -82,7 +82,7 @@ function describeStatus(status: number, method: string, path: string, body: stri
     return new ConnectorError(
       `Jira answered 404 (${said}) for ${where}, though the same site answered before: ` +
         "this Jira does not serve that endpoint, or a proxy in front of it blocks the path. Check that auth_type matches the site " +
-        '(api_token for Jira Cloud, personal_access_token for Data Center, whose REST API lacks the Cloud endpoints), and that nothing between the connector and Jira filters REST paths.',
+        '(api_token, oauth2 or service_account for Jira Cloud; personal_access_token or password for Data Center, whose REST API lacks the Cloud endpoints), and that nothing between the connector and Jira filters REST paths.',
       'config_error',
       { internal },
     );

@@ -7,8 +7,8 @@ export type AirbyteMessage = JsonObject & { type: string };
 export type AirbyteLogLevel = 'FATAL' | 'ERROR' | 'WARN' | 'INFO' | 'DEBUG' | 'TRACE';
 export type StreamStatus = 'STARTED' | 'RUNNING' | 'COMPLETE' | 'INCOMPLETE';
 
-export function specMessage(documentationUrl: string, connectionSpecification: JsonObject): AirbyteMessage {
-  return { type: 'SPEC', spec: { documentationUrl, connectionSpecification } };
+export function specMessage(documentationUrl: string, connectionSpecification: JsonObject, advancedAuth?: JsonObject): AirbyteMessage {
+  return { type: 'SPEC', spec: { documentationUrl, connectionSpecification, ...(advancedAuth === undefined ? {} : { advanced_auth: advancedAuth }) } };
 }
 
 export function connectionStatusMessage(status: 'SUCCEEDED' | 'FAILED', message?: string): AirbyteMessage {
@@ -33,6 +33,11 @@ export function streamStateMessage(stream: string, streamState: JsonObject, reco
       sourceStats: { recordCount },
     },
   };
+}
+
+/** The protocol's way to update the stored config (rotated OAuth tokens): the full new config. */
+export function controlConfigMessage(config: JsonObject, emittedAt: number): AirbyteMessage {
+  return { type: 'CONTROL', control: { type: 'CONNECTOR_CONFIG', emitted_at: Math.trunc(emittedAt), connectorConfig: { config } } };
 }
 
 export function logMessage(level: AirbyteLogLevel, message: string): AirbyteMessage {

@@ -1,6 +1,7 @@
 // Writes one JSON message per line to a stream (stdout in production), waiting for 'drain' when the
 // reader is slower than we are, so memory stays flat however fast the source pages. Every line goes
-// through the redactor: no secret reaches the output whatever message carries it.
+// through the redactor: no secret reaches the output whatever message carries it. The one exception
+// is writeUnredacted, for the Airbyte CONTROL message whose job is to carry rotated credentials.
 //
 // A RawJson value in a message (an issue's `fields` as Jira sent it) is written as its bytes, not
 // re-encoded (raw-json.ts); the buffer then holds text and byte chunks, written out as one Buffer.
@@ -44,11 +45,12 @@ export class NdjsonSink implements MessageSink {
     out.on('error', (err: Error) => (this.closedError = new OutputClosedError(err)));
   }
 
-  async write(message: object): Promise<void> {
+  async write(message: object, redact = true): Promise<void> {
     this.checkOpen();
+    const scrub = redact ? this.redact : noRedaction;
     for (const part of stringifyParts(message)) {
-      if (typeof part === 'string') this.text += this.redact(part);
-      else this.pushBytes(redactBytes(this.redact, part));
+      if (typeof part === 'string') this.text += scrub(part);
+      else this.pushBytes(redactBytes(scrub, part));
     }
     this.text += '\n';
     if (this.text.length + this.chunkBytes >= FLUSH_AT) return this.flush();
@@ -60,6 +62,12 @@ export class NdjsonSink implements MessageSink {
         this.flush().catch(() => {}); // a closed output surfaces on the next awaited write
       });
     }
+  }
+
+  /** Only for a message that must carry secrets (CONTROL CONNECTOR_CONFIG); written out at once. */
+  async writeUnredacted(message: object): Promise<void> {
+    await this.write(message, false);
+    await this.flush();
   }
 
   async flush(): Promise<void> {

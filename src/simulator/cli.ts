@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { startSimulator } from './simulator.js';
 import type { SimulatorOptions } from './types.js';
 import { LIE_NAMES } from './lies.js';
+import { withScopes } from './auth-tokens.js';
 
 function int(name: string) {
   return (v: string): number => {
@@ -79,7 +80,10 @@ const program = new Command('jira-sim')
   .option('--fault-after <n>', 'answer the first n matching requests normally', int('--fault-after'))
   .option('--tls-cert <file>', 'serve https with this PEM certificate (needs --tls-key)')
   .option('--tls-key <file>', 'PEM private key of --tls-cert')
-  .option('--now <epochMs>', 'end of the seeded history (default: now)', int('--now'));
+  .option('--now <epochMs>', 'end of the seeded history (default: now)', int('--now'))
+  .option('--access-token-ttl-seconds <n>', 'lifetime of OAuth access tokens (default 3600)', num('--access-token-ttl-seconds'))
+  .option('--refresh-token-grace-seconds <n>', 'a used refresh token works this much longer (default 60)', num('--refresh-token-grace-seconds'))
+  .option('--token-scopes <list>', 'comma-separated scopes of the scoped token, OAuth app and service account (default: all)');
 
 program.parse();
 const o = program.opts();
@@ -96,6 +100,10 @@ const options: SimulatorOptions = {
     dropContentType: o.faultDropContentType, maxFaults: o.faultMax, afterRequests: o.faultAfter, paths: o.faultPaths?.split(','),
   },
   lies: { ...Object.fromEntries((o.lies ?? []).map((n: string) => [n, true])), bulkfetchOmitRate: o.lieBulkfetchOmitRate },
+  auth: {
+    ...(o.tokenScopes === undefined ? {} : withScopes(o.tokenScopes.split(',').map((x: string) => x.trim()).filter(Boolean))),
+    accessTokenTtlSeconds: o.accessTokenTtlSeconds, refreshTokenGraceSeconds: o.refreshTokenGraceSeconds,
+  },
   churn: {
     updatesPerSecond: o.churnUpdatesPerSecond, createsPerSecond: o.churnCreatesPerSecond, deletesPerSecond: o.churnDeletesPerSecond,
     commentsPerSecond: o.churnCommentsPerSecond, worklogsPerSecond: o.churnWorklogsPerSecond,

@@ -9,8 +9,8 @@ import type { SimulatorOptions } from './types.js';
 import type { WorklogFeed } from './worklog-feed.js';
 
 /** Options with every default filled in; mutable through control.configure(). */
-export type Settings = Required<Omit<SimulatorOptions, 'faults' | 'lies' | 'churn' | 'now' | 'port' | 'host' | 'tls'>> &
-  Pick<SimulatorOptions, 'faults' | 'lies' | 'churn'>;
+export type Settings = Required<Omit<SimulatorOptions, 'faults' | 'lies' | 'churn' | 'now' | 'port' | 'host' | 'tls' | 'auth'>> &
+  Pick<SimulatorOptions, 'faults' | 'lies' | 'churn' | 'auth'>;
 
 export interface SimContext {
   settings: Settings;

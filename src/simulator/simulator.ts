@@ -9,9 +9,8 @@ import type { Settings, SimContext } from './context.js';
 import { controlOverHttp, createControl } from './control.js';
 import { HTML_503, pickFault, rateLimitHeaders, TokenBucket } from './faults.js';
 import { altersSending, FaultCounter, replacedReply, sendWithFaults, type EncodedReply } from './transport-faults.js';
-import { HttpError, Principal, readBody, ReplyError, SimReply, SimRequest } from './http-io.js';
+import { HttpError, readBody, ReplyError, SimReply, SimRequest } from './http-io.js';
 import { IssueStore } from './issue-store.js';
-import { revokes } from './lies.js';
 import { createRandom } from './random.js';
 import { Renderer } from './render.js';
 import { RequestLog } from './request-log.js';
@@ -21,6 +20,8 @@ import { Router } from './router.js';
 import { createZoneClock } from './time-zone.js';
 import type { RunningSimulator, SimulatorOptions } from './types.js';
 import { WorklogFeed } from './worklog-feed.js';
+import { resolveAuth, TokenIssuer } from './auth-tokens.js';
+import { gateway401, gatewayPath, identify, scopeMismatch, scopeOf, tenantInfo, unknownSite } from './auth-gateway.js';
 
 export const DEFAULTS: Settings = {
   seed: 1,
@@ -50,24 +51,10 @@ export const DEFAULTS: Settings = {
   faults: undefined,
   lies: undefined,
   churn: undefined,
+  auth: undefined,
 };
 
 const HTML_401 = '<html><head><title>Unauthorized (401)</title></head><body><h1>Unauthorized (401)</h1><p>Client must be authenticated to access this resource.</p></body></html>';
-
-type AuthResult = Principal | 'failed' | 'badBearer';
-
-function authenticate(s: Settings, header: string | undefined): AuthResult {
-  if (!header) return 'anonymous';
-  const [scheme, value = ''] = header.split(/\s+/, 2);
-  if (scheme?.toLowerCase() === 'basic') {
-    const decoded = Buffer.from(value, 'base64').toString('utf8');
-    return decoded === `${s.email}:${s.apiToken}` && !revokes(s.lies) ? 'user' : 'failed';
-  }
-  if (scheme?.toLowerCase() === 'bearer') {
-    return s.mode === 'datacenter' && value === s.personalAccessToken && !revokes(s.lies) ? 'user' : 'badBearer';
-  }
-  return 'failed';
-}
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const settings: Settings = { ...DEFAULTS };
@@ -99,6 +86,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const churn = new Churn(store, clock, createRandom(seed ^ 0xc4a7));
   let bucket: TokenBucket | undefined;
   const faultCounter = new FaultCounter();
+  const tokens = new TokenIssuer(() => resolveAuth(settings.auth), clock);
   const control = createControl({
     ctx, log, rnd: controlRnd,
     startChurn: (c) => churn.start(c ?? settings.churn),
@@ -163,6 +151,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       send(res, r, false);
       return;
     }
+    // The site's tenant info and the OAuth token endpoint (auth-*.ts); the gateway prefix is taken off below.
+    const own = method === 'GET' && path === '/_edge/tenant_info' ? tenantInfo(settings)
+      : method === 'POST' && path === '/oauth/token' ? tokens.tokenEndpoint(/urlencoded/i.test(contentType) ? Object.fromEntries(new URLSearchParams(raw)) : body)
+      : undefined;
+    const gateway = gatewayPath(path);
+    const wrongSite = gateway !== undefined && gateway.cloudId !== resolveAuth(settings.auth).cloudId ? unknownSite() : undefined;
+    if (own !== undefined || wrongSite !== undefined) {
+      const r = (own ?? wrongSite)!;
+      send(res, r, false);
+      log.record({ method, path, status: r.status, routed: own !== undefined, at: clock() }, `${method} ${own !== undefined ? path : '/ex/jira/{cloudId}'}`);
+      return;
+    }
 
     const s = settings;
     const delay = s.latencyMs + (s.jitterMs ? (faultRnd() * 2 - 1) * s.jitterMs : 0);
@@ -170,7 +170,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     // server's latency includes its processing: the simulator's own CPU time (it shares the machine
     // with the connector in benchmarks) is not added on top of the configured latency.
     const arrived = performance.now();
-    const respond = answer(req, res, s, url, method, path, body, bodyError, isJson, contentType);
+    const respond = answer(req, res, s, url, method, gateway?.path ?? path, body, bodyError, isJson, contentType, path, gateway !== undefined);
     const wait = delay - (performance.now() - arrived);
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     respond();
@@ -179,11 +179,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   /** Works out the answer now; the returned function sends it. */
   function answer(
     req: IncomingMessage, res: ServerResponse, s: typeof settings, url: URL, method: string, path: string,
-    body: unknown, bodyError: boolean, isJson: boolean, contentType: string,
+    body: unknown, bodyError: boolean, isJson: boolean, contentType: string, fullPath: string, onGateway: boolean,
   ): () => void {
     const match = router.match(method, path);
     const endpoint = match ? match.name : `${method} ${path}`;
-    const finish = (status: number) => log.record({ method, path, status, routed: !!match, at: clock() }, endpoint);
+    const finish = (status: number) => log.record({ method, path: fullPath, status, routed: !!match, at: clock() }, endpoint);
 
     const now = clock();
     const b = currentBucket(now);
@@ -237,18 +237,22 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     }
 
     let reply: SimReply;
-    const auth = authenticate(s, req.headers.authorization);
+    const id = identify(s, tokens, req.headers.authorization, onGateway);
     const replaced = faults === undefined ? undefined : replacedReply(faults, `${path}${url.search}`);
     if (replaced !== undefined) {
       reply = replaced;
     } else if (!match) {
       reply = { status: 404, json: { errorMessages: [`No route for ${method} ${path}.`], errors: {} } };
-    } else if (auth === 'badBearer' || ((auth === 'failed' || auth === 'anonymous') && match.route.pattern.endsWith('/myself'))) {
+    } else if (onGateway && id.who !== 'user') {
+      reply = gateway401(); // the gateway has no anonymous view
+    } else if (id.who === 'badBearer' || ((id.who === 'failed' || id.who === 'anonymous') && match.route.pattern.endsWith('/myself'))) {
       reply = { status: 401, text: HTML_401, headers: { 'X-Seraph-LoginReason': 'AUTHENTICATED_FAILED', 'WWW-Authenticate': 'OAuth realm="https%3A%2F%2Fsimulated.atlassian.net"' } };
+    } else if (id.who === 'user' && id.scopes !== undefined && !id.scopes.includes(scopeOf(match.route.pattern))) {
+      reply = scopeMismatch();
     } else {
       const simReq: SimRequest = {
         method, path, query: url.searchParams, body, hasJsonBody: isJson, contentType, params: match.params, api: match.api,
-        principal: auth === 'user' ? 'user' : 'anonymous',
+        principal: id.who === 'user' ? 'user' : 'anonymous',
       };
       try {
         if (bodyError) throw new HttpError(400, 'Unexpected character in the JSON request body.');
@@ -262,8 +266,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     // Jira names the user a request was served to (anonymous view: Cloud sends nothing, DC "anonymous").
     if (!s.lies?.stripIdentity) {
       const me = ctx.catalog.users[0]!;
-      if (s.mode === 'datacenter') reply.headers = { ...reply.headers, 'X-AUSERNAME': auth === 'user' ? me.emailAddress.split('@')[0]! : 'anonymous' };
-      else if (auth === 'user') reply.headers = { ...reply.headers, 'X-AACCOUNTID': me.accountId };
+      if (s.mode === 'datacenter') reply.headers = { ...reply.headers, 'X-AUSERNAME': id.who === 'user' ? me.emailAddress.split('@')[0]! : 'anonymous' };
+      else if (id.who === 'user') reply.headers = { ...reply.headers, 'X-AACCOUNTID': me.accountId };
     }
     if (b) {
       // With a limit on, successful replies say how much of the bucket is left, as Jira's do.

@@ -75,6 +75,38 @@ export interface LieOptions {
   stripIdentity?: boolean;
 }
 
+/** A scoped API token (Basic email:token): accepted only through the gateway, with these scopes. */
+export interface SimScopedToken {
+  email: string;
+  token: string;
+  /** Classic scopes (read:jira-work, read:jira-user, ...); default every scope the routes need. */
+  scopes?: string[];
+}
+
+/** An OAuth 2.0 client: a 3LO app (refresh_token grant) or a service account (client_credentials grant). */
+export interface SimOAuthClient {
+  clientId: string;
+  clientSecret: string;
+  /** 3LO only: the refresh token the consent flow gave; rotated on every use. */
+  refreshToken?: string;
+  scopes?: string[];
+}
+
+/** Every way in besides the classic API token and the PAT (auth-*.ts). Defaults in auth-tokens.ts. */
+export interface AuthOptions {
+  /** The site's cloud id (/_edge/tenant_info; gateway prefix /ex/jira/{cloudId}). */
+  cloudId?: string;
+  scopedTokens?: SimScopedToken[];
+  oauthApps?: SimOAuthClient[];
+  serviceAccounts?: SimOAuthClient[];
+  /** Lifetime of issued access tokens (default 3600). */
+  accessTokenTtlSeconds?: number;
+  /** A used refresh token keeps working this long after its first use (default 60). */
+  refreshTokenGraceSeconds?: number;
+  /** Data Center Basic logins (mode datacenter). */
+  dcUsers?: Array<{ username: string; password: string }>;
+}
+
 /** TLS for the simulator's listener (PEM text): it then serves https. */
 export interface TlsOptions {
   cert: string;
@@ -128,6 +160,8 @@ export interface SimulatorOptions {
   now?: number;
   /** Serve https with this certificate and key (fixed at start). */
   tls?: TlsOptions;
+  /** Scoped tokens, OAuth apps, service accounts, token lifetimes, DC logins (auth-*.ts). */
+  auth?: AuthOptions;
 }
 
 /** One issue as the truth sees it (current, not as the lagging search index sees it). */
@@ -152,11 +186,11 @@ export interface RequestLogEntry {
 /** Options configure() may change at run time; anything else is fixed at start. */
 export type ConfigurableOption =
   | 'faults' | 'lies' | 'churn' | 'latencyMs' | 'jitterMs' | 'indexLagMs' | 'tokenSemantics' | 'rateLimitRps' | 'rateLimitBurst'
-  | 'fieldsPageCap' | 'listPageCap' | 'tokenTtlMs' | 'dcMaxResults' | 'dcResultWindow';
+  | 'fieldsPageCap' | 'listPageCap' | 'tokenTtlMs' | 'dcMaxResults' | 'dcResultWindow' | 'auth';
 
 export const CONFIGURABLE_OPTIONS: readonly ConfigurableOption[] = [
   'faults', 'lies', 'churn', 'latencyMs', 'jitterMs', 'indexLagMs', 'tokenSemantics', 'rateLimitRps', 'rateLimitBurst',
-  'fieldsPageCap', 'listPageCap', 'tokenTtlMs', 'dcMaxResults', 'dcResultWindow',
+  'fieldsPageCap', 'listPageCap', 'tokenTtlMs', 'dcMaxResults', 'dcResultWindow', 'auth',
 ];
 
 export interface SimulatorControl {

@@ -78,3 +78,20 @@ test('jira-sim transport fault flags and --tls-cert/--tls-key (issue 12)', async
   }
   await once(child, 'exit');
 });
+
+test('jira-sim auth flags: token lifetime and scopes', async () => {
+  const child = spawn(process.execPath, [BIN, '--issues', '10', '--access-token-ttl-seconds', '5', '--token-scopes', 'read:jira-work'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+    const { cloudId } = await (await fetch(`${line}/_edge/tenant_info`)).json();
+    const body = JSON.stringify({ grant_type: 'client_credentials', client_id: 'demo-sa-client', client_secret: 'demo-sa-secret' });
+    const token = await (await fetch(`${line}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).json();
+    assert.equal(token.expires_in, 5);
+    assert.equal(token.scope, 'read:jira-work');
+    const me = await fetch(`${line}/ex/jira/${cloudId}/rest/api/3/myself`, { headers: { authorization: `Bearer ${token.access_token}` } });
+    assert.equal(me.status, 401, 'read:jira-user is not among the scopes');
+  } finally {
+    child.kill('SIGTERM');
+  }
+  await once(child, 'exit');
+});

@@ -41,3 +41,15 @@ test('redactBytes masks secrets in bytes with the byte search, and through text 
   assert.equal(redactBytes(withSearch, clean), clean, 'no hit: the same Buffer, not a copy');
   assert.equal(redactBytes((t: string) => t.split('s3cret').join('***'), bytes).toString(), '{"note":"é ***"}');
 });
+
+test('a redactor learns secrets met during the run (tokens from the token endpoint), in every form, text and bytes', () => {
+  const redact = redactorFor({ credentials: { auth_type: 'password', username: 'svc', password: 'pw-1', client_secret: 'cs-2', refresh_token: 'rt-3' } });
+  assert.equal(redact('pw-1 cs-2 rt-3'), '*** *** ***');
+  assert.equal(redact(Buffer.from('svc:pw-1').toString('base64')), '***', 'the DC Basic header');
+  const learned = 'at/4+x';
+  assert.equal(redact(`got ${learned}`), `got ${learned}`);
+  redact.add(learned);
+  redact.add(learned); // twice is harmless
+  assert.equal(redact(`got ${learned} and ${encodeURIComponent(learned)}`), 'got *** and ***');
+  assert.equal(redactBytes(redact, Buffer.from(`{"t":"${learned}"}`)).toString(), '{"t":"***"}');
+});

@@ -24,8 +24,8 @@ test('spec.json has documentationUrl and a draft-07 object schema that compiles'
 
 test('spec.json declares exactly the config contract fields', () => {
   assert.deepEqual(Object.keys(schema.properties).sort(), [
-    'base_url', 'ca_certificate', 'credentials', 'jql', 'lookback_minutes', 'max_concurrency', 'max_retry_wait_seconds', 'page_size', 'projects',
-    'request_timeout_seconds', 'start_date',
+    'api_gateway_url', 'base_url', 'ca_certificate', 'credentials', 'jql', 'lookback_minutes', 'max_concurrency', 'max_retry_wait_seconds',
+    'oauth_token_url', 'page_size', 'projects', 'request_timeout_seconds', 'start_date',
   ]);
   const p = schema.properties;
   assert.deepEqual([p.lookback_minutes.minimum, p.lookback_minutes.maximum, p.lookback_minutes.default], [0, 1440, 5]);
@@ -51,7 +51,8 @@ test('CAT: every oneOf has an object parent and variants sharing one const discr
       assert.ok(!('default' in v.properties.auth_type) && !('enum' in v.properties.auth_type));
       assert.ok(v.required.includes('auth_type'));
     }
-    assert.deepEqual(variants.map((v) => v.properties.auth_type.const), ['api_token', 'personal_access_token']);
+    // OAuth first: CAT wants the advanced_auth method as the form's default.
+    assert.deepEqual(variants.map((v) => v.properties.auth_type.const), ['oauth2', 'api_token', 'service_account', 'personal_access_token', 'password']);
   });
   assert.equal(oneOfs, 1);
 });
@@ -97,4 +98,22 @@ test('the sample configs validate against connectionSpecification', () => {
   ];
   for (const s of samples) assert.ok(validate(s), JSON.stringify(validate.errors));
   assert.ok(!validate({ ...samples[0], credentials: { auth_type: 'api_token', personal_access_token: 'x' } }));
+});
+
+test('advanced_auth: the OAuth consent flow of the oauth2 credentials, every path pointing into the spec', () => {
+  const auth = spec.advanced_auth as Record<string, any>;
+  assert.equal(auth.auth_flow_type, 'oauth2.0');
+  assert.deepEqual(auth.predicate_key, ['credentials', 'auth_type']);
+  const oauth = schema.properties.credentials.oneOf[0];
+  assert.equal(oauth.properties.auth_type.const, auth.predicate_value);
+  const c = auth.oauth_config_specification;
+  assert.match(c.oauth_connector_input_specification.consent_url, /^https:\/\/auth\.atlassian\.com\/authorize\?audience=api\.atlassian\.com&/);
+  assert.match(c.oauth_connector_input_specification.scope, /offline_access/);
+  for (const block of [c.complete_oauth_output_specification, c.complete_oauth_server_output_specification]) {
+    for (const [name, field] of Object.entries<Record<string, any>>(block.properties)) {
+      const [root, key] = field.path_in_connector_config;
+      assert.equal(root, 'credentials', name);
+      assert.ok(key in oauth.properties, `${name} -> credentials.${key}`);
+    }
+  }
 });

@@ -66,7 +66,7 @@ const cases: [string, unknown, RegExp][] = [
   ['base_url with query', { ...good, base_url: 'https://acme.atlassian.net/?x=1' }, /base_url must not contain a query/],
   ['credentials missing', { ...good, credentials: undefined }, /credentials is missing/],
   ['credentials a string', { ...good, credentials: SECRET }, /credentials must be of type object/],
-  ['auth_type missing', { ...good, credentials: { api_token: SECRET } }, /credentials\.auth_type is missing; set it to "api_token" or "personal_access_token"/],
+  ['auth_type missing', { ...good, credentials: { api_token: SECRET } }, /credentials\.auth_type is missing; set it to "api_token", "oauth2" or "service_account" for Jira Cloud, "personal_access_token" or "password" for Data Center/],
   ['auth_type unknown', { ...good, credentials: { auth_type: 'oauth', api_token: SECRET } }, /credentials\.auth_type is not a known/],
   ['api_token missing', { ...good, credentials: { auth_type: 'api_token', email: 'a@b' } }, /credentials\.api_token is missing/],
   ['email missing', { ...good, credentials: { auth_type: 'api_token', api_token: SECRET } }, /credentials\.email is missing/],
