@@ -17,6 +17,11 @@
 # in a chroot of the image's root filesystem, as the image's user, in private mount and PID namespaces.
 # -v HOST:CTR bind-mounts a host folder into it, like docker's -v (add :ro for read-only).
 #
+#   bash scripts/build-image.sh docker run [--rm] [-i] [-v HOST:CTR]... [--network host] IMAGE ARGS
+#
+# is the same run, spelt as `docker run`: a `docker` command that execs it lets tools that start
+# connector images with docker (PyAirbyte's docker executor) use the image where no docker engine runs.
+#
 # Settings (environment): IMAGE (default airbyte/source-jira:<package.json version>); BASE_IMAGE to build
 # from an existing base instead of making one (e.g. BASE_IMAGE=node:20-slim where the registry is
 # reachable); IMAGE_RUNNER=podman|chroot to force how `run` runs; NPM_VERSION for the base's npm.
@@ -46,7 +51,7 @@ fetch_npm() {
   if [ ! -f "$tgz" ]; then
     (cd "$CACHE" && npm pack --silent "$name@$version" >/dev/null)
   fi
-  got="sha512-$(openssl dgst -sha512 -binary "$tgz" | base64 -w0)"
+  got="sha512-$(node -e 'process.stdout.write(require("crypto").createHash("sha512").update(require("fs").readFileSync(process.argv[1])).digest("base64"))' "$tgz")"
   if [ "$got" != "$want" ]; then
     rm -f "$tgz"
     die "$name@$version: the tarball's checksum $got is not the registry's $want; removed it, run again"
@@ -214,8 +219,32 @@ run_chroot() {
   "
 }
 
+# docker_run ARGS: `docker run [--rm] [-i] [--volume|-v HOST:CTR]... [--network host] IMAGE ARGS`, the
+# command line tools such as PyAirbyte's docker executor use, carried out by `run` above.
+docker_run() {
+  [ "${1:-}" = run ] || die "docker stand-in: only \`docker run\` is supported (got: docker $*)"
+  shift
+  local volumes=()
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --rm | -i | --interactive) shift ;;
+      -v | --volume) volumes+=(-v "$2"); shift 2 ;;
+      --volume=*) volumes+=(-v "${1#--volume=}"); shift ;;
+      --network | --net) [ "$2" = host ] || die "docker stand-in: only --network host (the run shares the host's network)"; shift 2 ;;
+      --network=host | --net=host) shift ;;
+      -*) die "docker stand-in: option $1 is not supported" ;;
+      *) break ;;
+    esac
+  done
+  [ $# -gt 0 ] || die "docker stand-in: no image named"
+  IMAGE="$1"
+  shift
+  run "${volumes[@]}" -- "$@"
+}
+
 case "${1:-build}" in
   build) build ;;
   run) shift; run "$@" ;;
-  *) die "usage: bash scripts/build-image.sh [build] | run [-v HOST:CTR]... ARGS" ;;
+  docker) shift; docker_run "$@" ;;
+  *) die "usage: bash scripts/build-image.sh [build] | run [-v HOST:CTR]... ARGS | docker run [OPTIONS] IMAGE ARGS" ;;
 esac

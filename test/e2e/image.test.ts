@@ -6,11 +6,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningSimulator } from '../../src/simulator/types.js';
-import { describeDiff, describeOrSkip, diffAgainstTruth, requireConnector, requireInstalled, simConfig, skipUnlessInstalled, startSim } from '../helpers/e2e-env.js';
+import { describeDiff, describeOrSkip, diffAgainstTruth, paths, requireConnector, requireInstalled, simConfig, skipUnlessInstalled, startSim } from '../helpers/e2e-env.js';
 import { airbyteBin, repoRoot, runCli, runCommand, writeJsonFiles, type CliResult, type Message } from '../helpers/run-cli.js';
 import { assertValidAirbyte } from '../helpers/protocol-checks.js';
 import { statesAheadOfRecords } from '../helpers/state-coverage.js';
@@ -175,6 +175,38 @@ describeOrSkip('The Airbyte image (scripts/build-image.sh), through its own entr
     const cli = await runCli(airbyteBin, ['discover', '--config', writeJsonFiles({ config: simConfig(sim.url) }).config!]);
     assert.deepEqual(catalog, ofType(cli, 'CATALOG')[0]!.catalog);
     assert.ok(catalog.streams.some((s) => s.name === 'issues'));
+  });
+
+  test('PyAirbyte\'s docker executor runs the image: check passes, a wrong token fails it, issues read = the truth', { skip: skipUnlessInstalled(['pyairbyte']) }, async () => {
+    requireInstalled(['pyairbyte']);
+    // PyAirbyte starts the image with `docker run --rm -i --volume ... --network host IMAGE ARGS`; where no
+    // docker engine runs, the `docker` on its PATH hands that command line to scripts/build-image.sh.
+    const work = mkdtempSync(join(tmpdir(), 'jira-source-image-pyairbyte-'));
+    try {
+      chmodSync(work, 0o755);
+      for (const d of ['bin', 'tmp', 'cache']) mkdirSync(join(work, d), { mode: 0o755 });
+      writeFileSync(join(work, 'bin/docker'), `#!/bin/sh\nexec bash ${JSON.stringify(script)} docker "$@"\n`, { mode: 0o755 });
+      const request = {
+        config: simConfig(sim.url),
+        bad_config: simConfig(sim.url, { credentials: { auth_type: 'api_token', email: 'demo@example.com', api_token: 'wrong-token-15' } }),
+        cache_dir: join(work, 'cache'),
+      };
+      // Asynchronously: the simulator answers from this process.
+      const r = await runCommand(paths.pyairbytePython, [join(repoRoot, 'test/e2e/pyairbyte_docker_run.py'), image, JSON.stringify(request)], {
+        env: { PATH: `${join(work, 'bin')}:${process.env.PATH}`, AIRBYTE_PROJECT_DIR: work, AIRBYTE_TEMP_DIR: join(work, 'tmp'), AIRBYTE_OFFLINE_MODE: '1', DO_NOT_TRACK: '1', NO_COLOR: '1' },
+        timeoutMs: 300_000,
+      });
+      assert.equal(r.code, 0, `PyAirbyte failed:\n${(r.stdout + r.stderr).slice(-4000)}`);
+      const out = r.messages.at(-1) as { check: boolean | string; bad_check: boolean | string; records_read: number; rows: Array<[string, number]> };
+      assert.equal(out.check, true);
+      assert.equal(out.bad_check, 'AirbyteConnectorCheckFailedError');
+      assert.doesNotMatch(r.stdout + r.stderr, /wrong-token-15|demo-token/);
+      const truth = sim.control.truth();
+      assert.equal(describeDiff(diffAgainstTruth(out.rows, truth)), '', 'the cache = the truth (a quiet server: one row per issue)');
+      console.log(`# image: PyAirbyte docker executor read ${out.records_read} records = truth (${truth.length})`);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 
   test('read, then an incremental read from its state: the issues equal the simulator\'s truth', async () => {
