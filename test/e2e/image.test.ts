@@ -15,6 +15,7 @@ import { airbyteBin, repoRoot, runCli, runCommand, writeJsonFiles, type CliResul
 import { assertValidAirbyte } from '../helpers/protocol-checks.js';
 import { statesAheadOfRecords } from '../helpers/state-coverage.js';
 import { finalStagePairs, readMetadata } from '../helpers/dockerfile.js';
+import { copyRepository, runSection } from '../helpers/readme-runner.js';
 
 const script = join(repoRoot, 'scripts/build-image.sh');
 const meta = readMetadata().data;
@@ -237,5 +238,20 @@ describeOrSkip('The Airbyte image (scripts/build-image.sh), through its own entr
     const changedSinceStart = truth2.filter((t) => t.updated >= seededUntil).length;
     assert.ok(read2.size <= changedSinceStart, `read 2 fetched only changes: ${read2.size} issues, ${changedSinceStart} changed`);
     console.log(`# image: read 1 ${latestIssues(r1).length} issues, incremental read 2 ${read2.size} (${changed.length} changed) = truth (${truth2.length})`);
+  });
+
+  test('README, The Airbyte image: its commands build the image in a bare copy of the repository and answer spec', async () => {
+    const copy = await copyRepository();
+    try {
+      await runSection(copy, 'The Airbyte image', {
+        timeoutMs: 15 * 60_000,
+        check: (run) => {
+          const specs = run.output.split('\n').filter((l) => l.startsWith('{"type":"SPEC"'));
+          assert.equal(specs.length, 1, `one SPEC line:\n${run.output.slice(-3000)}`);
+        },
+      });
+    } finally {
+      copy.cleanup();
+    }
   });
 });
