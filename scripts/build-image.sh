@@ -162,8 +162,9 @@ run_chroot() {
   while [ "$1" != -- ]; do volumes+=("${1#-v}"); shift; done
   shift
   [ "$(id -u)" = 0 ] || die "running the image without \`podman run\` needs root (chroot, mounts)"
-  local entry env user workdir
+  local entry default_args env user workdir
   entry="$(podman image inspect --format '{{json .Config.Entrypoint}}' "$IMAGE")"
+  default_args="$(podman image inspect --format '{{json .Config.Cmd}}' "$IMAGE")"
   env="$(podman image inspect --format '{{json .Config.Env}}' "$IMAGE")"
   user="$(podman image inspect --format '{{.Config.User}}' "$IMAGE")"
   workdir="$(podman image inspect --format '{{.Config.WorkingDir}}' "$IMAGE")"
@@ -171,6 +172,7 @@ run_chroot() {
   ctr="$(podman create --quiet "$IMAGE")"
   # The container goes whatever happens; the mounts below live in a private namespace and go with it.
   trap "podman unmount '$ctr' >/dev/null 2>&1; podman rm -f '$ctr' >/dev/null 2>&1" EXIT
+  trap 'exit 143' TERM INT HUP
   mnt="$(podman mount "$ctr")"
 
   # USER as the image names it (name or uid, optionally :group), resolved in the image's own
@@ -196,26 +198,29 @@ run_chroot() {
   local envv=()
   mapfile -t envv < <(node -e 'for (const e of JSON.parse(process.argv[1]) ?? []) console.log(e)' "$env")
   printf '%s\n' "${envv[@]}" | grep -q '^HOME=' || envv+=("HOME=$home")
-  local cmd=()
+  # ENTRYPOINT, then the arguments given, or the image's CMD when none are (as `docker run` does).
+  local cmd=() defaults=()
   mapfile -t cmd < <(node -e 'for (const a of JSON.parse(process.argv[1]) ?? []) console.log(a)' "$entry")
-  [ "${#cmd[@]}" -gt 0 ] || die "the image $IMAGE declares no ENTRYPOINT"
+  mapfile -t defaults < <(node -e 'for (const a of JSON.parse(process.argv[1]) ?? []) console.log(a)' "$default_args")
+  [ $# -gt 0 ] || set -- "${defaults[@]}"
+  [ "${#cmd[@]}" -gt 0 ] || [ $# -gt 0 ] || die "the image $IMAGE declares no ENTRYPOINT and no CMD"
 
   local binds="" host ctrpath opt
   for v in "${volumes[@]}"; do
     IFS=: read -r host ctrpath opt <<<"$v"
     [ -d "$host" ] || [ -f "$host" ] || die "-v $v: $host does not exist"
     if [ -d "$host" ]; then mkdir -p "$mnt$ctrpath"; else mkdir -p "$(dirname "$mnt$ctrpath")"; touch "$mnt$ctrpath"; fi
-    binds+="mount --bind '$(realpath "$host")' '$mnt$ctrpath'; "
-    [ "${opt:-}" = ro ] && binds+="mount -o remount,bind,ro '$mnt$ctrpath'; "
+    binds+="mount --bind $(printf '%q %q' "$(realpath "$host")" "$mnt$ctrpath"); "
+    [ "${opt:-}" = ro ] && binds+="mount -o remount,bind,ro $(printf '%q' "$mnt$ctrpath"); "
   done
   mkdir -p "$mnt/dev" "$mnt/proc" "$mnt/tmp"
   # Private mounts: /dev, the volumes, then a new PID namespace with its own /proc, chrooted, as the user.
   unshare --mount --propagation private -- bash -c "
     set -e
-    mount --rbind /dev '$mnt/dev'
+    mount --rbind /dev $(printf '%q' "$mnt/dev")
     $binds
     exec env -i $(printf '%q ' "${envv[@]}") unshare --pid --fork --kill-child --mount-proc=/proc \
-      --root='$mnt' --wd='${workdir:-/}' --setgid=$gid --setuid=$uid -- $(printf '%q ' "${cmd[@]}" "$@")
+      --root=$(printf '%q' "$mnt") --wd=$(printf '%q' "${workdir:-/}") --setgid=$gid --setuid=$uid -- $(printf '%q ' "${cmd[@]}" "$@")
   "
 }
 

@@ -110,9 +110,9 @@ describeOrSkip('The Airbyte image (scripts/build-image.sh), through its own entr
   test('the entrypoint runs as the image declares it: its USER, WORKDIR and ENV', async (t) => {
     // A probe image on top of the built one, inheriting USER, WORKDIR and ENV, whose entrypoint reports them.
     const probe = `localhost/jira-source-probe:${process.pid}`;
-    const probeScript = 'console.log(JSON.stringify({type:"PROBE",uid:process.getuid(),gid:process.getgid(),cwd:process.cwd(),env:process.env}))';
+    const probeScript = 'console.log(JSON.stringify({type:"PROBE",uid:process.getuid(),gid:process.getgid(),cwd:process.cwd(),env:process.env,args:process.argv.slice(1)}))';
     const ctx = mkdtempSync(join(tmpdir(), 'jira-source-probe-'));
-    writeFileSync(join(ctx, 'Containerfile'), `FROM ${image}\nENTRYPOINT ["node", "-e", ${JSON.stringify(probeScript)}]\n`);
+    writeFileSync(join(ctx, 'Containerfile'), `FROM ${image}\nENTRYPOINT ["node", "-e", ${JSON.stringify(probeScript)}]\nCMD ["default-arg"]\n`);
     try {
       execFileSync('podman', ['build', '-q', '--isolation', 'chroot', '-t', probe, ctx], { stdio: ['ignore', 'ignore', 'pipe'] });
     } finally {
@@ -142,6 +142,9 @@ describeOrSkip('The Airbyte image (scripts/build-image.sh), through its own entr
       assert.equal(got.env[e.slice(0, i)], e.slice(i + 1), `ENV ${e.slice(0, i)}`);
     }
     assert.equal(got.env.NODE_EXTRA_CA_CERTS, undefined, 'nothing of the host\'s environment leaks in');
+    assert.deepEqual(got.args, ['default-arg'], 'no arguments given: the image\'s CMD');
+    const withArgs = await runCommand('bash', [script, 'run', 'given', 'args'], { env: { IMAGE: probe } });
+    assert.deepEqual(withArgs.messages[0]?.args, ['given', 'args'], 'arguments given replace CMD');
   });
 
   test('spec equals the CLI\'s spec', async () => {

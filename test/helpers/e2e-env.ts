@@ -52,7 +52,7 @@ function missing(which: Prerequisite[]): string[] {
     if (w === 'pyairbyte' && !existsSync(paths.pyairbytePython)) out.push(`PyAirbyte virtualenv (${paths.pyairbytePython})`);
     if (w === 'target-csv' && !existsSync(paths.targetCsv)) out.push(`target-csv virtualenv (${paths.targetCsv})`);
     if (w === 'podman' && !(hasCommand('podman') && hasCommand('mmdebstrap'))) out.push('podman and mmdebstrap (to build the image)');
-    if (w === 'podman' && process.getuid?.() !== 0) out.push('root (scripts/build-image.sh makes the base and runs the image as root)');
+    if (w === 'podman' && process.getuid?.() !== 0) out.push('root (scripts/build-image.sh needs it for mmdebstrap, podman\'s storage and the chroot: run the tests as root)');
   }
   return out;
 }
