@@ -6,7 +6,10 @@
 #
 # Stage 1 builds and packs exactly what `npm pack` publishes (package.json "files"), with production
 # dependencies only; stage 2 is a slim Node 20 runtime that runs it as the unprivileged `node` user.
-FROM node:20-slim AS build
+# BASE_IMAGE is any Node 20 Debian image with npm and a `node` user (scripts/build-image.sh makes one
+# where the public registry cannot be reached).
+ARG BASE_IMAGE=node:20-slim
+FROM ${BASE_IMAGE} AS build
 WORKDIR /build
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -17,7 +20,7 @@ RUN npm run build \
  && cp package-lock.json /app/ \
  && cd /app && npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
-FROM node:20-slim
+FROM ${BASE_IMAGE}
 ENV NODE_ENV=production
 WORKDIR /airbyte
 COPY --from=build /app /airbyte

@@ -103,3 +103,18 @@ else
 fi
 
 log "ready: $("$ROOT/.venv/meltano/bin/meltano" --version), airbyte $("$ROOT/.venv/pyairbyte/bin/python" -c 'import importlib.metadata as m; print(m.version("airbyte"))'), target-csv $("$ROOT/.venv/target-csv/bin/python" -c 'import importlib.metadata as m; print(m.version("meltanolabs-target-csv"))'), target-postgres $(examples/meltano/.meltano/loaders/target-postgres/venv/bin/python -c 'import importlib.metadata as m; print(m.version("meltanolabs-target-postgres"))')"
+
+# --- The Airbyte image (test/e2e/image.test.ts): podman builds it, mmdebstrap makes its base ----------
+# (scripts/build-image.sh: the public image registry is not needed; the base comes from Debian's mirror
+# and the npm registry, and is made by the test itself.)
+if command -v podman >/dev/null 2>&1 && command -v mmdebstrap >/dev/null 2>&1; then
+  log "podman $(podman --version | awk '{print $3}'), mmdebstrap present"
+elif [ "$(id -u)" != 0 ]; then
+  log "podman and mmdebstrap are missing (run this script as root, or: sudo apt-get install -y podman mmdebstrap)"
+  exit 1
+else
+  log "apt-get install podman mmdebstrap"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends podman mmdebstrap >/dev/null
+fi

@@ -21,9 +21,18 @@ export const paths = {
   simulator: join(repoRoot, 'dist/src/simulator/index.js'),
 };
 
-export type Prerequisite = 'postgres' | 'meltano' | 'pyairbyte' | 'target-csv';
+export type Prerequisite = 'postgres' | 'meltano' | 'pyairbyte' | 'target-csv' | 'podman';
 
-const SETUP = 'run `bash scripts/setup-e2e.sh` (as root; installs PostgreSQL from Debian and the pinned Python tools into .venv/)';
+const SETUP = 'run `bash scripts/setup-e2e.sh` (as root; installs PostgreSQL, podman and mmdebstrap from Debian and the pinned Python tools into .venv/)';
+
+function hasCommand(name: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function hasPostgres(): boolean {
   try {
@@ -42,6 +51,8 @@ function missing(which: Prerequisite[]): string[] {
     if (w === 'meltano' && !existsSync(paths.targetPostgres)) out.push(`target-postgres of the example project (${paths.targetPostgres})`);
     if (w === 'pyairbyte' && !existsSync(paths.pyairbytePython)) out.push(`PyAirbyte virtualenv (${paths.pyairbytePython})`);
     if (w === 'target-csv' && !existsSync(paths.targetCsv)) out.push(`target-csv virtualenv (${paths.targetCsv})`);
+    if (w === 'podman' && !(hasCommand('podman') && hasCommand('mmdebstrap'))) out.push('podman and mmdebstrap (to build the image)');
+    if (w === 'podman' && process.getuid?.() !== 0) out.push('root (scripts/build-image.sh needs it for mmdebstrap, podman\'s storage and the chroot: run the tests as root)');
   }
   return out;
 }

@@ -52,8 +52,13 @@ export function writeJsonFiles(files: Record<string, unknown>): Record<string, s
 }
 
 export function runCli(bin: string, args: string[], opts: RunOptions = {}): Promise<CliResult> {
+  return runCommand(process.execPath, [bin, ...args], opts);
+}
+
+/** Like runCli, for any command that runs the connector (e.g. the image's entrypoint, test/e2e/image.test.ts). */
+export function runCommand(command: string, args: string[], opts: RunOptions = {}): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
+    const child = spawn(command, args, {
       env: { ...process.env, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
