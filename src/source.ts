@@ -6,6 +6,7 @@ import type { HttpClient, HttpDeps } from './http/http-client.js';
 import type { Logger } from './logger.js';
 import { projectRecord } from './protocol/select-fields.js';
 import { midRunProof, ProvenStates } from './proven-states.js';
+import { readUnits } from './shared-reads.js';
 import type { JsonObject, Stream, StreamContext, SyncMode } from './streams/stream.js';
 
 export interface SourceDeps {
@@ -74,15 +75,16 @@ export const PROGRESS_EVERY = 10_000;
 
 type BaseContext = Omit<StreamContext, 'syncMode' | 'state'>;
 
+/** One planned stream's counters and its STATE rule (never the same state twice in a row). */
 class StreamRun {
   private readonly started: number;
-  private records = 0;
+  records = 0;
   private states = 0;
   private sinceState = 0;
-  private lastState: string | undefined;
+  lastState: string | undefined;
 
   constructor(
-    private readonly p: PlannedStream,
+    readonly p: PlannedStream,
     private readonly listener: ReadListener,
     private readonly clock: () => number,
   ) {
@@ -93,37 +95,15 @@ class StreamRun {
     return { records: this.records, states: this.states, seconds: (this.clock() - this.started) / 1000 };
   }
 
-  async run(ctx: BaseContext): Promise<void> {
-    const { p, listener } = this;
-    const state = p.syncMode === 'incremental' ? p.state : undefined;
-    // Every STATE waits for proof that the answers it rests on were not Jira's anonymous view.
-    const proven = new ProvenStates<JsonObject>(ctx.proveCredentials, (s) => this.emitState(s), this.clock, () => ctx.http.unidentifiedAnswers?.() ?? 0);
-    try {
-      for await (const event of p.stream.read({ ...ctx, syncMode: p.syncMode, state })) {
-        if (event.type === 'record') {
-          if (this.records === 0) await listener.firstRecord(p);
-          this.records++;
-          this.sinceState++;
-          if (this.records % PROGRESS_EVERY === 0) ctx.logger.info(`${p.stream.name}: ${describeSummary(this.summary())} so far`);
-          await listener.record(p, projectRecord(event.data, p.fields));
-        } else if (event.type === 'state') {
-          await proven.add(event.state);
-        } else {
-          const prefix = event.message.startsWith(`${p.stream.name}:`) ? '' : `${p.stream.name}: `;
-          ctx.logger[event.level === 'WARN' ? 'warn' : 'info'](prefix + event.message);
-        }
-      }
-      await proven.finish();
-    } catch (err) {
-      // A stream that fails still checkpoints what it emitted, if the credentials can still be proven.
-      if (!(err instanceof OutputClosedError) && !proven.failedWith(err)) await proven.finish().catch(() => {});
-      throw err;
-    }
-    // Every stream ends with a state, even one that yielded none (e.g. nothing new to read).
-    if (this.lastState === undefined) await this.emitState(state ?? {});
+  async record(data: JsonObject, logger: Logger): Promise<void> {
+    if (this.records === 0) await this.listener.firstRecord(this.p);
+    this.records++;
+    this.sinceState++;
+    if (this.records % PROGRESS_EVERY === 0) logger.info(`${this.p.stream.name}: ${describeSummary(this.summary())} so far`);
+    await this.listener.record(this.p, projectRecord(data, this.p.fields));
   }
 
-  private async emitState(state: JsonObject): Promise<void> {
+  async emitState(state: JsonObject): Promise<void> {
     const json = JSON.stringify(state);
     if (json === this.lastState) return; // never the same state twice in a row
     this.lastState = json;
@@ -134,8 +114,57 @@ class StreamRun {
 }
 
 /**
- * Reads the planned streams one after another. A failing stream is reported and the next one runs
- * (one failing stream does not stop the run); the result lists the streams that failed.
+ * Reads one unit of the plan: a stream alone, or several streams of one family from one shared read
+ * (shared-reads.ts), each event going to the stream it names.
+ */
+class UnitRun {
+  readonly runs: StreamRun[];
+
+  constructor(
+    private readonly unit: PlannedStream[],
+    listener: ReadListener,
+    private readonly clock: () => number,
+  ) {
+    this.runs = unit.map((p) => new StreamRun(p, listener, clock));
+  }
+
+  async run(ctx: BaseContext): Promise<void> {
+    const first = this.unit[0]!;
+    const state = first.syncMode === 'incremental' ? first.state : undefined;
+    const byName = new Map(this.runs.map((r) => [r.p.stream.name, r]));
+    const label = this.runs.map((r) => r.p.stream.name).join(', ');
+    // Every STATE waits for proof that the answers it rests on were not Jira's anonymous view.
+    const proven = new ProvenStates<{ run: StreamRun; state: JsonObject }>(ctx.proveCredentials, (s) => s.run.emitState(s.state), this.clock, () => ctx.http.unidentifiedAnswers?.() ?? 0);
+    const streamCtx = { ...ctx, syncMode: first.syncMode, state };
+    const events = this.unit.length === 1 ? first.stream.read(streamCtx) : first.stream.shared!.read(streamCtx, [...byName.keys()]);
+    try {
+      for await (const event of events) {
+        const run = event.stream === undefined ? this.runs[0]! : byName.get(event.stream);
+        if (run === undefined) throw new Error(`a read for ${label} yielded an event for stream ${event.stream}`);
+        if (event.type === 'record') {
+          await run.record(event.data, ctx.logger);
+        } else if (event.type === 'state') {
+          await proven.add({ run, state: event.state });
+        } else {
+          const named = event.message.startsWith(`${run.p.stream.name}:`) || event.message.startsWith(`${label}:`);
+          ctx.logger[event.level === 'WARN' ? 'warn' : 'info']((named ? '' : `${run.p.stream.name}: `) + event.message);
+        }
+      }
+      await proven.finish();
+    } catch (err) {
+      // A stream that fails still checkpoints what it emitted, if the credentials can still be proven.
+      if (!(err instanceof OutputClosedError) && !proven.failedWith(err)) await proven.finish().catch(() => {});
+      throw err;
+    }
+    // Every stream ends with a state, even one that yielded none (e.g. nothing new to read).
+    for (const run of this.runs) if (run.lastState === undefined) await run.emitState(state ?? {});
+  }
+}
+
+/**
+ * Reads the planned streams one after another (streams that share a read, together: see
+ * shared-reads.ts). A failing stream is reported and the next one runs (one failing stream does not
+ * stop the run); the result lists the streams that failed.
  */
 export async function read(config: Config, plan: PlannedStream[], deps: SourceDeps, listener: ReadListener): Promise<ReadResult> {
   const failed: string[] = [];
@@ -149,17 +178,21 @@ export async function read(config: Config, plan: PlannedStream[], deps: SourceDe
     await deps.checkConnection(http);
     const proveCredentials = midRunProof(() => deps.checkConnection(http));
     const ctx = { config, http, logger: deps.logger, clock: deps.clock, sleep: deps.sleep, proveCredentials };
-    for (const p of plan) {
-      if (p.note !== undefined) deps.logger.info(p.note);
-      await listener.streamStarted(p);
-      const run = new StreamRun(p, listener, deps.clock);
+    for (const unit of readUnits(plan)) {
+      for (const p of unit) {
+        if (p.note !== undefined) deps.logger.info(p.note);
+        await listener.streamStarted(p);
+      }
+      const run = new UnitRun(unit, listener, deps.clock);
       try {
         await run.run(ctx);
-        await listener.streamSucceeded(p, run.summary());
+        for (const r of run.runs) await listener.streamSucceeded(r.p, r.summary());
       } catch (err) {
         if (err instanceof OutputClosedError) throw err; // nobody is listening any more
-        failed.push(p.stream.name);
-        await listener.streamFailed(p, asConnectorError(err), run.summary());
+        for (const r of run.runs) {
+          failed.push(r.p.stream.name);
+          await listener.streamFailed(r.p, asConnectorError(err), r.summary());
+        }
       }
     }
   });

@@ -2,9 +2,10 @@
 // are built on demand from these columns and the seed. Two views hold the mutable columns: `live`
 // (the truth, seen by bulkfetch and per-issue endpoints) and `indexed` (what search sees, trailing
 // live by the index lag).
-import { Catalog, DONE_STATUS, ISSUE_TYPES, PRIORITIES, STATUSES } from './catalog.js';
+import { Catalog, DONE_STATUS, ISSUE_TYPES, LINK_TYPES, PRIORITIES, STATUSES } from './catalog.js';
 import { createRandom, hash01, hashInt } from './random.js';
 import { UpdatedOrder } from './updated-order.js';
+import { IssueLinks, type IssueLink } from './issue-links.js';
 
 export const ID_BASE = 10000;
 const DAY = 86_400_000;
@@ -71,6 +72,7 @@ export class IssueStore {
   byProject: Uint32Array[] = [];
   projectCount: number[] = [];
   extras = new Map<number, IssueExtras>();
+  readonly links = new IssueLinks();
   deletedWorklogs: DeletedWorklog[] = [];
   deletedWorklogIds = new Set<number>();
   /** Worklogs added after seeding, in the order (and so the time) they were added. */
@@ -149,6 +151,7 @@ export class IssueStore {
         if (this.created[j]! <= at) this.live.updated[j] = at;
       }
     }
+    this.links.seed(this.seed, n, LINK_TYPES.length);
     for (let i = 0; i < n; i++) {
       this.seedUpdated[i] = this.live.updated[i]!;
       this.indexed.apply(this.live.snapshot(i));
@@ -265,6 +268,32 @@ export class IssueStore {
     this.live.rev[idx]!++;
     this.live.updated[idx] = at;
     this.extrasOf(idx).changes.push({ at, field: 'labels', from: 0, to: 0 });
+    this.changed(idx, at);
+  }
+
+  /** Link two issues (from <outward verb> to); both issues' `updated` moves to `at`. */
+  link(from: number, to: number, type: number, at: number): IssueLink {
+    const link = this.links.add(from, to, type);
+    this.bump(from, at);
+    this.bump(to, at);
+    return link;
+  }
+
+  /** Remove a link; both issues' `updated` moves to `at`. */
+  unlink(id: number, at: number): IssueLink | undefined {
+    const link = this.links.remove(id);
+    if (link) for (const idx of [link.from, link.to]) if (this.live.exists[idx]) this.bump(idx, at);
+    return link;
+  }
+
+  /** Put an issue in a sprint (0: none), as a move on the board does; its `updated` moves to `at`. */
+  setSprint(idx: number, sprintId: number, at: number): void {
+    this.sprint[idx] = sprintId;
+    this.bump(idx, at);
+  }
+
+  private bump(idx: number, at: number): void {
+    this.live.updated[idx] = Math.max(at, this.live.updated[idx]!);
     this.changed(idx, at);
   }
 

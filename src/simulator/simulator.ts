@@ -82,7 +82,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     settings, store, catalog, zone, results: new ResultCache(), worklogFeed: new WorklogFeed(store), baseUrl: '', clock,
     renderer(api) {
       let r = renderers.get(api);
-      if (!r) renderers.set(api, (r = new Renderer(store, zone, settings.userTimeZone, ctx.baseUrl, api)));
+      if (!r) renderers.set(api, (r = new Renderer(store, zone, settings.userTimeZone, ctx.baseUrl, api, settings.mode === 'datacenter')));
       return r;
     },
     jqlContext: () => ({ store, zone, now: clock() }),
