@@ -162,6 +162,12 @@ export class IssueStore {
     this.updatedOrder.invalidate();
   }
 
+  /** Room for a project the catalog just gained. */
+  addProject(): void {
+    this.byProject.push(new Uint32Array(16));
+    this.projectCount.push(0);
+  }
+
   private sprintFor(projectIdx: number, created: number): number {
     for (const s of this.catalog.sprints) {
       if (s.projectIdx === projectIdx && created >= s.start - 7 * DAY && created < s.end - 7 * DAY) return s.id;
@@ -298,7 +304,9 @@ export class IssueStore {
   }
 
   create(at: number, rnd: () => number): number {
-    const idx = this.addSlot(Math.floor(rnd() * this.catalog.projects.length), at);
+    // Never in a project deleted at run time (catalog-changes.ts).
+    const live = this.catalog.projects.filter((p) => !(p as { deleted?: boolean }).deleted);
+    const idx = this.addSlot(live[Math.floor(rnd() * live.length)]!.idx, at);
     const L = this.live;
     L.status[idx] = 0;
     L.issuetype[idx] = Math.floor(rnd() * ISSUE_TYPES.length);

@@ -34,7 +34,7 @@ export function projectCategories(ctx: SimContext, req: SimRequest): SimReply {
 function projectIdx(ctx: SimContext, req: SimRequest): number {
   const v = decodeURIComponent(req.params[0]!);
   const i = ctx.catalog.projects.findIndex((p) => p.id === v || p.key === v.toUpperCase());
-  if (i < 0 || !user(req)) throw new HttpError(404, `No project could be found with key '${v}'.`);
+  if (i < 0 || !user(req) || ctx.catalogChanges.live([ctx.catalog.projects[i]!]).length === 0) throw new HttpError(404, `No project could be found with key '${v}'.`);
   return i;
 }
 
@@ -95,7 +95,7 @@ export function groupMember(ctx: SimContext, req: SimRequest): SimReply {
   if (!g || !user(req)) throw new HttpError(404, `The group was not found.`);
   const inactive = req.query.get('includeInactiveUsers') === 'true';
   const r = ctx.renderer(req.api);
-  const members = g.members.filter((i) => inactive || ctx.catalog.users[i]!.active).map((i) => r.user(i));
+  const members = g.members.filter((i) => (inactive || ctx.catalog.users[i]!.active) && ctx.catalogChanges.live([ctx.catalog.users[i]!]).length > 0).map((i) => r.user(i));
   return listPage(ctx, req, members, PAGE_50);
 }
 
@@ -116,7 +116,7 @@ export function userSearch(ctx: SimContext, req: SimRequest): SimReply {
   const inactive = req.query.get('includeInactive') === 'true';
   const r = ctx.renderer(req.api);
   const all = ctx.catalog.users.flatMap((u, i) => {
-    if (!user(req) || (!inactive && !u.active)) return [];
+    if (!user(req) || (!inactive && !u.active) || ctx.catalogChanges.live([u]).length === 0) return [];
     if (q !== '.' && !u.displayName.toLowerCase().startsWith(q) && !u.emailAddress.startsWith(q)) return [];
     const { accountId: _a, accountType: _t, ...rest } = r.user(i) as Record<string, unknown>;
     const name = u.emailAddress.split('@')[0]!;
