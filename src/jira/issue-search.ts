@@ -43,9 +43,11 @@ export function cloudIdSearch(http: HttpClient, pageSize: number): SearchFn<Jira
   };
 }
 
-/** `fields`: what each row carries (default `*navigable`); it must hold `updated`. */
-export function dataCenterSearch(http: HttpClient, pageSize: number, fields = '*navigable'): SearchFn<JiraIssue> {
-  const path = '/rest/api/2/search';
+/**
+ * `fields`: what each row carries (default `*navigable`); it must hold `updated`. `path`: another
+ * endpoint with the same page shape (a board's issues, agile `SearchResults`).
+ */
+export function dataCenterSearch(http: HttpClient, pageSize: number, fields = '*navigable', path = '/rest/api/2/search'): SearchFn<JiraIssue> {
   // A page of full issues over the HTTP client's size cap is asked again with half as many, and the
   // smaller size is kept for the pages after it (the next page starts after what was returned).
   let maxResults = pageSize;

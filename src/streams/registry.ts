@@ -9,6 +9,7 @@ import { filters, groupMembers, groups, users } from './lists/people.js';
 import { projectCategories, projectComponents, projects, projectVersions } from './lists/projects.js';
 import { workflowStatusCategories, workflowStatuses } from './lists/workflow.js';
 import { issueLinks, sprintIssues } from './walk-family.js';
+import { boardIssues } from './board-issues.js';
 
 export function allStreams(): Stream[] {
   return [
@@ -21,6 +22,7 @@ export function allStreams(): Stream[] {
     sprints,
     sprintIssues,
     boards,
+    boardIssues,
     boardColumns,
     issueTypes,
     issuePriorities,
