@@ -11,11 +11,12 @@
 import { ConnectorError } from '../errors.js';
 import { HttpStatusError } from '../http/jira-error.js';
 import { backoffMs } from '../http/retry-policy.js';
-import { dataCenterSearch } from '../jira/issue-search.js';
+import { dataCenterSearch, type JiraIssue } from '../jira/issue-search.js';
 import { instantJql, rangeJql, type JqlScope } from '../jira/jql.js';
-import { seekWalk } from '../jira/seek-walk.js';
+import { seekWalk, type Position, type WalkOptions, type WalkRow } from '../jira/seek-walk.js';
 import { checkStateClock, completedState, inProgressState, parseIssuesState, planRun, type IssuesState } from '../state/issues-state.js';
 import { loadSchema, Skips } from './declare.js';
+import { MAX_SWEEPS } from './issues.js';
 import { boards } from './lists/agile.js';
 import type { JsonObject, Stream, StreamContext, StreamEvent } from './stream.js';
 
@@ -55,6 +56,17 @@ async function* readBoardIssues(ctx: StreamContext): AsyncGenerator<StreamEvent>
     if (skew !== undefined) yield { type: 'log', level: 'WARN', message: `${NAME} (board ${id}): ${skew.warning.replace(/^issues: /, '')}` };
     if (skew?.clear) state = {};
     const search = dataCenterSearch(ctx.http, PAGE, 'updated', `/rest/agile/1.0/board/${encodeURIComponent(id)}/issue`);
+    const walkOptions = (start: Position, upper: number): WalkOptions => ({
+      start,
+      upper,
+      rangeJql: (lo, hi) => rangeJql(scope, lo, hi),
+      instantJql: (at) => instantJql(scope, at),
+      chunkSize: PAGE,
+      warn: (message) => ctx.logger.warn(`${NAME} (board ${id}): ${message}`),
+      pause: (attempt) => ctx.sleep(backoffMs(attempt, Math.random)),
+      prove: ctx.proveCredentials,
+    });
+    const record = (row: WalkRow<JiraIssue>): StreamEvent => ({ type: 'record', data: { board_id: Number(id), issue_id: row.id, issue_key: row.issue.key, updated: new Date(row.updated).toISOString() } });
     let plan = planRun({ ...base, state, now });
     let done = completedState(plan);
     // A board cut off mid-window first finishes that window (same upper bound), then reads a normal one.
@@ -63,20 +75,10 @@ async function* readBoardIssues(ctx: StreamContext): AsyncGenerator<StreamEvent>
       for (let n = 0; n < windows && plan.window !== undefined; n++) {
         const w = plan.window;
         const current = plan;
-        const chunks = seekWalk(search, {
-          start: w.start,
-          upper: w.upper,
-          rangeJql: (lo, hi) => rangeJql(scope, lo, hi),
-          instantJql: (at) => instantJql(scope, at),
-          chunkSize: PAGE,
-          warn: (message) => ctx.logger.warn(`${NAME} (board ${id}): ${message}`),
-          pause: (attempt) => ctx.sleep(backoffMs(attempt, Math.random)),
-          prove: ctx.proveCredentials,
-        });
-        for await (const chunk of chunks) {
+        for await (const chunk of seekWalk(search, walkOptions(w.start, w.upper))) {
           for (const row of chunk.rows) {
             count++;
-            yield { type: 'record', data: { board_id: Number(id), issue_id: row.id, issue_key: row.issue.key, updated: new Date(row.updated).toISOString() } };
+            yield record(row);
           }
           if (chunk.position !== undefined) {
             states.set(id, inProgressState(current, chunk.position));
@@ -88,6 +90,23 @@ async function* readBoardIssues(ctx: StreamContext): AsyncGenerator<StreamEvent>
         plan = planRun({ ...base, fullRefresh: false, state: done, now });
       }
       states.set(id, done);
+      // As for issues: sweeps over [upper, now) read what changed while the window was read, without
+      // checkpoints (the state stays at the window's end), bounded so a run ends under churn.
+      let from = done.cursor === undefined ? undefined : Date.parse(done.cursor);
+      for (let sweep = 1; from !== undefined && sweep <= MAX_SWEEPS; sweep++) {
+        const upper = ctx.clock();
+        if (upper <= from) break;
+        let found = 0;
+        for await (const chunk of seekWalk(search, walkOptions({ updated: from, ids: [] }, upper))) {
+          for (const row of chunk.rows) {
+            found++;
+            count++;
+            yield record(row);
+          }
+        }
+        from = upper;
+        if (found === 0) break;
+      }
     } catch (err) {
       if (!(err instanceof HttpStatusError && err.status === 404)) throw err;
       skips.add('HTTP 404 (the board was deleted or hidden during the run)');

@@ -130,6 +130,17 @@ test('agile responses validate against the Jira Software OpenAPI schemas', async
     assert.ok(issues.json.total > 0);
     check(platform.forResponse('/rest/api/3/search', 'GET'), issues.json, 'sprint issues');
     checkIssueFields(issues.json.issues, 'sprint issues');
+    // A board's issues: the same envelope, 50 at most a page, the board's filter ANDed with `jql`.
+    const onBoard = await c.get('/rest/agile/1.0/board/1/issue', { jql: 'updated >= 0 ORDER BY updated ASC, key ASC', fields: 'updated', maxResults: 500 });
+    assert.equal(onBoard.status, 200);
+    assert.equal(onBoard.json.issues.length, 50, 'capped at 50');
+    assert.ok(onBoard.json.total > 50);
+    check(platform.forResponse('/rest/api/3/search', 'GET'), onBoard.json, 'board issues');
+    const project = boards.json.values[0].location.projectKey;
+    assert.ok(onBoard.json.issues.every((i: { key: string }) => i.key.startsWith(`${project}-`)), 'only the board\'s issues');
+    const times = onBoard.json.issues.map((i: { fields: { updated: string } }) => Date.parse(i.fields.updated));
+    assert.deepEqual(times, [...times].sort((a: number, b: number) => a - b), 'in the ORDER BY of jql');
+    assert.equal((await c.get('/rest/agile/1.0/board/1/issue', { jql: 'updated >= ' })).status, 400, 'bad jql: 400');
   });
 });
 
