@@ -48,6 +48,26 @@ export interface ReadListener {
   streamFailed(p: PlannedStream, error: ConnectorError, summary: StreamSummary): Promise<void>;
 }
 
+/**
+ * The log line of a failed stream. Streams read by one shared read fail with the same error: it is
+ * said in full once, the others point to it (`failedBefore`: the stream that reported it first).
+ */
+export function failureLine(p: PlannedStream, error: ConnectorError, summary: StreamSummary, failedBefore: string | undefined): string {
+  const what = failedBefore === undefined ? error.message : `the same error as ${failedBefore} (read by the same walk), see above`;
+  return `${p.stream.name}: failed after ${describeSummary(summary)}: ${what}`;
+}
+
+/** Remembers which stream reported an error object first, for failureLine. */
+export class SharedFailures {
+  private first = new WeakMap<ConnectorError, string>();
+  /** the stream that reported this error before, or undefined (and p is remembered) */
+  seen(p: PlannedStream, error: ConnectorError): string | undefined {
+    const before = this.first.get(error);
+    if (before === undefined) this.first.set(error, p.stream.name);
+    return before;
+  }
+}
+
 export function describeSummary(s: StreamSummary): string {
   return `${s.records} records, ${s.states} states in ${s.seconds.toFixed(1)} s`;
 }
@@ -189,9 +209,10 @@ export async function read(config: Config, plan: PlannedStream[], deps: SourceDe
         for (const r of run.runs) await listener.streamSucceeded(r.p, r.summary());
       } catch (err) {
         if (err instanceof OutputClosedError) throw err; // nobody is listening any more
+        const error = asConnectorError(err); // one object for every stream of the unit (see failureLine)
         for (const r of run.runs) {
           failed.push(r.p.stream.name);
-          await listener.streamFailed(r.p, asConnectorError(err), r.summary());
+          await listener.streamFailed(r.p, error, r.summary());
         }
       }
     }

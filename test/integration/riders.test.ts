@@ -129,3 +129,19 @@ test('streams of the walk with different saved states get a walk each; equal sta
     await s.close();
   }
 });
+
+test('riders alone on Data Center: each reads its own walk (search rows with only the fields it needs) and equals the truth', async () => {
+  const s = await sim({ issues: 300, mode: 'datacenter', now: Date.now() - 3_600_000 });
+  try {
+    const config = configFor(s, { page_size: 100 }, 'datacenter');
+    const links = await readWalk(config, ['issue_links']);
+    assert.equal(links.code, 0, links.stderr);
+    assert.deepEqual(sorted(links.records('issue_links').map(linkKey)), truthLinkRows(s));
+    const sprints = await readWalk(config, ['sprint_issues']);
+    assert.equal(sprints.code, 0, sprints.stderr);
+    assert.deepEqual(sorted(sprints.records('sprint_issues').map(sprintKey)), truthSprintRows(s), 'from the Data Center Sprint strings');
+    assert.ok(sprints.records('sprint_issues').every((r) => typeof r.board_id === 'number'), 'the board id read from rapidViewId');
+  } finally {
+    await s.close();
+  }
+});
