@@ -12,10 +12,10 @@ export class IssueLinks {
   private readonly byIssue = new Map<number, Set<number>>();
   private nextId = LINK_ID_BASE;
 
-  /** About one issue in five links to an earlier one. */
+  /** About one issue in five links to one of the 50 created just before it (related work is close in time). */
   seed(seed: number, n: number, types: number): void {
     for (let i = 1; i < n; i++) {
-      if (hash01(seed, i, 60) < 0.2) this.add(i, hashInt(i, seed, i, 61), hashInt(types, seed, i, 62));
+      if (hash01(seed, i, 60) < 0.2) this.add(i, i - 1 - hashInt(Math.min(i, 50), seed, i, 61), hashInt(types, seed, i, 62));
     }
   }
 
