@@ -54,7 +54,12 @@ async function* readBoardIssues(ctx: StreamContext): AsyncGenerator<StreamEvent>
     let state = states.get(id) ?? {};
     const skew = checkStateClock(state, now);
     if (skew !== undefined) yield { type: 'log', level: 'WARN', message: `${NAME} (board ${id}): ${skew.warning.replace(/^issues: /, '')}` };
-    if (skew?.clear) state = {};
+    if (skew?.clear) {
+      // As for issues: the run that clears a state far ahead of the clock reads nothing for that board.
+      states.set(id, {});
+      yield { type: 'state', state: toJson(states) };
+      continue;
+    }
     const search = dataCenterSearch(ctx.http, PAGE, 'updated', `/rest/agile/1.0/board/${encodeURIComponent(id)}/issue`);
     const walkOptions = (start: Position, upper: number): WalkOptions => ({
       start,
