@@ -2,7 +2,8 @@
 // both sides of a link, and which planned streams share one read.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sprintRefs } from '../../../src/streams/riders/sprint-field.js';
+import { findSprintField, sprintRefs, SPRINT_FIELD_TYPE } from '../../../src/streams/riders/sprint-field.js';
+import { sprintIssuesRider } from '../../../src/streams/riders/sprint-issues.js';
 import { issueLinksRider } from '../../../src/streams/riders/issue-links.js';
 import { readUnits } from '../../../src/shared-reads.js';
 import { allStreams } from '../../../src/streams/registry.js';
@@ -40,4 +41,28 @@ test('planned streams of the walk with equal starting points form one unit, at t
   assert.deepEqual(names(readUnits([p('issues', cursor), p('issue_links'), p('sprint_issues', cursor)])), [['issues', 'sprint_issues'], ['issue_links']]);
   assert.deepEqual(names(readUnits([p('issues', undefined, 'full_refresh'), p('issue_links')])), [['issues'], ['issue_links']], 'a full refresh does not share with an incremental read');
   assert.deepEqual(names(readUnits([p('issues', undefined, 'full_refresh'), p('issue_links', cursor, 'full_refresh')])), [['issues', 'issue_links']], 'a full refresh ignores the saved state');
+});
+
+test('the Sprint field is found by its type, else by name; a site without one gives a WARN and no rows', async () => {
+  const fields = (list: unknown[]) => {
+    const asked: string[] = [];
+    const warned: string[] = [];
+    const ctx = {
+      config: { base_url: 'https://example.atlassian.net', credentials: { auth_type: 'api_token', email: 'a@b.c', api_token: 't' } },
+      http: { json: async (req: { path: string }) => (asked.push(req.path), list), close: async () => {} },
+      logger: { debug() {}, info() {}, warn: (m: string) => warned.push(m), error() {} },
+    } as unknown as StreamContext;
+    return { ctx, asked, warned };
+  };
+  const byType = fields([{ id: 'customfield_1', name: 'Sprint', custom: true, schema: { custom: 'other:gh-sprint' } }, { id: 'customfield_2', name: 'Iteration', custom: true, schema: { custom: SPRINT_FIELD_TYPE } }]);
+  assert.equal(await findSprintField(byType.ctx), 'customfield_2', 'the type wins over the name');
+  assert.deepEqual(byType.asked, ['/rest/api/3/field']);
+  const byName = fields([{ id: 'summary', name: 'Summary', custom: false }, { id: 'customfield_9', name: 'Sprint', custom: true, schema: { custom: 'com.atlassian.jira.plugin.system.customfieldtypes:gh-sprint' } }]);
+  assert.equal(await findSprintField(byName.ctx), 'customfield_9');
+  const none = fields([{ id: 'summary', name: 'Summary', custom: false }]);
+  const member = await sprintIssuesRider.prepare(none.ctx);
+  assert.equal(none.warned.length, 1);
+  assert.match(none.warned[0]!, /no Sprint field/);
+  assert.deepEqual(member.records({ id: '1', key: 'A-1', picked: {}, fields: {} }), []);
+  await assert.rejects(findSprintField(fields({} as unknown as unknown[]).ctx), /without a list of fields/, 'an answer that is not a list is named');
 });
