@@ -88,8 +88,19 @@ export class CatalogChanges {
       case 'sprint': {
         const s = this.sprint(id);
         if (patch.state !== undefined && !['future', 'active', 'closed'].includes(String(patch.state))) throw new Error('updateEntity(sprint): state must be future, active or closed.');
+        const wasOpen = s.state !== 'closed';
         pick(s, { name: 'string', goal: 'string', state: 'string', start: 'number', end: 'number' });
-        // The Sprint field of its issues shows the new name and state: as in Jira, their `updated` does not move.
+        // A rename shows in the Sprint field of its issues without moving their `updated`. Closing carries
+        // the unfinished issues over to the board's next open sprint (else the backlog); the field then
+        // lists both. Whether Jira moves `updated` then is unconfirmed (Hygieia#1238 says sprint start and
+        // close do not); the simulator moves it, as for any change of the Sprint field.
+        if (wasOpen && s.state === 'closed') {
+          const next = this.catalog.sprints.filter((x) => x.boardId === s.boardId && x.id !== s.id && x.state !== 'closed').sort((a, b) => a.start - b.start)[0];
+          const now = this.clock();
+          for (let i = 0; i < this.store.count; i++) {
+            if (this.store.sprint[i] === s.id && this.store.isLive(i) && !this.store.isResolved(this.store.live, i)) this.store.carryOver(i, s.id, next?.id ?? 0, now);
+          }
+        }
         break;
       }
     }
@@ -116,7 +127,7 @@ export class CatalogChanges {
       }
       case 'sprint': {
         const s = this.sprint(id);
-        for (let i = 0; i < this.store.count; i++) if (this.store.sprint[i] === s.id && this.store.isLive(i)) this.store.setSprint(i, 0, now);
+        this.store.forgetSprint(s.id, now);
         c.sprints.splice(c.sprints.indexOf(s), 1);
         break;
       }

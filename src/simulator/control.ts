@@ -122,7 +122,7 @@ export function createControl(d: ControlDeps): SimulatorControl {
       ),
     sprintMembership() {
       const out: Array<{ issueId: string; sprintId: number }> = [];
-      for (let i = 0; i < store.count; i++) if (store.isLive(i) && store.sprint[i]) out.push({ issueId: store.idOf(i), sprintId: store.sprint[i]! });
+      for (let i = 0; i < store.count; i++) if (store.isLive(i)) for (const sprintId of store.sprintsOf(i)) out.push({ issueId: store.idOf(i), sprintId });
       return out;
     },
     startChurn: (c) => d.startChurn(c),

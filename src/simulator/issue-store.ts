@@ -68,6 +68,8 @@ export class IssueStore {
   seedChanges = new Uint8Array(0);
   reporter = new Uint16Array(0);
   sprint = new Uint16Array(0); // 0 = none, else sprint id
+  /** Sprints an issue was in when they closed unfinished (it was carried over), oldest first; sparse. */
+  closedSprints = new Map<number, number[]>();
   /** idx of each issue by project, position = number - 1. */
   byProject: Uint32Array[] = [];
   projectCount: number[] = [];
@@ -141,6 +143,13 @@ export class IssueStore {
       this.seedWorklogs[idx] = heavy ? 22 + hashInt(5, this.seed, i, 19) : hashInt(3, this.seed, i, 19);
       this.seedChanges[idx] = heavy ? 45 + hashInt(20, this.seed, i, 20) : hashInt(6, this.seed, i, 20);
       this.sprint[idx] = this.sprintFor(this.project[idx]!, created);
+      // Half the unfinished issues of a closed sprint were carried over to the board's next sprint.
+      const was = this.catalog.sprints.find((s) => s.id === this.sprint[idx]);
+      const next = was && this.catalog.sprints.find((s) => s.id === was.id + 1 && s.boardId === was.boardId);
+      if (was?.state === 'closed' && next && L.status[idx] !== DONE_STATUS && hash01(this.seed, i, 63) < 0.5) {
+        this.closedSprints.set(idx, [was.id]);
+        this.sprint[idx] = next.id;
+      }
     }
     // Natural tie groups: bulk edits in the past gave several issues one shared `updated` instant.
     for (let g = 0; g * 211 + 7 < n; g++) {
@@ -290,6 +299,29 @@ export class IssueStore {
     const link = this.links.remove(id);
     if (link) for (const idx of [link.from, link.to]) if (this.live.exists[idx]) this.bump(idx, at);
     return link;
+  }
+
+  /** The sprints the Sprint field lists: those it was carried over from, then the current one. */
+  sprintsOf(idx: number): number[] {
+    const closed = this.closedSprints.get(idx) ?? [];
+    return this.sprint[idx] ? [...closed, this.sprint[idx]!] : closed;
+  }
+
+  /** A sprint closed with the issue unfinished: the field keeps it, the issue moves on to `next` (0: the backlog). */
+  carryOver(idx: number, closed: number, next: number, at: number): void {
+    this.closedSprints.set(idx, [...(this.closedSprints.get(idx) ?? []), closed]);
+    this.setSprint(idx, next, at);
+  }
+
+  /** A deleted sprint leaves the Sprint field of every issue that lists it; their `updated` moves. */
+  forgetSprint(id: number, at: number): void {
+    for (let i = 0; i < this.count; i++) {
+      const closed = this.closedSprints.get(i);
+      const listed = this.sprint[i] === id || closed?.includes(id);
+      if (!listed || !this.isLive(i)) continue;
+      if (closed?.includes(id)) this.closedSprints.set(i, closed.filter((x) => x !== id));
+      this.setSprint(i, this.sprint[i] === id ? 0 : this.sprint[i]!, at);
+    }
   }
 
   /** Put an issue in a sprint (0: none), as a move on the board does; its `updated` moves to `at`. */

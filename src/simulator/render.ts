@@ -316,7 +316,7 @@ export class Renderer {
     this.fragments = {
       users: this.users.map(j), statuses: this.statuses.map(j), types: this.types.map(j), priorities: this.priorities.map(j),
       projects: this.projects.map(j), resolution: j(this.resolution), teams: this.teams.map(j), areas: this.areas.map(j),
-      sprints: new Map([...this.sprints].map(([id, sp]) => [id, `[${j(sp)}]`])),
+      sprints: new Map([...this.sprints].map(([id, sp]) => [id, j(sp)])),
       components: c.components.map((_x, i) => `[${j(this.component(i, false))}]`),
       versions: c.versions.map((_x, i) => `[${j(this.version(i))}]`),
       labels: LABELS.map((l) => `[${j(l)}]`),
@@ -409,9 +409,10 @@ export class Renderer {
       case CF.dueAt: return hash01(seed, id, 50) < 0.6 ? 'null' : `"${this.zone.format(s.created[idx]! + 14 * DAY)}"`;
       case CF.tags: return hash01(seed, id, 51) < 0.5 ? 'null' : F.tags[hashInt(LABELS.length, seed, id, 52)]!;
       case CF.sprint: {
-        const sp = s.sprint[idx]!;
-        if (!sp) return 'null';
-        return this.sprintStrings ? JSON.stringify([this.sprintString(sp)]) : F.sprints.get(sp) ?? `[${JSON.stringify(this.sprintRef(sp))}]`;
+        const ids = s.sprintsOf(idx);
+        if (ids.length === 0) return 'null';
+        if (this.sprintStrings) return JSON.stringify(ids.map((sp) => this.sprintString(sp)));
+        return `[${ids.map((sp) => F.sprints.get(sp) ?? JSON.stringify(this.sprintRef(sp))).join(',')}]`;
       }
       case 'issuelinks': return this.issueLinksJson(v, idx);
       case CF.customer: return hash01(seed, id, 53) < 0.5 ? 'null' : `"Customer ${1 + hashInt(500, seed, id, 54)}"`;

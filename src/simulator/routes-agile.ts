@@ -75,7 +75,7 @@ export function sprintIssues(ctx: SimContext, req: SimRequest): SimReply {
   const store = ctx.store;
   store.syncIndex(ctx.clock());
   const rows: number[] = [];
-  for (let i = 0; i < store.count; i++) if (store.indexed.exists[i] && store.sprint[i] === id) rows.push(i);
+  for (let i = 0; i < store.count; i++) if (store.indexed.exists[i] && store.sprintsOf(i).includes(id)) rows.push(i);
   const sel = parseFields(listParam(req.query, 'fields'), '*navigable');
   const r = ctx.renderer('3');
   const issues = rows.slice(startAt, startAt + maxResults).map((i) => r.issue(store.indexed, i, { ...sel, idOnly: false }, renderOptions('3', [], 20, 20)));

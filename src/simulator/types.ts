@@ -183,7 +183,7 @@ export interface SimulatorControl {
    * name, type scrum|kanban) or sprint (boardId, name, goal, start); returns its id (a user's accountId).
    */
   createEntity(kind: CatalogKind, fields?: Record<string, unknown>): string;
-  /** Change a project (name), user (displayName, emailAddress, active), board (name) or sprint (name, goal, state, start, end). */
+  /** Change a project (name), user (displayName, emailAddress, active), board (name) or sprint (name, goal, state, start, end; closing carries unfinished issues over to the next open sprint). */
   updateEntity(kind: CatalogKind, id: string, patch: Record<string, unknown>): void;
   /** Delete one: a project with its issues and boards, a board with its sprints, a sprint (its issues go to the backlog), a user (gone from the user lists). */
   deleteEntity(kind: CatalogKind, id: string): void;
@@ -195,7 +195,7 @@ export interface SimulatorControl {
   moveToSprint(ids: string[], sprintId: number | null): string[];
   /** Every link between live issues. */
   links(): TruthLink[];
-  /** Sprint of every live issue that is in one. */
+  /** Every sprint each live issue's Sprint field lists (those it was carried over from, and its current one). */
   sprintMembership(): Array<{ issueId: string; sprintId: number }>;
   /** Start/stop background churn at the configured rates. */
   startChurn(churn?: ChurnOptions): void;

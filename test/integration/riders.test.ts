@@ -145,3 +145,33 @@ test('riders alone on Data Center: each reads its own walk (search rows with onl
     await s.close();
   }
 });
+
+test('sprint_issues: an issue carried over lists every sprint it was in; closing a sprint carries its unfinished issues and the next run emits both rows', async () => {
+  const s = await sim({ issues: 600, now: Date.now() - 3_600_000 });
+  try {
+    const config = configFor(s, { page_size: 100, lookback_minutes: 0 });
+    const first = await readWalk(config, ['sprint_issues']);
+    assert.equal(first.code, 0, first.stderr);
+    const perIssue = new Map<string, number>();
+    for (const r of first.records('sprint_issues')) perIssue.set(String(r.issue_id), (perIssue.get(String(r.issue_id)) ?? 0) + 1);
+    assert.ok([...perIssue.values()].some((n) => n >= 2), 'some seeded issues were carried over: two rows');
+
+    const active = (await (await fetch(`${s.url}/rest/agile/1.0/board/1/sprint?state=active`, { headers: { authorization: 'Basic ' + Buffer.from('demo@example.com:demo-token').toString('base64') } })).json()) as { values: Array<{ id: number }> };
+    const sprint = active.values[0]!.id;
+    const members = s.control.sprintMembership().filter((m) => m.sprintId === sprint).map((m) => m.issueId);
+    assert.ok(members.length >= 1);
+    s.control.updateEntity('sprint', String(sprint), { state: 'closed' });
+    const carried = s.control.sprintMembership().filter((m) => members.includes(m.issueId) && m.sprintId !== sprint).map((m) => m.issueId);
+    assert.ok(carried.length >= 1, 'unfinished issues moved on to the next sprint');
+    await new Promise((r) => setTimeout(r, 20));
+    const second = await readWalk(config, ['sprint_issues'], { states: { sprint_issues: first.lastStates.sprint_issues! } });
+    assert.equal(second.code, 0, second.stderr);
+    for (const id of carried) {
+      const now = truthSprintRows(s).filter((k) => k.endsWith(`-${id}`));
+      assert.ok(now.includes(`${sprint}-${id}`) && now.length >= 2);
+      assert.deepEqual(sorted(second.records('sprint_issues').filter((r) => r.issue_id === id).map(sprintKey)), now, `issue ${id}: the closed sprint and the next one`);
+    }
+  } finally {
+    await s.close();
+  }
+});
