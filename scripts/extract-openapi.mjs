@@ -35,7 +35,7 @@ export const NEEDED = {
       ['/rest/api/3/group/bulk', 'get'], ['/rest/api/3/group/member', 'get'], ['/rest/api/3/filter/search', 'get'],
     ],
     components: ['StatusDetails', 'IssueTypeDetails', 'Priority', 'ProjectDetails', 'UserDetails', 'Resolution',
-      'PageOfComments', 'PageOfWorklogs', 'ProjectComponent', 'Version', 'ErrorCollection'],
+      'PageOfComments', 'PageOfWorklogs', 'ProjectComponent', 'Version', 'ErrorCollection', 'IssueLink'],
   },
   'jira-software-agile.json': {
     paths: [['/rest/agile/1.0/board', 'get'], ['/rest/agile/1.0/board/{boardId}/configuration', 'get']],

@@ -6,6 +6,7 @@ import type { HttpClient, HttpDeps } from './http/http-client.js';
 import type { Logger } from './logger.js';
 import { projectRecord } from './protocol/select-fields.js';
 import { midRunProof, ProvenStates } from './proven-states.js';
+import { readUnits } from './shared-reads.js';
 import { ReadAhead } from './streams/read-ahead.js';
 import { RunMemo } from './streams/run-memo.js';
 import type { JsonObject, Stream, StreamContext, StreamEvent, SyncMode } from './streams/stream.js';
@@ -53,6 +54,26 @@ export interface ReadListener {
   streamFailed(p: PlannedStream, error: ConnectorError, summary: StreamSummary): Promise<void>;
 }
 
+/**
+ * The log line of a failed stream. Streams read by one shared read fail with the same error: it is
+ * said in full once, the others point to it (`failedBefore`: the stream that reported it first).
+ */
+export function failureLine(p: PlannedStream, error: ConnectorError, summary: StreamSummary, failedBefore: string | undefined): string {
+  const what = failedBefore === undefined ? error.message : `the same error as ${failedBefore} (read by the same walk), see above`;
+  return `${p.stream.name}: failed after ${describeSummary(summary)}: ${what}`;
+}
+
+/** Remembers which stream reported an error object first, for failureLine. */
+export class SharedFailures {
+  private first = new WeakMap<ConnectorError, string>();
+  /** the stream that reported this error before, or undefined (and p is remembered) */
+  seen(p: PlannedStream, error: ConnectorError): string | undefined {
+    const before = this.first.get(error);
+    if (before === undefined) this.first.set(error, p.stream.name);
+    return before;
+  }
+}
+
 export function describeSummary(s: StreamSummary): string {
   return `${s.records} records, ${s.states} states in ${s.seconds.toFixed(1)} s`;
 }
@@ -81,16 +102,17 @@ export const PROGRESS_EVERY = 10_000;
 
 type BaseContext = Omit<StreamContext, 'syncMode' | 'state'>;
 
+/** One planned stream's counters and its STATE rule (never the same state twice in a row). */
 class StreamRun {
   private readonly started: number;
-  private records = 0;
+  records = 0;
   private states = 0;
   private sinceState = 0;
-  private lastState: string | undefined;
+  lastState: string | undefined;
 
   /** `ahead`: the stream was read ahead of its turn, and its seconds are those of its own reading. */
   constructor(
-    private readonly p: PlannedStream,
+    readonly p: PlannedStream,
     private readonly listener: ReadListener,
     private readonly clock: () => number,
     private readonly ahead?: ReadAhead,
@@ -102,38 +124,15 @@ class StreamRun {
     return { records: this.records, states: this.states, seconds: ((this.ahead?.finishedAt ?? this.clock()) - this.started) / 1000 };
   }
 
-  /** `ahead`: the stream's events when it was read ahead of its turn. */
-  async run(ctx: BaseContext, ahead?: AsyncIterable<StreamEvent>): Promise<void> {
-    const { p, listener } = this;
-    const state = p.syncMode === 'incremental' ? p.state : undefined;
-    // Every STATE waits for proof that the answers it rests on were not Jira's anonymous view.
-    const proven = new ProvenStates<JsonObject>(ctx.proveCredentials, (s) => this.emitState(s), this.clock, () => ctx.http.unidentifiedAnswers?.() ?? 0);
-    try {
-      for await (const event of ahead ?? p.stream.read({ ...ctx, syncMode: p.syncMode, state })) {
-        if (event.type === 'record') {
-          if (this.records === 0) await listener.firstRecord(p);
-          this.records++;
-          this.sinceState++;
-          if (this.records % PROGRESS_EVERY === 0) ctx.logger.info(`${p.stream.name}: ${describeSummary(this.summary())} so far`);
-          await listener.record(p, projectRecord(event.data, p.fields));
-        } else if (event.type === 'state') {
-          await proven.add(event.state);
-        } else {
-          const prefix = event.message.startsWith(`${p.stream.name}:`) ? '' : `${p.stream.name}: `;
-          ctx.logger[event.level === 'WARN' ? 'warn' : 'info'](prefix + event.message);
-        }
-      }
-      await proven.finish();
-    } catch (err) {
-      // A stream that fails still checkpoints what it emitted, if the credentials can still be proven.
-      if (!(err instanceof OutputClosedError) && !proven.failedWith(err)) await proven.finish().catch(() => {});
-      throw err;
-    }
-    // Every stream ends with a state, even one that yielded none (e.g. nothing new to read).
-    if (this.lastState === undefined) await this.emitState(state ?? {});
+  async record(data: JsonObject, logger: Logger): Promise<void> {
+    if (this.records === 0) await this.listener.firstRecord(this.p);
+    this.records++;
+    this.sinceState++;
+    if (this.records % PROGRESS_EVERY === 0) logger.info(`${this.p.stream.name}: ${describeSummary(this.summary())} so far`);
+    await this.listener.record(this.p, projectRecord(data, this.p.fields));
   }
 
-  private async emitState(state: JsonObject): Promise<void> {
+  async emitState(state: JsonObject): Promise<void> {
     const json = JSON.stringify(state);
     if (json === this.lastState) return; // never the same state twice in a row
     this.lastState = json;
@@ -143,14 +142,66 @@ class StreamRun {
   }
 }
 
+/**
+ * Reads one unit of the plan: a stream alone, or several streams of one family from one shared read
+ * (shared-reads.ts), each event going to the stream it names.
+ */
+class UnitRun {
+  readonly runs: StreamRun[];
+
+  /** `ahead`: a one-stream unit read ahead of its turn (read-ahead.ts). */
+  constructor(
+    private readonly unit: PlannedStream[],
+    listener: ReadListener,
+    private readonly clock: () => number,
+    private readonly ahead?: ReadAhead,
+  ) {
+    this.runs = unit.map((p) => new StreamRun(p, listener, clock, ahead));
+  }
+
+  async run(ctx: BaseContext): Promise<void> {
+    const first = this.unit[0]!;
+    const state = first.syncMode === 'incremental' ? first.state : undefined;
+    const byName = new Map(this.runs.map((r) => [r.p.stream.name, r]));
+    const label = this.runs.map((r) => r.p.stream.name).join(', ');
+    // Every STATE waits for proof that the answers it rests on were not Jira's anonymous view.
+    const proven = new ProvenStates<{ run: StreamRun; state: JsonObject }>(ctx.proveCredentials, (s) => s.run.emitState(s.state), this.clock, () => ctx.http.unidentifiedAnswers?.() ?? 0);
+    const streamCtx = { ...ctx, syncMode: first.syncMode, state };
+    const events: AsyncIterable<StreamEvent> =
+      this.ahead?.events() ?? (this.unit.length === 1 ? first.stream.read(streamCtx) : first.stream.shared!.read(streamCtx, [...byName.keys()]));
+    try {
+      for await (const event of events) {
+        const run = event.stream === undefined ? this.runs[0]! : byName.get(event.stream);
+        if (run === undefined) throw new Error(`a read for ${label} yielded an event for stream ${event.stream}`);
+        if (event.type === 'record') {
+          await run.record(event.data, ctx.logger);
+        } else if (event.type === 'state') {
+          await proven.add({ run, state: event.state });
+        } else {
+          const named = event.message.startsWith(`${run.p.stream.name}:`) || event.message.startsWith(`${label}:`);
+          ctx.logger[event.level === 'WARN' ? 'warn' : 'info']((named ? '' : `${run.p.stream.name}: `) + event.message);
+        }
+      }
+      await proven.finish();
+    } catch (err) {
+      // A stream that fails still checkpoints what it emitted, if the credentials can still be proven.
+      if (!(err instanceof OutputClosedError) && !proven.failedWith(err)) await proven.finish().catch(() => {});
+      throw err;
+    }
+    // Every stream ends with a state, even one that yielded none (e.g. nothing new to read).
+    for (const run of this.runs) if (run.lastState === undefined) await run.emitState(state ?? {});
+  }
+}
+
 /** Streams whose events may be read before their turn: full refresh, stateless, declared readAhead. */
 const readsAhead = (p: PlannedStream) => p.stream.readAhead === true && p.syncMode === 'full_refresh';
 
 /**
- * Reads the planned streams one after another. A failing stream is reported and the next one runs
- * (one failing stream does not stop the run); the result lists the streams that failed. Streams
- * that allow it are read ahead of their turn, so their round trips overlap (read-ahead.ts), and
- * parents read by several child streams are read once per run (run-memo.ts).
+ * Reads the planned streams one after another (streams that share a read, together: see
+ * shared-reads.ts). A failing stream is reported and the next one runs (one failing stream does not
+ * stop the run); the result lists the streams that failed. Streams that allow it are read ahead of
+ * their turn, so their round trips overlap (read-ahead.ts), and parents read by several child
+ * streams are read once per run (run-memo.ts).
  */
 export async function read(config: Config, plan: PlannedStream[], deps: SourceDeps, listener: ReadListener): Promise<ReadResult> {
   const failed: string[] = [];
@@ -164,24 +215,32 @@ export async function read(config: Config, plan: PlannedStream[], deps: SourceDe
     await deps.checkConnection(http);
     const proveCredentials = midRunProof(() => deps.checkConnection(http));
     const ctx: BaseContext = { config, http, logger: deps.logger, clock: deps.clock, sleep: deps.sleep, proveCredentials, memo: new RunMemo() };
+    const units = readUnits(plan);
     const ahead = new Map<PlannedStream, ReadAhead>();
     try {
-      for (const [i, p] of plan.entries()) {
-        for (const q of plan.slice(i + 1)) {
-          if (readsAhead(q) && !ahead.has(q)) ahead.set(q, new ReadAhead(q.stream.read({ ...ctx, syncMode: q.syncMode, state: undefined })[Symbol.asyncIterator](), undefined, deps.clock));
+      for (const [i, unit] of units.entries()) {
+        for (const later of units.slice(i + 1)) {
+          const q = later[0]!;
+          if (later.length === 1 && readsAhead(q) && !ahead.has(q)) ahead.set(q, new ReadAhead(q.stream.read({ ...ctx, syncMode: q.syncMode, state: undefined })[Symbol.asyncIterator](), undefined, deps.clock));
         }
-        if (p.note !== undefined) deps.logger.info(p.note);
-        await listener.streamStarted(p);
-        const run = new StreamRun(p, listener, deps.clock, ahead.get(p));
+        for (const p of unit) {
+          if (p.note !== undefined) deps.logger.info(p.note);
+          await listener.streamStarted(p);
+        }
+        const early = unit.length === 1 ? ahead.get(unit[0]!) : undefined;
+        const run = new UnitRun(unit, listener, deps.clock, early);
         try {
-          await run.run(ctx, ahead.get(p)?.events());
-          await listener.streamSucceeded(p, run.summary());
+          await run.run(ctx);
+          for (const r of run.runs) await listener.streamSucceeded(r.p, r.summary());
         } catch (err) {
           if (err instanceof OutputClosedError) throw err; // nobody is listening any more
-          failed.push(p.stream.name);
-          await listener.streamFailed(p, asConnectorError(err), run.summary());
+          const error = asConnectorError(err); // one object for every stream of the unit (see failureLine)
+          for (const r of run.runs) {
+            failed.push(r.p.stream.name);
+            await listener.streamFailed(r.p, error, r.summary());
+          }
         } finally {
-          ahead.delete(p);
+          if (unit.length === 1) ahead.delete(unit[0]!);
         }
       }
     } finally {

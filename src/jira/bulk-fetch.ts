@@ -25,14 +25,15 @@ export interface FetchedBatch {
   gone: string[];
 }
 
-export async function bulkFetch(http: HttpClient, ids: string[], picks: FieldPicks, prove: () => Promise<void>): Promise<FetchedBatch> {
+/** `fields`: what to fetch of each issue (default `*navigable`; the streams derived from the walk ask for less). */
+export async function bulkFetch(http: HttpClient, ids: string[], picks: FieldPicks, prove: () => Promise<void>, fields: readonly string[] = ['*navigable']): Promise<FetchedBatch> {
   if (ids.length === 0) return { issues: [], gone: [] };
   if (ids.length > BULKFETCH_MAX_IDS) throw new Error(`bulkFetch takes at most ${BULKFETCH_MAX_IDS} ids`);
   const asked = new Set(ids);
   const found = new Map<string, IssueParts>();
   let ask = ids;
   for (let tries = 1; ask.length > 0 && tries <= BULKFETCH_TRIES; tries++) {
-    const res = await fetchFitting(http, ask, picks);
+    const res = await fetchFitting(http, ask, picks, fields);
     if (res.issues === undefined) throw new ConnectorError('Jira answered issue/bulkfetch without an issues array; try again later.', 'transient_error');
     for (const issue of res.issues) {
       if (!asked.has(issue.id)) {
@@ -48,7 +49,7 @@ export async function bulkFetch(http: HttpClient, ids: string[], picks: FieldPic
   const gone: string[] = [];
   if (ask.length > 0) {
     await prove(); // nothing proves a deletion while the answers may be an anonymous view
-    const one = await Promise.all(ask.map((id) => fetchOne(http, id, picks)));
+    const one = await Promise.all(ask.map((id) => fetchOne(http, id, picks, fields)));
     ask.forEach((id, n) => {
       const issue = one[n];
       if (issue === undefined) gone.push(id);
@@ -65,12 +66,12 @@ export async function bulkFetch(http: HttpClient, ids: string[], picks: FieldPic
 }
 
 /** One issue by id; undefined when Jira answers 404 (deleted, or no longer visible to the user). */
-async function fetchOne(http: HttpClient, id: string, picks: FieldPicks): Promise<IssueParts | undefined> {
+async function fetchOne(http: HttpClient, id: string, picks: FieldPicks, fields: readonly string[]): Promise<IssueParts | undefined> {
   try {
     const issue = await http.json<{ id: unknown; key: unknown; fields?: unknown }>({
       method: 'GET',
       path: `/rest/api/3/issue/${encodeURIComponent(id)}`,
-      query: { fields: '*navigable' },
+      query: { fields: fields.join(',') },
     });
     if (String(issue?.id) !== id) {
       throw new ConnectorError(`Jira answered GET issue/${id} with issue ${String(issue?.id)}; try again later.`, 'system_error');
@@ -88,12 +89,12 @@ async function fetchOne(http: HttpClient, id: string, picks: FieldPicks): Promis
  * they came in, so whatever else that body held (the rest of a huge answer) is not kept until the
  * batch is emitted.
  */
-async function fetchFitting(http: HttpClient, ids: string[], picks: FieldPicks, part = false): Promise<BulkfetchBody> {
+async function fetchFitting(http: HttpClient, ids: string[], picks: FieldPicks, fields: readonly string[], part = false): Promise<BulkfetchBody> {
   try {
     const res = await http.json<BulkfetchBody>({
       method: 'POST',
       path: '/rest/api/3/issue/bulkfetch',
-      body: { issueIdsOrKeys: ids, fields: ['*navigable'] },
+      body: { issueIdsOrKeys: ids, fields },
       decode: (bytes) => readBulkfetchBody(bytes, picks),
     });
     if (part) for (const issue of res.issues ?? []) if (issue.fields instanceof RawJson) issue.fields = new RawJson(Buffer.from(issue.fields.bytes));
@@ -109,8 +110,8 @@ async function fetchFitting(http: HttpClient, ids: string[], picks: FieldPicks, 
     }
     // One half after the other: in parallel they would hold as much memory as the answer that did not fit.
     const half = Math.ceil(ids.length / 2);
-    const a = await fetchFitting(http, ids.slice(0, half), picks, true);
-    const b = await fetchFitting(http, ids.slice(half), picks, true);
+    const a = await fetchFitting(http, ids.slice(0, half), picks, fields, true);
+    const b = await fetchFitting(http, ids.slice(half), picks, fields, true);
     const errors = (x: unknown) => (Array.isArray(x) ? (x as unknown[]) : []);
     return {
       issues: a.issues === undefined || b.issues === undefined ? undefined : [...a.issues, ...b.issues],

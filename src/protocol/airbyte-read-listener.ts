@@ -2,12 +2,14 @@
 // INCOMPLETE + ERROR trace), RECORD, per-stream STATE with sourceStats, LOG progress lines.
 import type { ConnectorError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { describeSummary, type PlannedStream, type ReadListener, type StreamSummary } from '../source.js';
+import { describeSummary, failureLine, SharedFailures, type PlannedStream, type ReadListener, type StreamSummary } from '../source.js';
 import type { JsonObject } from '../streams/stream.js';
 import { errorTraceMessage, recordMessage, streamStateMessage, streamStatusMessage } from './airbyte-messages.js';
 import type { MessageSink } from './ndjson-sink.js';
 
 export class AirbyteReadListener implements ReadListener {
+  private readonly failures = new SharedFailures();
+
   constructor(
     private readonly sink: MessageSink,
     private readonly logger: Logger,
@@ -39,7 +41,8 @@ export class AirbyteReadListener implements ReadListener {
   }
 
   async streamFailed(p: PlannedStream, error: ConnectorError, summary: StreamSummary): Promise<void> {
-    this.logger.error(`${p.stream.name}: failed after ${describeSummary(summary)}: ${error.message}`);
+    // The ERROR trace of each stream carries the error in full; the log line says it once.
+    this.logger.error(failureLine(p, error, summary, this.failures.seen(p, error)));
     await this.sink.write(streamStatusMessage(p.stream.name, 'INCOMPLETE', this.clock()));
     const internal = error.internal === undefined ? {} : { internalMessage: error.internal };
     await this.sink.write(errorTraceMessage(error.message, error.failureType, this.clock(), { ...internal, stream: p.stream.name }));

@@ -2,7 +2,7 @@
 // time_extracted, STATE {"bookmarks": ...} carrying every stream's bookmark plus currently_syncing.
 import type { ConnectorError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { describeSummary, type PlannedStream, type ReadListener, type StreamSummary } from '../source.js';
+import { describeSummary, failureLine, SharedFailures, type PlannedStream, type ReadListener, type StreamSummary } from '../source.js';
 import type { JsonObject } from '../streams/stream.js';
 import type { MessageSink } from './ndjson-sink.js';
 import { projectSchema } from './select-fields.js';
@@ -10,6 +10,7 @@ import { recordMessage, schemaMessage, stateMessage } from './singer-messages.js
 
 export class SingerReadListener implements ReadListener {
   private lastState: string | undefined;
+  private readonly failures = new SharedFailures();
 
   /** `state` is the parsed input state; it is updated as bookmarks move. */
   constructor(
@@ -47,7 +48,7 @@ export class SingerReadListener implements ReadListener {
   }
 
   async streamFailed(p: PlannedStream, error: ConnectorError, summary: StreamSummary): Promise<void> {
-    this.logger.error(`${p.stream.name}: failed after ${describeSummary(summary)}: ${error.message}`);
+    this.logger.error(failureLine(p, error, summary, this.failures.seen(p, error)));
     await this.sink.flush?.();
   }
 

@@ -115,6 +115,7 @@ export const FIELDS: FieldDef[] = [
   sys('components', 'Components', 'array', true, 'component'),
   sys('fixVersions', 'Fix versions', 'array', true, 'version'),
   sys('duedate', 'Due date', 'date'),
+  sys('issuelinks', 'Linked Issues', 'array', true, 'issuelinks'),
   sys('comment', 'Comment', 'comments-page', false),
   sys('worklog', 'Log Work', 'array', false, 'worklog'),
   custom(CF.storyPoints, 'Story point estimate', 'number', 'float'),

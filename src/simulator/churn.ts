@@ -1,5 +1,7 @@
 // Background churn: updates, creates, deletes, comments and worklogs at configured rates, driven by
 // a timer that is unref'd (never keeps the process alive) and stops on close().
+import type { CatalogChanges } from './catalog-changes.js';
+import { LINK_TYPES } from './catalog.js';
 import type { IssueStore } from './issue-store.js';
 import type { ChurnOptions } from './types.js';
 
@@ -8,11 +10,16 @@ const MAX_PER_TICK = 20_000;
 
 export class Churn {
   private timer: NodeJS.Timeout | undefined;
-  private carry = { u: 0, c: 0, d: 0, cm: 0, w: 0, mv: 0 };
+  private carry = { u: 0, c: 0, d: 0, cm: 0, w: 0, mv: 0, ln: 0, sp: 0, cat: 0 };
   private last = 0;
   rates: ChurnOptions = {};
 
-  constructor(private readonly store: IssueStore, private readonly clock: () => number, private readonly rnd: () => number) {}
+  constructor(
+    private readonly store: IssueStore,
+    private readonly clock: () => number,
+    private readonly rnd: () => number,
+    private readonly catalog?: CatalogChanges,
+  ) {}
 
   get running(): boolean {
     return this.timer !== undefined;
@@ -67,5 +74,29 @@ export class Churn {
       // One worklog change in five is a deletion, feeding /worklog/deleted.
       if (idx >= 0 && !(this.rnd() < 0.2 && s.deleteWorklog(idx, now, this.rnd))) s.addWorklog(idx, now);
     }
+    for (let k = this.take('ln', r.linksPerSecond, dt); k > 0; k--) this.linkOrUnlink(now);
+    for (let k = this.take('sp', r.sprintMovesPerSecond, dt); k > 0; k--) {
+      const idx = s.pickLive(this.rnd);
+      if (idx < 0) continue;
+      // Another open sprint of the issue's project, or the backlog.
+      const open = s.catalog.sprints.filter((x) => x.projectIdx === s.project[idx] && x.state !== 'closed' && x.id !== s.sprint[idx]);
+      const to = open.length === 0 || this.rnd() < 0.2 ? 0 : open[Math.floor(this.rnd() * open.length)]!.id;
+      s.setSprint(idx, to, now);
+    }
+    for (let k = this.take('cat', r.catalogChangesPerSecond, dt); k > 0 && this.catalog; k--) this.catalog.random(this.rnd);
+  }
+
+  /** Half the time a new link between two live issues, else the removal of one link of a live issue. */
+  private linkOrUnlink(now: number): void {
+    const s = this.store;
+    const a = s.pickLive(this.rnd);
+    if (a < 0) return;
+    const links = s.links.of(a);
+    if (links.length > 0 && this.rnd() < 0.5) {
+      s.unlink(links[Math.floor(this.rnd() * links.length)]!.id, now);
+      return;
+    }
+    const b = s.pickLive(this.rnd);
+    if (b >= 0 && b !== a) s.link(a, b, Math.floor(this.rnd() * LINK_TYPES.length), now);
   }
 }

@@ -1,5 +1,6 @@
 // What route handlers see of the running simulator.
 import type { Catalog } from './catalog.js';
+import type { CatalogChanges } from './catalog-changes.js';
 import type { IssueStore } from './issue-store.js';
 import type { JqlContext } from './jql.js';
 import type { Renderer } from './render.js';
@@ -16,6 +17,7 @@ export interface SimContext {
   settings: Settings;
   store: IssueStore;
   catalog: Catalog;
+  catalogChanges: CatalogChanges;
   zone: ZoneClock;
   results: ResultCache;
   worklogFeed: WorklogFeed;

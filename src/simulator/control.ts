@@ -4,7 +4,10 @@ import type { SimContext } from './context.js';
 import { summaryOf } from './render.js';
 import { listTruth } from './list-truth.js';
 import type { RequestLog } from './request-log.js';
-import { CONFIGURABLE_OPTIONS, type ChurnOptions, type SimulatorControl, type TruthIssue } from './types.js';
+import { CONFIGURABLE_OPTIONS, type CatalogKind, type ChurnOptions, type SimulatorControl, type TruthIssue } from './types.js';
+import { CATALOG_KINDS } from './catalog-changes.js';
+import { LINK_TYPES } from './catalog.js';
+import { ID_BASE } from './issue-store.js';
 
 export interface ControlDeps {
   ctx: SimContext;
@@ -95,6 +98,35 @@ export function createControl(d: ControlDeps): SimulatorControl {
       }
       return picked.map((i) => store.idOf(i));
     },
+    createEntity: (kind, fields) => ctx.catalogChanges.create(kind, fields),
+    updateEntity: (kind, id, patch) => ctx.catalogChanges.update(kind, id, patch),
+    deleteEntity: (kind, id) => ctx.catalogChanges.delete(kind, id),
+    linkIssues(fromId, toId, opts) {
+      const [from, to] = [store.resolve(fromId), store.resolve(toId)];
+      if (!store.isLive(from) || !store.isLive(to) || from === to) throw new Error(`linkIssues(): ${fromId} and ${toId} must be two live issues.`);
+      const type = LINK_TYPES.findIndex((t) => t.id === (opts?.typeId ?? LINK_TYPES[0]!.id));
+      if (type < 0) throw new Error(`linkIssues(): no link type ${opts?.typeId}; types: ${LINK_TYPES.map((t) => t.id).join(', ')}.`);
+      return String(store.link(from, to, type, ctx.clock()).id);
+    },
+    unlinkIssues(linkId) {
+      if (!store.unlink(Number(linkId), ctx.clock())) throw new Error(`unlinkIssues(): no link ${linkId}.`);
+    },
+    moveToSprint(ids, sprintId) {
+      if (sprintId !== null && !ctx.catalog.sprints.some((s) => s.id === sprintId)) throw new Error(`moveToSprint(): no sprint ${sprintId}.`);
+      const now = ctx.clock();
+      const picked = pickDistinct(ctx, 0, rnd, ids);
+      for (const idx of picked) store.setSprint(idx, sprintId ?? 0, now);
+      return picked.map((i) => store.idOf(i));
+    },
+    links: () =>
+      store.links.all().flatMap((l) =>
+        store.isLive(l.from) && store.isLive(l.to) ? [{ id: String(l.id), fromId: String(ID_BASE + l.from), toId: String(ID_BASE + l.to), typeId: LINK_TYPES[l.type]!.id }] : [],
+      ),
+    sprintMembership() {
+      const out: Array<{ issueId: string; sprintId: number }> = [];
+      for (let i = 0; i < store.count; i++) if (store.isLive(i)) for (const sprintId of store.sprintsOf(i)) out.push({ issueId: store.idOf(i), sprintId });
+      return out;
+    },
     startChurn: (c) => d.startChurn(c),
     stopChurn: () => d.stopChurn(),
     requests: () => log.all(),
@@ -134,6 +166,19 @@ export function controlOverHttp(control: SimulatorControl, method: string, path:
         return { status: 400, json: { errorMessages: [(e as Error).message], errors: {} } };
       }
     }
+    case 'GET /__sim/links': return { status: 200, json: control.links() };
+    case 'GET /__sim/sprint-membership': return { status: 200, json: control.sprintMembership() };
+    case 'POST /__sim/link':
+    case 'POST /__sim/unlink':
+    case 'POST /__sim/move-to-sprint':
+    case 'POST /__sim/catalog/create':
+    case 'POST /__sim/catalog/update':
+    case 'POST /__sim/catalog/delete':
+      try {
+        return { status: 200, json: changeOverHttp(control, route, b) };
+      } catch (e) {
+        return { status: 400, json: { errorMessages: [(e as Error).message], errors: {} } };
+      }
     case 'GET /__sim/requests': {
       const unrouted = control.unrouted();
       return { status: 200, json: { counts: control.requestCounts(), unrouted, total: Object.values(control.requestCounts()).reduce((a, n) => a + n, 0) } };
@@ -141,4 +186,21 @@ export function controlOverHttp(control: SimulatorControl, method: string, path:
     case 'POST /__sim/requests/reset': control.resetRequestLog(); return { status: 200, json: { ok: true } };
   }
   return { status: 404, json: { errorMessages: [`No simulator control route ${route}.`], errors: {} } };
+}
+
+/** The changes beyond issues over HTTP: links, sprint moves, catalog entities. Throws on a bad body. */
+function changeOverHttp(control: SimulatorControl, route: string, b: Record<string, unknown>): unknown {
+  const kind = b.kind as CatalogKind;
+  const needKind = () => {
+    if (!CATALOG_KINDS.includes(kind)) throw new Error(`kind must be one of ${CATALOG_KINDS.join(', ')}.`);
+  };
+  const obj = (v: unknown) => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {});
+  switch (route) {
+    case 'POST /__sim/link': return { id: control.linkIssues(String(b.from), String(b.to), { typeId: typeof b.typeId === 'string' ? b.typeId : undefined }) };
+    case 'POST /__sim/unlink': control.unlinkIssues(String(b.id)); return { ok: true };
+    case 'POST /__sim/move-to-sprint': return { ids: control.moveToSprint(Array.isArray(b.ids) ? b.ids.map(String) : [], typeof b.sprintId === 'number' ? b.sprintId : null) };
+    case 'POST /__sim/catalog/create': needKind(); return { id: control.createEntity(kind, obj(b.fields)) };
+    case 'POST /__sim/catalog/update': needKind(); control.updateEntity(kind, String(b.id), obj(b.patch)); return { ok: true };
+    default: needKind(); control.deleteEntity(kind, String(b.id)); return { ok: true };
+  }
 }

@@ -2,9 +2,10 @@
 // are built on demand from these columns and the seed. Two views hold the mutable columns: `live`
 // (the truth, seen by bulkfetch and per-issue endpoints) and `indexed` (what search sees, trailing
 // live by the index lag).
-import { Catalog, DONE_STATUS, ISSUE_TYPES, PRIORITIES, STATUSES } from './catalog.js';
+import { Catalog, DONE_STATUS, ISSUE_TYPES, LINK_TYPES, PRIORITIES, STATUSES } from './catalog.js';
 import { createRandom, hash01, hashInt } from './random.js';
 import { UpdatedOrder } from './updated-order.js';
+import { IssueLinks, type IssueLink } from './issue-links.js';
 
 export const ID_BASE = 10000;
 const DAY = 86_400_000;
@@ -67,10 +68,13 @@ export class IssueStore {
   seedChanges = new Uint8Array(0);
   reporter = new Uint16Array(0);
   sprint = new Uint16Array(0); // 0 = none, else sprint id
+  /** Sprints an issue was in when they closed unfinished (it was carried over), oldest first; sparse. */
+  closedSprints = new Map<number, number[]>();
   /** idx of each issue by project, position = number - 1. */
   byProject: Uint32Array[] = [];
   projectCount: number[] = [];
   extras = new Map<number, IssueExtras>();
+  readonly links = new IssueLinks();
   deletedWorklogs: DeletedWorklog[] = [];
   deletedWorklogIds = new Set<number>();
   /** Worklogs added after seeding, in the order (and so the time) they were added. */
@@ -139,6 +143,13 @@ export class IssueStore {
       this.seedWorklogs[idx] = heavy ? 22 + hashInt(5, this.seed, i, 19) : hashInt(3, this.seed, i, 19);
       this.seedChanges[idx] = heavy ? 45 + hashInt(20, this.seed, i, 20) : hashInt(6, this.seed, i, 20);
       this.sprint[idx] = this.sprintFor(this.project[idx]!, created);
+      // Half the unfinished issues of a closed sprint were carried over to the board's next sprint.
+      const was = this.catalog.sprints.find((s) => s.id === this.sprint[idx]);
+      const next = was && this.catalog.sprints.find((s) => s.id === was.id + 1 && s.boardId === was.boardId);
+      if (was?.state === 'closed' && next && L.status[idx] !== DONE_STATUS && hash01(this.seed, i, 63) < 0.5) {
+        this.closedSprints.set(idx, [was.id]);
+        this.sprint[idx] = next.id;
+      }
     }
     // Natural tie groups: bulk edits in the past gave several issues one shared `updated` instant.
     for (let g = 0; g * 211 + 7 < n; g++) {
@@ -149,6 +160,7 @@ export class IssueStore {
         if (this.created[j]! <= at) this.live.updated[j] = at;
       }
     }
+    this.links.seed(this.seed, n, LINK_TYPES.length);
     for (let i = 0; i < n; i++) {
       this.seedUpdated[i] = this.live.updated[i]!;
       this.indexed.apply(this.live.snapshot(i));
@@ -157,6 +169,12 @@ export class IssueStore {
     this.indexGeneration++;
     this.indexLogBase = this.indexGeneration;
     this.updatedOrder.invalidate();
+  }
+
+  /** Room for a project the catalog just gained. */
+  addProject(): void {
+    this.byProject.push(new Uint32Array(16));
+    this.projectCount.push(0);
   }
 
   private sprintFor(projectIdx: number, created: number): number {
@@ -268,8 +286,59 @@ export class IssueStore {
     this.changed(idx, at);
   }
 
+  /** Link two issues (from <outward verb> to); both issues' `updated` moves to `at`. */
+  link(from: number, to: number, type: number, at: number): IssueLink {
+    const link = this.links.add(from, to, type);
+    this.bump(from, at);
+    this.bump(to, at);
+    return link;
+  }
+
+  /** Remove a link; both issues' `updated` moves to `at`. */
+  unlink(id: number, at: number): IssueLink | undefined {
+    const link = this.links.remove(id);
+    if (link) for (const idx of [link.from, link.to]) if (this.live.exists[idx]) this.bump(idx, at);
+    return link;
+  }
+
+  /** The sprints the Sprint field lists: those it was carried over from, then the current one. */
+  sprintsOf(idx: number): number[] {
+    const closed = this.closedSprints.get(idx) ?? [];
+    return this.sprint[idx] ? [...closed, this.sprint[idx]!] : closed;
+  }
+
+  /** A sprint closed with the issue unfinished: the field keeps it, the issue moves on to `next` (0: the backlog). */
+  carryOver(idx: number, closed: number, next: number, at: number): void {
+    this.closedSprints.set(idx, [...(this.closedSprints.get(idx) ?? []), closed]);
+    this.setSprint(idx, next, at);
+  }
+
+  /** A deleted sprint leaves the Sprint field of every issue that lists it; their `updated` moves. */
+  forgetSprint(id: number, at: number): void {
+    for (let i = 0; i < this.count; i++) {
+      const closed = this.closedSprints.get(i);
+      const listed = this.sprint[i] === id || closed?.includes(id);
+      if (!listed || !this.isLive(i)) continue;
+      if (closed?.includes(id)) this.closedSprints.set(i, closed.filter((x) => x !== id));
+      this.setSprint(i, this.sprint[i] === id ? 0 : this.sprint[i]!, at);
+    }
+  }
+
+  /** Put an issue in a sprint (0: none), as a move on the board does; its `updated` moves to `at`. */
+  setSprint(idx: number, sprintId: number, at: number): void {
+    this.sprint[idx] = sprintId;
+    this.bump(idx, at);
+  }
+
+  private bump(idx: number, at: number): void {
+    this.live.updated[idx] = Math.max(at, this.live.updated[idx]!);
+    this.changed(idx, at);
+  }
+
   create(at: number, rnd: () => number): number {
-    const idx = this.addSlot(Math.floor(rnd() * this.catalog.projects.length), at);
+    // Never in a project deleted at run time (catalog-changes.ts).
+    const live = this.catalog.projects.filter((p) => !(p as { deleted?: boolean }).deleted);
+    const idx = this.addSlot(live[Math.floor(rnd() * live.length)]!.idx, at);
     const L = this.live;
     L.status[idx] = 0;
     L.issuetype[idx] = Math.floor(rnd() * ISSUE_TYPES.length);

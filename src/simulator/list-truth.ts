@@ -50,6 +50,20 @@ export function listTruth(ctx: SimContext): Record<string, ListTruth> {
     project_categories: { keys: one(PROJECT_CATEGORIES) },
   };
   truth.board_columns!.keys = truth.board_columns!.keys.map(([b], i) => [b!, String(i % STATUSES.length)]);
+  // The streams derived from issues: every live issue's links (a row on each side) and sprints, and each board's issues (its project's).
+  const store = ctx.store;
+  const live: number[] = [];
+  for (let i = 0; i < store.count; i++) if (store.isLive(i)) live.push(i);
+  truth.issue_links = {
+    keys: store.links.all().flatMap((l) => (store.isLive(l.from) && store.isLive(l.to) ? [[store.idOf(l.from), String(l.id)], [store.idOf(l.to), String(l.id)]] : [])),
+  };
+  truth.sprint_issues = { keys: live.flatMap((i) => store.sprintsOf(i).map((sp) => [`${sp}-${store.idOf(i)}`])) };
+  truth.board_issues = grouped(
+    ctx.catalogChanges.live(c.boards),
+    (b) => String(b.id),
+    (b) => live.filter((i) => store.project[i] === b.projectIdx),
+    (b, i) => [String(b.id), store.idOf(i)],
+  );
   if (!dc) {
     Object.assign(truth, {
       issue_custom_field_contexts: grouped(optionFields, (f) => f.id, (f) => [CONTEXTS[f.id]!], (_f, x) => [x.id]),

@@ -1,7 +1,7 @@
 // Builds Jira-shaped JSON bodies on demand from the compact columns. Shared sub-objects (users,
 // statuses, projects…) are built once per renderer and reused, which keeps rendering cheap.
 import {
-  ALL_FIELDS, AREA_OPTIONS, CF, Catalog, FIELDS, ISSUE_TYPES, LABELS, NAVIGABLE_FIELDS, PRIORITIES, RESOLUTIONS,
+  ALL_FIELDS, AREA_OPTIONS, CF, Catalog, FIELDS, ISSUE_TYPES, LABELS, LINK_TYPES, NAVIGABLE_FIELDS, PRIORITIES, RESOLUTIONS,
   STATUS_CATEGORIES, STATUSES, TEAM_OPTIONS,
 } from './catalog.js';
 import { ID_BASE, IssueStore, MutableColumns } from './issue-store.js';
@@ -95,6 +95,8 @@ export class Renderer {
     readonly timeZone: string,
     readonly base: string,
     readonly api: '2' | '3',
+    /** Data Center sends Sprint field values as `com.atlassian.greenhopper.service.sprint.Sprint@…[id=…]` strings. */
+    readonly sprintStrings = false,
   ) {
     const c = store.catalog;
     this.users = c.users.map((_u, i) => this.user(i));
@@ -197,6 +199,29 @@ export class Renderer {
     };
   }
 
+  /** Data Center's toString of a sprint (the goal may hold commas and brackets). */
+  sprintString(id: number): string {
+    const sp = this.catalog.sprints.find((x) => x.id === id)!;
+    const d = (ms: number) => new Date(ms).toISOString();
+    return `com.atlassian.greenhopper.service.sprint.Sprint@${(0x1a2b3c + id).toString(16)}[id=${sp.id},rapidViewId=${sp.boardId},state=${sp.state.toUpperCase()},name=${sp.name},startDate=${d(sp.start)},endDate=${d(sp.end)},completeDate=${sp.state === 'closed' ? d(sp.end) : '<null>'},activatedDate=${d(sp.start)},sequence=${sp.id},goal=${sp.goal},synced=false,autoStartStop=false,incompleteIssuesDestinationId=<null>]`;
+  }
+
+  /** The IssueLink beans of an issue: the other issue as `outwardIssue` (this one is the from side) or `inwardIssue`. */
+  private issueLinksJson(v: MutableColumns, idx: number): string {
+    const s = this.store;
+    const F = this.frag();
+    const out: string[] = [];
+    for (const l of s.links.of(idx)) {
+      const other = l.from === idx ? l.to : l.from;
+      if (!s.isLive(other)) continue;
+      const t = LINK_TYPES[l.type]!;
+      const type = JSON.stringify({ ...t, self: `${this.base}/rest/api/${this.api}/issueLinkType/${t.id}` });
+      const ref = `{"id":"${ID_BASE + other}","key":"${s.keyOf(other)}","self":"${this.base}/rest/api/${this.api}/issue/${ID_BASE + other}","fields":{"summary":${JSON.stringify(summaryOf(s.seed, other, v.rev[other]!))},"status":${F.statuses[v.status[other]!]},"priority":${F.priorities[v.priority[other]!]},"issuetype":${F.types[v.issuetype[other]!]}}}`;
+      out.push(`{"id":"${l.id}","self":"${this.base}/rest/api/${this.api}/issueLink/${l.id}","type":${type},"${l.from === idx ? 'outwardIssue' : 'inwardIssue'}":${ref}}`);
+    }
+    return `[${out.join(',')}]`;
+  }
+
   // --- per-issue collections --------------------------------------------------------------------
 
   comments(idx: number): CommentItem[] {
@@ -291,7 +316,7 @@ export class Renderer {
     this.fragments = {
       users: this.users.map(j), statuses: this.statuses.map(j), types: this.types.map(j), priorities: this.priorities.map(j),
       projects: this.projects.map(j), resolution: j(this.resolution), teams: this.teams.map(j), areas: this.areas.map(j),
-      sprints: new Map([...this.sprints].map(([id, sp]) => [id, `[${j(sp)}]`])),
+      sprints: new Map([...this.sprints].map(([id, sp]) => [id, j(sp)])),
       components: c.components.map((_x, i) => `[${j(this.component(i, false))}]`),
       versions: c.versions.map((_x, i) => `[${j(this.version(i))}]`),
       labels: LABELS.map((l) => `[${j(l)}]`),
@@ -384,9 +409,12 @@ export class Renderer {
       case CF.dueAt: return hash01(seed, id, 50) < 0.6 ? 'null' : `"${this.zone.format(s.created[idx]! + 14 * DAY)}"`;
       case CF.tags: return hash01(seed, id, 51) < 0.5 ? 'null' : F.tags[hashInt(LABELS.length, seed, id, 52)]!;
       case CF.sprint: {
-        const sp = s.sprint[idx]!;
-        return sp ? F.sprints.get(sp)! : 'null';
+        const ids = s.sprintsOf(idx);
+        if (ids.length === 0) return 'null';
+        if (this.sprintStrings) return JSON.stringify(ids.map((sp) => this.sprintString(sp)));
+        return `[${ids.map((sp) => F.sprints.get(sp) ?? JSON.stringify(this.sprintRef(sp))).join(',')}]`;
       }
+      case 'issuelinks': return this.issueLinksJson(v, idx);
       case CF.customer: return hash01(seed, id, 53) < 0.5 ? 'null' : `"Customer ${1 + hashInt(500, seed, id, 54)}"`;
     }
     return 'null';

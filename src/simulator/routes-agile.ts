@@ -1,9 +1,11 @@
-// Jira Software (agile) endpoints: boards, a board's sprints, a sprint's issues.
+// Jira Software (agile) endpoints: boards, a board's sprints and issues, a sprint's issues.
 import { STATUSES } from './catalog.js';
 import type { SimContext } from './context.js';
 import { HttpError, intParam, listParam, SimReply, SimRequest, withIssues } from './http-io.js';
 import { AGILE, listPage } from './paging.js';
 import { parseFields, renderOptions } from './render.js';
+import { JqlError, parseJql } from './jql.js';
+import { selectFirst } from './result-set.js';
 
 export function boards(ctx: SimContext, req: SimRequest): SimReply {
   const type = req.query.get('type');
@@ -73,9 +75,47 @@ export function sprintIssues(ctx: SimContext, req: SimRequest): SimReply {
   const store = ctx.store;
   store.syncIndex(ctx.clock());
   const rows: number[] = [];
-  for (let i = 0; i < store.count; i++) if (store.indexed.exists[i] && store.sprint[i] === id) rows.push(i);
+  for (let i = 0; i < store.count; i++) if (store.indexed.exists[i] && store.sprintsOf(i).includes(id)) rows.push(i);
   const sel = parseFields(listParam(req.query, 'fields'), '*navigable');
   const r = ctx.renderer('3');
   const issues = rows.slice(startAt, startAt + maxResults).map((i) => r.issue(store.indexed, i, { ...sel, idOnly: false }, renderOptions('3', [], 20, 20)));
   return { status: 200, raw: withIssues({ expand: 'schema,names', startAt, maxResults, total: rows.length }, issues) };
+}
+
+const ORDER_BY = /\border\s+by\b/i;
+
+/**
+ * A board's issues: those its filter (here: its project) matches, ANDed with the `jql` parameter, whose
+ * ORDER BY (if any) replaces the board's rank order (stood in for by key). 50 a page at most (agile cap;
+ * listPageCap caps it further).
+ */
+export function boardIssues(ctx: SimContext, req: SimRequest): SimReply {
+  const b = board(ctx, req);
+  const user = req.query.get('jql') ?? '';
+  const m = ORDER_BY.exec(user);
+  const where = (m ? user.slice(0, m.index) : user).trim();
+  const order = m ? user.slice(m.index) : 'ORDER BY key ASC';
+  const text = `project = ${ctx.catalog.projects[b.projectIdx]!.key}${where ? ` AND (${where})` : ''} ${order}`;
+  let q;
+  try {
+    q = parseJql(text, ctx.jqlContext());
+  } catch (e) {
+    if (e instanceof JqlError) throw new HttpError(400, e.message);
+    throw e;
+  }
+  const startAt = Math.max(0, intParam(req.query, 'startAt', 0));
+  const extra = ctx.settings.listPageCap > 0 ? ctx.settings.listPageCap : Infinity;
+  const size = Math.max(1, Math.min(AGILE.cap, extra, intParam(req.query, 'maxResults', AGILE.defaultMax)));
+  const store = ctx.store;
+  store.syncIndex(ctx.clock());
+  const visible = req.principal === 'user';
+  const picked = ctx.results.lookup(store, q, visible) ?? selectFirst(store, q, visible, startAt + size);
+  const rs = 'rs' in picked ? picked.rs : picked;
+  const total = 'rs' in picked ? picked.total : picked.rows.length;
+  const sel = parseFields(listParam(req.query, 'fields'), '*navigable');
+  const r = ctx.renderer(req.api);
+  const opt = renderOptions(req.api, [], 20, 20);
+  const issues: string[] = [];
+  for (let j = startAt; j < Math.min(rs.rows.length, startAt + size); j++) issues.push(r.issue(store.indexed, rs.rows[j]!, { ...sel, idOnly: false }, opt));
+  return { status: 200, raw: withIssues({ expand: 'schema,names', startAt, maxResults: size, total }, issues), issueCount: issues.length };
 }

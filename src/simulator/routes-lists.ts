@@ -34,7 +34,7 @@ export function projectCategories(ctx: SimContext, req: SimRequest): SimReply {
 function projectIdx(ctx: SimContext, req: SimRequest): number {
   const v = decodeURIComponent(req.params[0]!);
   const i = ctx.catalog.projects.findIndex((p) => p.id === v || p.key === v.toUpperCase());
-  if (i < 0 || !user(req)) throw new HttpError(404, `No project could be found with key '${v}'.`);
+  if (i < 0 || !user(req) || ctx.catalogChanges.live([ctx.catalog.projects[i]!]).length === 0) throw new HttpError(404, `No project could be found with key '${v}'.`);
   return i;
 }
 
@@ -95,7 +95,7 @@ export function groupMember(ctx: SimContext, req: SimRequest): SimReply {
   if (!g || !user(req)) throw new HttpError(404, `The group was not found.`);
   const inactive = req.query.get('includeInactiveUsers') === 'true';
   const r = ctx.renderer(req.api);
-  const members = g.members.filter((i) => inactive || ctx.catalog.users[i]!.active).map((i) => r.user(i));
+  const members = g.members.filter((i) => (inactive || ctx.catalog.users[i]!.active) && ctx.catalogChanges.live([ctx.catalog.users[i]!]).length > 0).map((i) => r.user(i));
   return listPage(ctx, req, members, PAGE_50);
 }
 
@@ -113,7 +113,7 @@ export function filterSearch(ctx: SimContext, req: SimRequest): SimReply {
 function dcUsers(ctx: SimContext, req: SimRequest, keep: (u: (typeof ctx.catalog.users)[number]) => boolean): unknown[] {
   const r = ctx.renderer(req.api);
   return ctx.catalog.users.flatMap((u, i) => {
-    if (!user(req) || !keep(u)) return [];
+    if (!user(req) || !keep(u) || ctx.catalogChanges.live([u]).length === 0) return [];
     const { accountId: _a, accountType: _t, ...rest } = r.user(i) as Record<string, unknown>;
     const name = u.emailAddress.split('@')[0]!;
     return [{ ...rest, self: api(ctx, req, `/user?username=${encodeURIComponent(name)}`), key: `JIRAUSER${10000 + i}`, name }];

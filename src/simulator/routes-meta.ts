@@ -55,19 +55,19 @@ function project(ctx: SimContext, api: '2' | '3', pIdx: number): Record<string, 
 }
 
 export function projectSearch(ctx: SimContext, req: SimRequest): SimReply {
-  const visible = req.principal === 'user' ? [...ctx.catalog.projects].sort((a, b) => (a.key < b.key ? -1 : 1)) : [];
+  const visible = req.principal === 'user' ? ctx.catalogChanges.live(ctx.catalog.projects).sort((a, b) => (a.key < b.key ? -1 : 1)) : [];
   return listPage(ctx, req, visible.map((p) => project(ctx, req.api, p.idx)), { shape: 'pageBean', defaultMax: 50, cap: 100 });
 }
 
 export function projectsList(ctx: SimContext, req: SimRequest): SimReply {
-  const visible = req.principal === 'user' ? ctx.catalog.projects : [];
+  const visible = req.principal === 'user' ? ctx.catalogChanges.live(ctx.catalog.projects) : [];
   return { status: 200, json: visible.map((p) => project(ctx, req.api, p.idx)) };
 }
 
 function projectIdx(ctx: SimContext, req: SimRequest): number {
   const v = decodeURIComponent(req.params[0]!);
   const i = ctx.catalog.projects.findIndex((p) => p.id === v || p.key === v.toUpperCase());
-  if (i < 0 || req.principal !== 'user') throw new HttpError(404, `No project could be found with key '${v}'.`);
+  if (i < 0 || req.principal !== 'user' || ctx.catalogChanges.live([ctx.catalog.projects[i]!]).length === 0) throw new HttpError(404, `No project could be found with key '${v}'.`);
   return i;
 }
 
@@ -111,6 +111,6 @@ export function resolutions(ctx: SimContext, req: SimRequest): SimReply {
 
 export function usersSearch(ctx: SimContext, req: SimRequest): SimReply {
   const r = ctx.renderer(req.api);
-  const all = req.principal === 'user' ? ctx.catalog.users.map((_u, i) => r.user(i)) : [];
+  const all = req.principal === 'user' ? ctx.catalog.users.flatMap((u, i) => (ctx.catalogChanges.live([u]).length ? [r.user(i)] : [])) : [];
   return listPage(ctx, req, all, { shape: 'array', defaultMax: 50, cap: 1000 });
 }

@@ -50,6 +50,7 @@ export function buildRoutes(mode: DeploymentMode): Route[] {
     { method: 'GET', pattern: '/rest/agile/1.0/board/{id}/sprint', handler: agile.boardSprints },
     { method: 'GET', pattern: '/rest/agile/1.0/board/{id}/configuration', handler: agile.boardConfiguration },
     { method: 'GET', pattern: '/rest/agile/1.0/sprint/{id}/issue', handler: agile.sprintIssues },
+    { method: 'GET', pattern: '/rest/agile/1.0/board/{id}/issue', handler: agile.boardIssues },
   ];
   if (cloud) {
     routes.push(

@@ -4,6 +4,7 @@ import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { buildCatalog } from './catalog.js';
+import { CatalogChanges } from './catalog-changes.js';
 import { Churn } from './churn.js';
 import type { Settings, SimContext } from './context.js';
 import { controlOverHttp, createControl } from './control.js';
@@ -67,14 +68,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   store.seedIssues(Math.max(0, Math.floor(settings.issues)), now0);
   store.lagMs = settings.indexLagMs;
   const zone = createZoneClock(settings.userTimeZone);
-  const renderers = new Map<string, Renderer>();
+  const renderers = new Map<string, { r: Renderer; generation: number }>();
+  const catalogChanges = new CatalogChanges(catalog, store, clock);
   const lieRnd = createRandom(seed ^ 0x11e5);
   const ctx: SimContext = {
     lieRandom: lieRnd,
-    settings, store, catalog, zone, results: new ResultCache(), worklogFeed: new WorklogFeed(store), baseUrl: '', clock,
+    settings, store, catalog, catalogChanges, zone, results: new ResultCache(), worklogFeed: new WorklogFeed(store), baseUrl: '', clock,
     renderer(api) {
-      let r = renderers.get(api);
-      if (!r) renderers.set(api, (r = new Renderer(store, zone, settings.userTimeZone, ctx.baseUrl, api)));
+      // A renderer caches serialised users, projects and sprints: rebuilt after a catalog change.
+      const had = renderers.get(api);
+      if (had && had.generation === catalogChanges.generation) return had.r;
+      const r = new Renderer(store, zone, settings.userTimeZone, ctx.baseUrl, api, settings.mode === 'datacenter');
+      renderers.set(api, { r, generation: catalogChanges.generation });
       return r;
     },
     jqlContext: () => ({ store, zone, now: clock() }),
@@ -83,7 +88,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const log = new RequestLog();
   const faultRnd = createRandom(seed ^ 0xfa017);
   const controlRnd = createRandom(seed ^ 0xc0de);
-  const churn = new Churn(store, clock, createRandom(seed ^ 0xc4a7));
+  const churn = new Churn(store, clock, createRandom(seed ^ 0xc4a7), catalogChanges);
   let bucket: TokenBucket | undefined;
   const faultCounter = new FaultCounter();
   const tokens = new TokenIssuer(() => resolveAuth(settings.auth), clock);

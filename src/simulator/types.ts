@@ -16,6 +16,23 @@ export interface ChurnOptions {
   worklogsPerSecond?: number;
   /** Issue moves to another project per second (new key; the old key still resolves). */
   movesPerSecond?: number;
+  /** Issue links made or removed per second (half each; both issues' `updated` moves). */
+  linksPerSecond?: number;
+  /** Issues moved to another sprint of their project (or to the backlog) per second; `updated` moves. */
+  sprintMovesPerSecond?: number;
+  /** Projects, users, boards and sprints created, changed or deleted per second (catalog-changes.ts). */
+  catalogChangesPerSecond?: number;
+}
+
+/** What the control API can create, change and delete besides issues. */
+export type CatalogKind = 'project' | 'user' | 'board' | 'sprint';
+
+/** A link as the truth sees it: from <outward verb> to (e.g. from blocks to). */
+export interface TruthLink {
+  id: string;
+  fromId: string;
+  toId: string;
+  typeId: string;
 }
 
 export interface FaultOptions {
@@ -208,6 +225,25 @@ export interface SimulatorControl {
   deleteIssues(count: number, opts?: { ids?: string[] }): string[];
   /** Move issues to another project (random other one unless `toProject` key given): new keys, old keys still resolve. */
   moveIssues(count: number, opts?: { ids?: string[]; toProject?: string }): string[];
+  /**
+   * Create a project (fields: key, name), user (displayName, emailAddress, active), board (projectKey,
+   * name, type scrum|kanban) or sprint (boardId, name, goal, start); returns its id (a user's accountId).
+   */
+  createEntity(kind: CatalogKind, fields?: Record<string, unknown>): string;
+  /** Change a project (name), user (displayName, emailAddress, active), board (name) or sprint (name, goal, state, start, end; closing carries unfinished issues over to the next open sprint). */
+  updateEntity(kind: CatalogKind, id: string, patch: Record<string, unknown>): void;
+  /** Delete one: a project with its issues and boards, a board with its sprints, a sprint (its issues go to the backlog), a user (gone from the user lists). */
+  deleteEntity(kind: CatalogKind, id: string): void;
+  /** Link two issues (from <type outward> to; type id default 10000, Blocks); both issues' `updated` moves. Returns the link id. */
+  linkIssues(fromId: string, toId: string, opts?: { typeId?: string }): string;
+  /** Remove a link; both issues' `updated` moves. */
+  unlinkIssues(linkId: string): void;
+  /** Put issues in a sprint (null: the backlog); their `updated` moves. Returns the ids moved. */
+  moveToSprint(ids: string[], sprintId: number | null): string[];
+  /** Every link between live issues. */
+  links(): TruthLink[];
+  /** Every sprint each live issue's Sprint field lists (those it was carried over from, and its current one). */
+  sprintMembership(): Array<{ issueId: string; sprintId: number }>;
   /** Start/stop background churn at the configured rates. */
   startChurn(churn?: ChurnOptions): void;
   stopChurn(): void;

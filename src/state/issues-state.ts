@@ -17,15 +17,16 @@ export interface IssuesState {
 /** The window ends this long before the run starts: edits newer than that may not be searchable yet. */
 export const SETTLE_MS = 10_000;
 
-const fix = 'delete the saved state for the issues stream to start again from start_date';
-
-function bad(what: string): never {
-  throw configError(`The saved state for stream issues is malformed: ${what}; ${fix}.`);
-}
+const fixFor = (stream: string) => `delete the saved state for the ${stream} stream to start again from start_date`;
 
 const isMs = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
-export function parseIssuesState(raw: unknown): IssuesState {
+/** `stream`: whose state it is (the issues stream's riders keep states of the same shape). */
+export function parseIssuesState(raw: unknown, stream = 'issues'): IssuesState {
+  const fix = fixFor(stream);
+  const bad: (what: string) => never = (what) => {
+    throw configError(`The saved state for stream ${stream} is malformed: ${what}; ${fix}.`);
+  };
   if (raw === undefined || raw === null) return {};
   if (typeof raw !== 'object' || Array.isArray(raw)) bad('expected an object like {"cursor": "2026-01-01T00:00:00.000Z"}');
   const o = raw as Record<string, unknown>;
@@ -37,7 +38,7 @@ export function parseIssuesState(raw: unknown): IssuesState {
     // Read in the machine's zone, a cursor without one would mean another instant on every machine.
     if (typeof o.cursor === 'string' && lacksTimeZone(o.cursor)) {
       throw configError(
-        `The saved state for stream issues has a cursor without a time zone (${JSON.stringify(o.cursor)}), so the instant it means is unknown; add the zone it was written in (e.g. "${o.cursor}Z" for UTC), or ${fix}.`,
+        `The saved state for stream ${stream} has a cursor without a time zone (${JSON.stringify(o.cursor)}), so the instant it means is unknown; add the zone it was written in (e.g. "${o.cursor}Z" for UTC), or ${fix}.`,
       );
     }
     if (typeof o.cursor !== 'string' || !isRfc3339(o.cursor)) bad(`cursor must be an RFC 3339 date-time, got ${JSON.stringify(o.cursor)}`);

@@ -4,7 +4,7 @@
 // complete as of its start even for issues edited while it ran. See README "How incremental sync
 // stays correct" for the argument.
 import { readFileSync } from 'node:fs';
-import type { JsonObject, Stream, StreamContext, StreamEvent } from './stream.js';
+import type { JsonObject, SharedRead, Stream, StreamContext, StreamEvent } from './stream.js';
 import { deploymentOf } from '../jira/deployment.js';
 import { cloudIdSearch, dataCenterSearch, type JiraIssue } from '../jira/issue-search.js';
 import { bulkFetch, BULKFETCH_MAX_IDS } from '../jira/bulk-fetch.js';
@@ -14,6 +14,8 @@ import { seekWalk, type Position, type WalkChunk } from '../jira/seek-walk.js';
 import { checkStateClock, completedState, inProgressState, parseIssuesState, planRun, SETTLE_MS, type IssuesState } from '../state/issues-state.js';
 import { browseRoot, issueRecord, ISSUE_PICKS } from './issue-record.js';
 import { mapOrdered } from './map-ordered.js';
+import { prepareWalk, type PreparedWalk, type WalkMember } from './riders/rider.js';
+import { riderNamed } from './riders/riders.js';
 import { ConnectorError } from '../errors.js';
 import { backoffMs } from '../http/retry-policy.js';
 
@@ -35,24 +37,25 @@ async function* walkRange(
   /** undefined: no checkpoints (the sweeps) */
   stateAt: ((p: Position) => IssuesState) | undefined,
   result: WalkResult,
+  walk: PreparedWalk,
 ): AsyncGenerator<StreamEvent> {
   const { config, http } = ctx;
   const scope: JqlScope = { userJql: config.jql, projects: config.projects };
   const cloud = deploymentOf(config) === 'cloud';
-  const search = cloud ? cloudIdSearch(http, config.page_size) : dataCenterSearch(http, config.page_size);
+  const search = cloud ? cloudIdSearch(http, config.page_size) : dataCenterSearch(http, config.page_size, walk.fields.join(','));
   const chunks = seekWalk(search, {
     start,
     upper,
     rangeJql: (lo, hi) => rangeJql(scope, lo, hi),
     instantJql: (at) => instantJql(scope, at),
     chunkSize: cloud ? BULKFETCH_MAX_IDS : config.page_size,
-    warn: (message) => ctx.logger.warn(`issues: ${message}`),
+    warn: (message) => ctx.logger.warn(`${walk.label}: ${message}`),
     pause: (attempt) => ctx.sleep(backoffMs(attempt, Math.random)),
     prove: ctx.proveCredentials,
   });
   const withBodies = async (chunk: WalkChunk<JiraIssue>) => {
-    if (!cloud) return { issues: chunk.rows.map((r) => partsOfParsedIssue(r.issue, ISSUE_PICKS)), position: chunk.position };
-    const fetched = await bulkFetch(http, chunk.rows.map((r) => r.id), ISSUE_PICKS, ctx.proveCredentials);
+    if (!cloud) return { issues: chunk.rows.map((r) => partsOfParsedIssue(r.issue, walk.picks)), position: chunk.position };
+    const fetched = await bulkFetch(http, chunk.rows.map((r) => r.id), walk.picks, ctx.proveCredentials, walk.fields);
     result.gone += fetched.gone.length;
     return { issues: fetched.issues, position: chunk.position };
   };
@@ -65,13 +68,12 @@ async function* walkRange(
   // sequential walk was the critical path: 65 ms idle between pages at 100 ms latency.
   const walkAhead = 2 * Math.ceil(config.page_size / BULKFETCH_MAX_IDS);
   const ids = cloud ? mapOrdered(chunks, async (chunk) => chunk, walkAhead) : chunks;
-  const browseUrl = browseRoot(config.base_url);
   for await (const batch of mapOrdered(ids, withBodies, lookahead)) {
     for (const issue of batch.issues) {
       result.records++;
-      yield { type: 'record', data: issueRecord(issue, browseUrl) };
+      yield* walk.records(issue);
     }
-    if (batch.position !== undefined && stateAt !== undefined) yield { type: 'state', state: readableState(stateAt(batch.position)) };
+    if (batch.position !== undefined && stateAt !== undefined) yield* walk.states(readableState(stateAt(batch.position)));
   }
 }
 
@@ -91,19 +93,25 @@ function readableState(state: IssuesState): JsonObject {
   return state as JsonObject;
 }
 
-async function* readIssues(ctx: StreamContext): AsyncGenerator<StreamEvent> {
+/**
+ * The walk for one or more members (the issues stream, the riders): one window, one set of requests,
+ * every member's records per issue and every member's STATE per batch (see riders/rider.ts).
+ */
+async function* readWalk(ctx: StreamContext, members: readonly WalkMember[]): AsyncGenerator<StreamEvent> {
+  const walk = await prepareWalk(ctx, members);
+  const label = walk.label;
   const fullRefresh = ctx.syncMode === 'full_refresh';
   const base = { fullRefresh, startDate: ctx.config.start_date, lookbackMinutes: ctx.config.lookback_minutes };
-  let state = fullRefresh ? {} : parseIssuesState(ctx.state);
+  let state = fullRefresh ? {} : parseIssuesState(ctx.state, label);
   const now = ctx.clock();
   const skew = checkStateClock(state, now);
   if (skew !== undefined) yield { type: 'log', level: 'WARN', message: skew.warning };
   if (skew?.clear) {
-    yield { type: 'state', state: {} };
+    yield* walk.states({});
     return;
   }
   if (state.cursor === undefined && state.window === undefined && Date.parse(ctx.config.start_date) >= now - SETTLE_MS) {
-    yield { type: 'log', level: 'WARN', message: `issues: start_date ${ctx.config.start_date} is not in the past yet; nothing is read until it is` };
+    yield { type: 'log', level: 'WARN', message: `${label}: start_date ${ctx.config.start_date} is not in the past yet; nothing is read until it is` };
   }
   let plan = planRun({ ...base, state, now });
   const result: WalkResult = { records: 0, gone: 0 };
@@ -114,14 +122,14 @@ async function* readIssues(ctx: StreamContext): AsyncGenerator<StreamEvent> {
   for (let n = 0; n < windows && plan.window !== undefined; n++) {
     const w = plan.window;
     const current = plan;
-    yield { type: 'log', level: 'INFO', message: `issues: reading updated in [${iso(w.start.updated)}, ${iso(w.upper)})` };
-    yield* walkRange(ctx, w.start, w.upper, (pos) => inProgressState(current, pos), result);
+    yield { type: 'log', level: 'INFO', message: `${label}: reading updated in [${iso(w.start.updated)}, ${iso(w.upper)})` };
+    yield* walkRange(ctx, w.start, w.upper, (pos) => inProgressState(current, pos), result, walk);
     state = completedState(plan);
     sweepFrom = w.upper;
     plan = planRun({ ...base, fullRefresh: false, state, now: ctx.clock() });
   }
   if (sweepFrom === undefined) {
-    yield { type: 'state', state: completedState(plan) as JsonObject };
+    yield* walk.states(completedState(plan) as JsonObject);
     return;
   }
   // The completed state comes once, after the sweeps: a state identical to the previous one may be
@@ -131,7 +139,7 @@ async function* readIssues(ctx: StreamContext): AsyncGenerator<StreamEvent> {
     const upper = ctx.clock();
     if (upper <= sweepFrom) break;
     const before = result.records;
-    yield* walkRange(ctx, { updated: sweepFrom, ids: [] }, upper, undefined, result);
+    yield* walkRange(ctx, { updated: sweepFrom, ids: [] }, upper, undefined, result, walk);
     sweepFrom = upper;
     if (result.records === before) break;
   }
@@ -139,15 +147,32 @@ async function* readIssues(ctx: StreamContext): AsyncGenerator<StreamEvent> {
     yield {
       type: 'log',
       level: 'WARN',
-      message: `issues: ${result.gone} issues listed by the search were gone when their bodies were fetched (each answered 404: deleted, moved out of reach or hidden since it was listed); they were skipped.`,
+      message: `${label}: ${result.gone} issues listed by the search were gone when their bodies were fetched (each answered 404: deleted, moved out of reach or hidden since it was listed); they were skipped.`,
     };
   }
   // The state that completes the window moves the cursor past everything it did not see: it rests on
   // a /myself made now, whatever the answers said of their user (see proven-states.ts).
   await ctx.proveCredentials();
-  yield { type: 'state', state: state as JsonObject };
-  yield { type: 'log', level: 'INFO', message: `issues: ${result.records} records emitted` };
+  yield* walk.states(state as JsonObject);
+  yield { type: 'log', level: 'INFO', message: `${label}: ${result.records} issues read` };
 }
+
+/** The issues stream as a member of its own walk: one flat record per issue. */
+const issuesMember: WalkMember = {
+  name: 'issues',
+  prepare: async (ctx) => {
+    const browseUrl = browseRoot(ctx.config.base_url);
+    return { fields: ['*navigable'], picks: ISSUE_PICKS, records: (issue) => [issueRecord(issue, browseUrl)] };
+  },
+};
+
+const memberNamed = (name: string): WalkMember => (name === 'issues' ? issuesMember : riderNamed(name));
+
+/** The issues walk, shared by the issues stream and its riders (see shared-reads.ts). */
+export const issuesWalk: SharedRead = {
+  family: 'issues-walk',
+  read: (ctx, streams) => readWalk(ctx, streams.map(memberNamed)),
+};
 
 export const issuesStream: Stream = {
   name: 'issues',
@@ -158,5 +183,6 @@ export const issuesStream: Stream = {
     cloud: '`POST /rest/api/3/search/jql` (ids, ≤ page_size) + `POST /rest/api/3/issue/bulkfetch` (bodies, 100 ids a call)',
     datacenter: '`GET /rest/api/2/search` (bodies, ≤ 1000 a page)',
   },
-  read: readIssues,
+  read: (ctx) => readWalk(ctx, [issuesMember]),
+  shared: issuesWalk,
 };

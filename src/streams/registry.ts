@@ -8,6 +8,8 @@ import { issueCustomFieldContexts, issueCustomFieldOptions, issueFields, issueLi
 import { filters, groupMembers, groups, users } from './lists/people.js';
 import { projectCategories, projectComponents, projects, projectVersions } from './lists/projects.js';
 import { workflowStatusCategories, workflowStatuses } from './lists/workflow.js';
+import { issueLinks, sprintIssues } from './walk-family.js';
+import { boardIssues } from './board-issues.js';
 
 export function allStreams(): Stream[] {
   return [
@@ -18,11 +20,14 @@ export function allStreams(): Stream[] {
     projects,
     users,
     sprints,
+    sprintIssues,
     boards,
+    boardIssues,
     boardColumns,
     issueTypes,
     issuePriorities,
     issueResolutions,
+    issueLinks,
     issueLinkTypes,
     projectVersions,
     projectComponents,

@@ -31,9 +31,20 @@ export interface StreamContext {
  * yielded before it, and the value only moves forward.
  */
 export type StreamEvent =
-  | { type: 'record'; data: JsonObject }
-  | { type: 'state'; state: JsonObject }
-  | { type: 'log'; level: 'INFO' | 'WARN'; message: string };
+  | { type: 'record'; data: JsonObject; stream?: string }
+  | { type: 'state'; state: JsonObject; stream?: string }
+  | { type: 'log'; level: 'INFO' | 'WARN'; message: string; stream?: string };
+
+/**
+ * One read that serves several streams at once (e.g. the issues walk and the streams derived from the
+ * issue bodies it fetches): every record and state event names its stream (`stream`). The source reads
+ * the planned streams of one family that start from equal states with one call (see walk-family.ts).
+ */
+export interface SharedRead {
+  /** streams with the same family may be read together */
+  readonly family: string;
+  read(ctx: StreamContext, streams: readonly string[]): AsyncIterable<StreamEvent>;
+}
 
 export interface Stream {
   /** snake_case name on the wire */
@@ -50,4 +61,6 @@ export interface Stream {
   /** Full refresh events that may be read before the stream's turn and held (bounded) until it comes: small, stateless streams. */
   readonly readAhead?: boolean;
   read(ctx: StreamContext): AsyncIterable<StreamEvent>;
+  /** Set when the stream can be read together with others of its family in one pass. */
+  readonly shared?: SharedRead;
 }

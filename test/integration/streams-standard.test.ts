@@ -130,6 +130,32 @@ for (const mode of ['cloud', 'datacenter'] as Deployment[]) {
       }
     });
 
+    test('incremental: every stream with a cursor reads from no state the same records as a full refresh, then from its final state, each ending with a STATE', async () => {
+      const incremental = catalog.streams.filter((s) => s.supported_sync_modes.includes('incremental'));
+      assert.ok(incremental.length >= 3, 'issues and the streams derived from its walk');
+      const configured = incremental.map((stream) => ({ stream, sync_mode: 'incremental', destination_sync_mode: 'append_dedup', cursor_field: stream.default_cursor_field }));
+      const f = writeJsonFiles({ catalog: { streams: configured } });
+      const run = async (stateFile?: string) => {
+        const r = await cli(airbyteBin, ['read', '--config', files.largest!, '--catalog', f.catalog!, ...(stateFile ? ['--state', stateFile] : [])]);
+        assert.equal(r.code, 0, r.stderr.slice(-2000));
+        assertValidAirbyte(r.messages, { catalog: { streams: incremental } });
+        return r;
+      };
+      const first = await run();
+      const states = incremental.map((s) => byStream(first, 'STATE', s.name).at(-1)!.state);
+      const second = await run(writeJsonFiles({ state: states }).state);
+      for (const s of incremental) {
+        assert.deepEqual(sortedJson(byStream(first, 'RECORD', s.name).map((m) => m.record.data)), sortedJson(byStream(full, 'RECORD', s.name).map((m) => m.record.data)), `${s.name}: incremental from no state = full refresh`);
+        for (const r of [first, second]) {
+          const last = r.messages.filter((m) => m.record?.stream === s.name || m.state?.stream?.stream_descriptor?.name === s.name).at(-1);
+          assert.equal(last?.type, 'STATE', `${s.name}: ends with a STATE`);
+        }
+        const cursor = s.default_cursor_field[0];
+        for (const m of byStream(first, 'RECORD', s.name)) assert.ok(typeof m.record.data[cursor] === 'string', `${s.name}: the cursor ${cursor} is set`);
+        assert.ok(byStream(second, 'RECORD', s.name).length < byStream(first, 'RECORD', s.name).length, `${s.name}: the second run starts from the state`);
+      }
+    });
+
     test('Singer: a sync without a catalog reads every stream, each with SCHEMA, records and a bookmark', async () => {
       const r = await cli(singerBin, ['--config', files.largest!]);
       assert.equal(r.code, 0, r.stderr.slice(-2000));

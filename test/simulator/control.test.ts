@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSimulator } from '../../src/simulator/index.js';
-import { NOW, sleep, withSim } from './helpers.js';
+import { Client, NOW, sleep, withSim } from './helpers.js';
 
 test('truth is deterministic from the seed, sorted by id, with history before now and tie groups', async () => {
   const a = await startSimulator({ issues: 500, seed: 7, now: NOW });
@@ -158,5 +158,70 @@ test('moveIssues gives an issue a new key in another project; its old key still 
     assert.equal(last.items[0].toString, 'Operations');
     assert.equal((await c.post('/__sim/move', { count: 2 })).json.ids.length, 2);
     assert.equal((await c.post('/__sim/move', { count: 1, toProject: 'NOPE' })).status, 400);
+  });
+});
+
+test('links, sprint moves and catalog entities over /__sim/: each change shows in the bodies, and link or sprint changes move `updated`', async () => {
+  await withSim({}, async (sim, c) => {
+    const [a, b] = sim.control.truth();
+    const body = async (id: string) => (await c.get(`/rest/api/3/issue/${id}`, { fields: 'updated,issuelinks,customfield_10020' })).json.fields;
+    const updatedOf = (id: string) => sim.control.truth().find((t) => t.id === id)!.updated;
+    const [ua, ub] = [updatedOf(a!.id), updatedOf(b!.id)];
+    await sleep(2);
+    const link = (await c.post('/__sim/link', { from: a!.id, to: b!.id, typeId: '10000' })).json.id as string;
+    assert.ok(updatedOf(a!.id) > ua && updatedOf(b!.id) > ub, 'linking moves both issues');
+    assert.ok((await body(a!.id)).issuelinks.some((l: { id: string; outwardIssue?: { id: string } }) => l.id === link && l.outwardIssue?.id === b!.id), 'from side: outwardIssue');
+    assert.ok((await body(b!.id)).issuelinks.some((l: { id: string; inwardIssue?: { id: string } }) => l.id === link && l.inwardIssue?.id === a!.id), 'to side: inwardIssue, same id');
+    assert.ok((await c.get('/__sim/links')).json.some((l: { id: string }) => l.id === link));
+    const before = updatedOf(b!.id);
+    await sleep(2);
+    assert.equal((await c.post('/__sim/unlink', { id: link })).status, 200);
+    assert.ok(updatedOf(b!.id) > before, 'unlinking moves both issues');
+    assert.ok(!(await body(a!.id)).issuelinks.some((l: { id: string }) => l.id === link));
+    assert.equal((await c.post('/__sim/unlink', { id: link })).status, 400, 'an unknown link is refused');
+
+    const sprint = (await c.post('/__sim/catalog/create', { kind: 'sprint', fields: { boardId: 1, name: 'Hardening' } })).json.id as string;
+    assert.deepEqual((await c.post('/__sim/move-to-sprint', { ids: [a!.id], sprintId: Number(sprint) })).json.ids, [a!.id]);
+    assert.deepEqual((await body(a!.id)).customfield_10020.map((s: { id: number; name: string }) => [String(s.id), s.name]), [[sprint, 'Hardening']]);
+    assert.ok((await c.get('/__sim/sprint-membership')).json.some((m: { issueId: string; sprintId: number }) => m.issueId === a!.id && String(m.sprintId) === sprint));
+    assert.equal((await c.post('/__sim/catalog/update', { kind: 'sprint', id: sprint, patch: { name: 'Hardening 2' } })).status, 200);
+    assert.equal((await body(a!.id)).customfield_10020[0].name, 'Hardening 2', 'a renamed sprint shows in the Sprint field');
+    assert.equal((await c.post('/__sim/catalog/delete', { kind: 'sprint', id: sprint })).status, 200);
+    assert.equal((await body(a!.id)).customfield_10020, null, 'a deleted sprint sends its issues to the backlog');
+
+    const project = (await c.post('/__sim/catalog/create', { kind: 'project', fields: { key: 'ZED', name: 'Zed' } })).json.id as string;
+    assert.ok((await c.get('/rest/api/3/project/search')).json.values.some((p: { id: string }) => p.id === project));
+    assert.equal((await c.post('/__sim/catalog/update', { kind: 'project', id: 'ZED', patch: { key: 'NOPE' } })).status, 400, 'a field that cannot change is refused');
+    assert.equal((await c.post('/__sim/catalog/create', { kind: 'widget' })).status, 400, 'an unknown kind is refused');
+    const kanban = (await c.post('/__sim/catalog/create', { kind: 'board', fields: { projectKey: 'ZED', type: 'kanban' } })).json.id as string;
+    assert.equal((await c.get(`/rest/agile/1.0/board/${kanban}/sprint`)).status, 400, 'a kanban board has no sprints');
+    assert.equal((await c.post('/__sim/catalog/create', { kind: 'sprint', fields: { boardId: Number(kanban) } })).status, 400, 'nor can it get one');
+    const user = (await c.post('/__sim/catalog/create', { kind: 'user', fields: { displayName: 'Uma Uno' } })).json.id as string;
+    assert.ok((await c.get('/rest/api/3/users/search', { maxResults: 1000 })).json.some((u: { accountId: string; displayName: string }) => u.accountId === user && u.displayName === 'Uma Uno'));
+    assert.equal((await c.post('/__sim/catalog/delete', { kind: 'user', id: user })).status, 200);
+    assert.ok(!(await c.get('/rest/api/3/users/search', { maxResults: 1000 })).json.some((u: { accountId: string }) => u.accountId === user));
+    // A deleted project takes its issues and boards with it.
+    sim.control.moveIssues(3, { toProject: 'ZED' });
+    const inZed = sim.control.truth().filter((t) => t.projectKey === 'ZED').map((t) => t.id);
+    assert.equal(inZed.length, 3);
+    assert.equal((await c.post('/__sim/catalog/delete', { kind: 'project', id: 'ZED' })).status, 200);
+    assert.ok(!sim.control.truth().some((t) => inZed.includes(t.id)), 'its issues are gone');
+    assert.equal((await c.get(`/rest/api/3/issue/${inZed[0]}`)).status, 404);
+    assert.equal((await c.get(`/rest/agile/1.0/board/${kanban}/sprint`)).status, 404, 'its boards are gone');
+  });
+});
+
+test('churn changes links, sprint membership and the catalog at the configured rates', async () => {
+  await withSim({}, async (sim) => {
+    const links = JSON.stringify(sim.control.links());
+    const members = JSON.stringify(sim.control.sprintMembership());
+    const c = new Client(sim);
+    const users = (await c.get('/rest/api/3/users/search', { maxResults: 1000 })).text;
+    sim.control.startChurn({ linksPerSecond: 400, sprintMovesPerSecond: 400, catalogChangesPerSecond: 400 });
+    await sleep(200);
+    sim.control.stopChurn();
+    assert.notEqual(JSON.stringify(sim.control.links()), links);
+    assert.notEqual(JSON.stringify(sim.control.sprintMembership()), members);
+    assert.notEqual((await c.get('/rest/api/3/users/search', { maxResults: 1000 })).text, users);
   });
 });

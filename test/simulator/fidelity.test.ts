@@ -4,10 +4,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ValidateFunction } from 'ajv';
 import { Client, PAT, withSim } from './helpers.js';
-import { SpecValidator } from './openapi.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SPEC_DIR, SpecValidator } from './openapi.js';
 
 const platform = new SpecValidator('jira-platform-v3.json', 'platform');
 const agile = new SpecValidator('jira-software-agile.json', 'agile');
+
+// The spec's IssueLink doubles as the create-link request and requires both sides; in an issue's
+// `issuelinks` each link names only the other issue, as inwardIssue or outwardIssue: exactly one.
+const issueLinkBean = (JSON.parse(readFileSync(join(SPEC_DIR, 'jira-platform-v3.json'), 'utf8')) as { components: { schemas: Record<string, { properties: unknown }> } }).components.schemas.IssueLink!;
+const issueLinkInIssue = platform.compile({
+  type: 'object', additionalProperties: false, properties: issueLinkBean.properties, required: ['id', 'type'],
+  oneOf: [{ required: ['inwardIssue'] }, { required: ['outwardIssue'] }],
+});
 
 function check(v: ValidateFunction, body: unknown, what: string): void {
   const ok = v(body);
@@ -28,6 +38,7 @@ function checkIssueFields(issues: Array<{ fields?: Record<string, unknown> }>, w
       if (type) check(platform.component(type), v, `${what} field ${f}`);
       if (f === 'components') for (const c of v as unknown[]) check(platform.component('ProjectComponent'), c, `${what} component`);
       if (f === 'fixVersions') for (const c of v as unknown[]) check(platform.component('Version'), c, `${what} version`);
+      if (f === 'issuelinks') for (const l of v as unknown[]) check(issueLinkInIssue, l, `${what} issue link`);
     }
   }
 }
@@ -119,6 +130,17 @@ test('agile responses validate against the Jira Software OpenAPI schemas', async
     assert.ok(issues.json.total > 0);
     check(platform.forResponse('/rest/api/3/search', 'GET'), issues.json, 'sprint issues');
     checkIssueFields(issues.json.issues, 'sprint issues');
+    // A board's issues: the same envelope, 50 at most a page, the board's filter ANDed with `jql`.
+    const onBoard = await c.get('/rest/agile/1.0/board/1/issue', { jql: 'updated >= 0 ORDER BY updated ASC, key ASC', fields: 'updated', maxResults: 500 });
+    assert.equal(onBoard.status, 200);
+    assert.equal(onBoard.json.issues.length, 50, 'capped at 50');
+    assert.ok(onBoard.json.total > 50);
+    check(platform.forResponse('/rest/api/3/search', 'GET'), onBoard.json, 'board issues');
+    const project = boards.json.values[0].location.projectKey;
+    assert.ok(onBoard.json.issues.every((i: { key: string }) => i.key.startsWith(`${project}-`)), 'only the board\'s issues');
+    const times = onBoard.json.issues.map((i: { fields: { updated: string } }) => Date.parse(i.fields.updated));
+    assert.deepEqual(times, [...times].sort((a: number, b: number) => a - b), 'in the ORDER BY of jql');
+    assert.equal((await c.get('/rest/agile/1.0/board/1/issue', { jql: 'updated >= ' })).status, 400, 'bad jql: 400');
   });
 });
 
@@ -141,5 +163,56 @@ test('Data Center v2 search and serverInfo validate against the (v2-shaped) sche
     for (const cloudOnly of ['/rest/api/2/label', '/rest/api/2/group/bulk', '/rest/api/2/filter/search', '/rest/api/2/priority/search']) {
       assert.equal((await c.get(cloudOnly)).status, 404, `${cloudOnly} is Cloud only`);
     }
+  });
+});
+
+test('after projects, users, boards, sprints, links and sprint membership changed, every endpoint serving them still validates', async () => {
+  await withSim({ issues: 400 }, async (sim, c) => {
+    const ctl = sim.control;
+    const key = 'NEWP';
+    ctl.createEntity('project', { key, name: 'New project' });
+    ctl.updateEntity('project', key, { name: 'Renamed project' });
+    const user = ctl.createEntity('user', { displayName: 'Nora New' });
+    ctl.updateEntity('user', user, { active: false });
+    const scrum = ctl.createEntity('board', { projectKey: key, name: 'New scrum' });
+    const kanban = ctl.createEntity('board', { projectKey: key, type: 'kanban' });
+    const sprint = ctl.createEntity('sprint', { boardId: Number(scrum), goal: 'a, b [c]' });
+    ctl.updateEntity('sprint', sprint, { state: 'active' });
+    const truth = ctl.truth();
+    ctl.linkIssues(truth[0]!.id, truth[1]!.id, { typeId: '10003' });
+    ctl.moveToSprint([truth[0]!.id], Number(sprint));
+    ctl.startChurn({ linksPerSecond: 500, sprintMovesPerSecond: 500, catalogChangesPerSecond: 200 });
+    await new Promise((r) => setTimeout(r, 100));
+    ctl.stopChurn();
+    const projects = await c.get('/rest/api/3/project/search', { maxResults: 100 });
+    check(platform.forResponse('/rest/api/3/project/search', 'GET'), projects.json, 'project/search');
+    assert.ok(projects.json.values.some((p: { key: string; name: string }) => p.key === key && p.name.startsWith('Renamed project')));
+    const users = await c.get('/rest/api/3/users/search', { maxResults: 1000 });
+    check(platform.forResponse('/rest/api/3/users/search', 'GET'), users.json, 'users/search');
+    assert.ok(users.json.some((u: { accountId: string; active: boolean }) => u.accountId === user && !u.active));
+    const boards = await c.get('/rest/agile/1.0/board', { maxResults: 50 });
+    check(agile.forResponse('/rest/agile/1.0/board', 'GET'), boards.json, 'board');
+    assert.ok(boards.json.values.some((b: { id: number }) => String(b.id) === scrum));
+    const sprints = await c.get(`/rest/agile/1.0/board/${scrum}/sprint`);
+    for (const s of sprints.json.values) check(agile.component('SprintBean'), s, 'sprint');
+    assert.deepEqual(sprints.json.values.map((s: { id: number; state: string }) => [String(s.id), s.state]), [[sprint, 'active']]);
+    const refused = await c.get(`/rest/agile/1.0/board/${kanban}/sprint`);
+    assert.equal(refused.status, 400, 'a kanban board made at run time answers its sprint list with 400');
+    check(platform.component('ErrorCollection'), refused.json, 'kanban sprint 400');
+    const bulk = await c.post('/rest/api/3/issue/bulkfetch', { issueIdsOrKeys: ctl.truth().slice(0, 100).map((t) => t.id), fields: ['*navigable'] });
+    check(platform.forResponse('/rest/api/3/issue/bulkfetch', 'POST'), bulk.json, 'bulkfetch');
+    checkIssueFields(bulk.json.issues, 'bulkfetch after changes');
+    const first = bulk.json.issues.find((i: { id: string }) => i.id === truth[0]!.id);
+    assert.ok(first.fields.issuelinks.some((l: { type: { id: string }; outwardIssue?: { id: string } }) => l.type.id === '10003' && l.outwardIssue?.id === truth[1]!.id));
+    // Deleted: gone from the lists; a deleted project's pages answer 404.
+    ctl.deleteEntity('sprint', sprint);
+    ctl.deleteEntity('board', kanban);
+    ctl.deleteEntity('user', user);
+    ctl.deleteEntity('project', key);
+    assert.ok(!(await c.get('/rest/api/3/project/search', { maxResults: 100 })).json.values.some((p: { key: string }) => p.key === key));
+    assert.equal((await c.get(`/rest/api/3/project/${key}/versions`)).status, 404);
+    check(platform.component('ErrorCollection'), (await c.get(`/rest/api/3/project/${key}/versions`)).json, 'deleted project 404');
+    assert.ok(!(await c.get('/rest/api/3/users/search', { maxResults: 1000 })).json.some((u: { accountId: string }) => u.accountId === user));
+    assert.ok(!(await c.get('/rest/agile/1.0/board', { maxResults: 50 })).json.values.some((b: { id: number }) => String(b.id) === scrum || String(b.id) === kanban));
   });
 });
