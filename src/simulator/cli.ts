@@ -34,6 +34,7 @@ const program = new Command('jira-sim')
   .option('--seed <n>', 'seed for the generated data', int('--seed'), 1)
   .option('--issues <n>', 'number of seeded issues', int('--issues'), 1000)
   .option('--projects <n>', 'number of projects', int('--projects'), 4)
+  .option('--extra-custom-fields <n>', 'seed n more custom fields (ten common types in turn)', int('--extra-custom-fields'))
   .addOption(new Option('--mode <mode>', 'deployment type').choices(['cloud', 'datacenter']).default('cloud'))
   .option('--time-zone <zone>', 'IANA time zone of the searching user', 'Asia/Kathmandu')
   .addOption(new Option('--token-semantics <kind>', 'what a nextPageToken means').choices(['keyset', 'offset']).default('keyset'))
@@ -79,7 +80,7 @@ const program = new Command('jira-sim')
 program.parse();
 const o = program.opts();
 const options: SimulatorOptions = {
-  port: o.port, host: o.host, seed: o.seed, issues: o.issues, projects: o.projects, mode: o.mode,
+  port: o.port, host: o.host, seed: o.seed, issues: o.issues, projects: o.projects, extraCustomFields: o.extraCustomFields, mode: o.mode,
   userTimeZone: o.timeZone, tokenSemantics: o.tokenSemantics, tokenTtlMs: o.tokenTtlMs, fieldsPageCap: o.fieldsPageCap,
   listPageCap: o.listPageCap, dcMaxResults: o.dcMaxResults, dcResultWindow: o.dcResultWindow, indexLagMs: o.indexLagMs, latencyMs: o.latencyMs,
   jitterMs: o.jitterMs, rateLimitRps: o.rateLimitRps, rateLimitBurst: o.rateLimitBurst, now: o.now,

@@ -1,5 +1,5 @@
 // Jira Software (agile) endpoints: boards, a board's sprints, a sprint's issues.
-import { STATUSES } from './catalog.js';
+import { STATUSES, fieldsWith } from './catalog.js';
 import type { SimContext } from './context.js';
 import { HttpError, intParam, listParam, SimReply, SimRequest, withIssues } from './http-io.js';
 import { AGILE, listPage } from './paging.js';
@@ -74,7 +74,7 @@ export function sprintIssues(ctx: SimContext, req: SimRequest): SimReply {
   store.syncIndex(ctx.clock());
   const rows: number[] = [];
   for (let i = 0; i < store.count; i++) if (store.indexed.exists[i] && store.sprint[i] === id) rows.push(i);
-  const sel = parseFields(listParam(req.query, 'fields'), '*navigable');
+  const sel = parseFields(listParam(req.query, 'fields'), '*navigable', fieldsWith(ctx.settings.extraCustomFields));
   const r = ctx.renderer('3');
   const issues = rows.slice(startAt, startAt + maxResults).map((i) => r.issue(store.indexed, i, { ...sel, idOnly: false }, renderOptions('3', [], 20, 20)));
   return { status: 200, raw: withIssues({ expand: 'schema,names', startAt, maxResults, total: rows.length }, issues) };

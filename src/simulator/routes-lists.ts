@@ -118,9 +118,7 @@ export function userSearch(ctx: SimContext, req: SimRequest): SimReply {
   const all = ctx.catalog.users.flatMap((u, i) => {
     if (!user(req) || (!inactive && !u.active)) return [];
     if (q !== '.' && !u.displayName.toLowerCase().startsWith(q) && !u.emailAddress.startsWith(q)) return [];
-    const { accountId: _a, accountType: _t, ...rest } = r.user(i) as Record<string, unknown>;
-    const name = u.emailAddress.split('@')[0]!;
-    return [{ ...rest, self: api(ctx, req, `/user?username=${encodeURIComponent(name)}`), key: `JIRAUSER${10000 + i}`, name }];
+    return [r.userDc(i)];
   });
   // Data Center 10 stops at 100 users whatever the paging (JRASERVER-78660); the simulator has fewer.
   return listPage(ctx, req, all, { shape: 'array', defaultMax: 50, cap: 1000 });

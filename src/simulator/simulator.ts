@@ -45,6 +45,7 @@ export const DEFAULTS: Settings = {
   faults: undefined,
   lies: undefined,
   churn: undefined,
+  extraCustomFields: 0,
 };
 
 const HTML_401 = '<html><head><title>Unauthorized (401)</title></head><body><h1>Unauthorized (401)</h1><p>Client must be authenticated to access this resource.</p></body></html>';
@@ -82,7 +83,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     settings, store, catalog, zone, results: new ResultCache(), worklogFeed: new WorklogFeed(store), baseUrl: '', clock,
     renderer(api) {
       let r = renderers.get(api);
-      if (!r) renderers.set(api, (r = new Renderer(store, zone, settings.userTimeZone, ctx.baseUrl, api)));
+      if (!r) renderers.set(api, (r = new Renderer(store, zone, settings.userTimeZone, ctx.baseUrl, api, settings)));
       return r;
     },
     jqlContext: () => ({ store, zone, now: clock() }),
