@@ -27,6 +27,8 @@ export interface PlannedStream {
   state?: JsonObject;
   /** Said once (INFO) before the stream is read, e.g. why its sync mode differs from the catalog's. */
   note?: string;
+  /** The stream's schema as the catalog holds it: a stream with prepare() reads the columns it lists. */
+  catalogSchema?: JsonObject;
 }
 
 export interface StreamSummary {
@@ -67,6 +69,20 @@ async function withHttp<T>(config: Config, deps: SourceDeps, use: (http: HttpCli
 /** Resolves when the credentials authenticate; throws a ConnectorError (config_error for bad credentials). */
 export async function check(config: Config, deps: SourceDeps): Promise<void> {
   await withHttp(config, deps, (http) => deps.checkConnection(http));
+}
+
+/**
+ * The streams as the site has them: a stream whose columns depend on the site (prepare) asks it, so
+ * discover needs working credentials, proven first (Jira's anonymous view would type nothing).
+ */
+export async function discover(config: Config, streams: Stream[], deps: SourceDeps): Promise<Stream[]> {
+  return withHttp(config, deps, async (http) => {
+    await deps.checkConnection(http);
+    const ctx = { config, http, logger: deps.logger };
+    const out: Stream[] = [];
+    for (const s of streams) out.push(s.prepare ? await s.prepare(ctx, undefined) : s);
+    return out;
+  });
 }
 
 /** A progress log line every this many records of a stream. */
@@ -133,6 +149,12 @@ class StreamRun {
   }
 }
 
+/** Replaces p.stream by its prepared form; resolves to undefined. */
+async function prepareStream(p: PlannedStream, ctx: Pick<StreamContext, 'config' | 'http' | 'logger'>): Promise<undefined> {
+  if (p.stream.prepare) p.stream = await p.stream.prepare(ctx, p.catalogSchema);
+  return undefined;
+}
+
 /**
  * Reads the planned streams one after another. A failing stream is reported and the next one runs
  * (one failing stream does not stop the run); the result lists the streams that failed.
@@ -151,9 +173,12 @@ export async function read(config: Config, plan: PlannedStream[], deps: SourceDe
     const ctx = { config, http, logger: deps.logger, clock: deps.clock, sleep: deps.sleep, proveCredentials };
     for (const p of plan) {
       if (p.note !== undefined) deps.logger.info(p.note);
+      // Before STARTED: Singer's SCHEMA names the columns prepare() finds. A failure fails this stream only.
+      const prepared = await prepareStream(p, ctx).catch((err: unknown) => err);
       await listener.streamStarted(p);
       const run = new StreamRun(p, listener, deps.clock);
       try {
+        if (prepared !== undefined) throw prepared;
         await run.run(ctx);
         await listener.streamSucceeded(p, run.summary());
       } catch (err) {

@@ -63,6 +63,8 @@ interface PickKeys {
   fields: KeyNames;
   /** per field (same index): the member to read, as a one-name list, or null for the whole value */
   members: Array<KeyNames | null>;
+  /** per field: whether `members` lists the members kept at every depth ({keep}) */
+  deep: boolean[];
 }
 const pickKeysCache = new WeakMap<FieldPicks, PickKeys>();
 
@@ -70,7 +72,8 @@ function pickKeysOf(picks: FieldPicks): PickKeys {
   let keys = pickKeysCache.get(picks);
   if (keys === undefined) {
     const names = Object.keys(picks);
-    keys = { fields: new KeyNames(names), members: names.map((n) => (picks[n] === null ? null : new KeyNames([picks[n]!]))) };
+    const member = (p: FieldPicks[string]) => (p === null ? null : new KeyNames(typeof p === 'string' ? [p] : p.keep));
+    keys = { fields: new KeyNames(names), members: names.map((n) => member(picks[n]!)), deep: names.map((n) => typeof picks[n] === 'object' && picks[n] !== null) };
     pickKeysCache.set(picks, keys);
   }
   return keys;
@@ -79,7 +82,7 @@ function pickKeysOf(picks: FieldPicks): PickKeys {
 /** Reads the picked values out of the `fields` object at pos; returns the object's bytes. */
 function readFields(r: JsonBytesReader, picks: FieldPicks, picked: Record<string, unknown>): Buffer {
   const start = r.pos;
-  const { fields, members } = pickKeysOf(picks);
+  const { fields, members, deep } = pickKeysOf(picks);
   for (let i = r.firstKeyOf(fields); i !== END_OF_OBJECT; i = r.nextKeyOf(fields)) {
     if (i === OTHER_KEY) {
       r.skipValue();
@@ -89,6 +92,8 @@ function readFields(r: JsonBytesReader, picks: FieldPicks, picked: Record<string
     const member = members[i]!;
     if (member === null) {
       picked[name] = r.value();
+    } else if (deep[i]) {
+      picked[name] = r.kept(member);
     } else if (r.peek() === 0x7b) {
       picked[name] = undefined;
       for (let j = r.firstKeyOf(member); j !== END_OF_OBJECT; j = r.nextKeyOf(member)) {

@@ -4,10 +4,11 @@
 import type { RawJson } from '../json/raw-json.js';
 
 /**
- * Which values to pick out of `fields`: field name -> null for the whole value, or the name of one
- * member of an object value (e.g. status -> "name").
+ * Which values to pick out of `fields`: field name -> null for the whole value, the name of one
+ * member of an object value (e.g. status -> "name"), or `{keep}`: the value with only these members
+ * of its objects, at every depth (typed custom fields, see custom-field-kinds.ts).
  */
-export type FieldPicks = Readonly<Record<string, string | null>>;
+export type FieldPicks = Readonly<Record<string, string | null | { keep: readonly string[] }>>;
 
 export interface IssueParts {
   id: string;
@@ -23,7 +24,7 @@ export function partsOfParsedIssue(issue: { id: unknown; key: unknown; fields?: 
   const picked: Record<string, unknown> = {};
   for (const [name, member] of Object.entries(picks)) {
     const value = fields[name];
-    if (member === null) picked[name] = value;
+    if (member === null || typeof member === 'object') picked[name] = value; // kept members: the rest is never read
     else if (value !== null && typeof value === 'object' && !Array.isArray(value)) picked[name] = (value as Record<string, unknown>)[member];
   }
   return { id: String(issue.id), key: String(issue.key), picked, fields };

@@ -163,6 +163,28 @@ export class JsonBytesReader {
     return JSON.parse(this.bytes.toString('utf8', start, this.pos));
   }
 
+  /**
+   * The value at pos with only the `names` members of its objects, at every depth; the other members
+   * are skipped unparsed (a user object's avatars, an option's self link).
+   */
+  kept(names: KeyNames): unknown {
+    const c = this.peek();
+    if (c === OPEN_OBJECT) {
+      const out: Record<string, unknown> = {};
+      for (let i = this.firstKeyOf(names); i !== END_OF_OBJECT; i = this.nextKeyOf(names)) {
+        if (i === OTHER_KEY) this.skipValue();
+        else out[names.names[i]!] = this.kept(names);
+      }
+      return out;
+    }
+    if (c === OPEN_ARRAY) {
+      const out: unknown[] = [];
+      for (let more = this.firstElement(); more; more = this.nextElement()) out.push(this.kept(names));
+      return out;
+    }
+    return this.value();
+  }
+
   /** The bytes of the value at pos (a view, not a copy). */
   raw(): Buffer {
     this.peek();

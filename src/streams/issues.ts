@@ -13,6 +13,7 @@ import { instantJql, rangeJql, type JqlScope } from '../jira/jql.js';
 import { seekWalk, type Position, type WalkChunk } from '../jira/seek-walk.js';
 import { checkStateClock, completedState, inProgressState, parseIssuesState, planRun, SETTLE_MS, type IssuesState } from '../state/issues-state.js';
 import { browseRoot, issueRecord, ISSUE_PICKS } from './issue-record.js';
+import { TypedColumns, typedColumns, type TypedFill } from './typed-fields.js';
 import { mapOrdered } from './map-ordered.js';
 import { ConnectorError } from '../errors.js';
 import { backoffMs } from '../http/retry-policy.js';
@@ -35,6 +36,7 @@ async function* walkRange(
   /** undefined: no checkpoints (the sweeps) */
   stateAt: ((p: Position) => IssuesState) | undefined,
   result: WalkResult,
+  typed: { picks: TypedColumns['picks']; fill: TypedFill },
 ): AsyncGenerator<StreamEvent> {
   const { config, http } = ctx;
   const scope: JqlScope = { userJql: config.jql, projects: config.projects };
@@ -51,8 +53,8 @@ async function* walkRange(
     prove: ctx.proveCredentials,
   });
   const withBodies = async (chunk: WalkChunk<JiraIssue>) => {
-    if (!cloud) return { issues: chunk.rows.map((r) => partsOfParsedIssue(r.issue, ISSUE_PICKS)), position: chunk.position };
-    const fetched = await bulkFetch(http, chunk.rows.map((r) => r.id), ISSUE_PICKS, ctx.proveCredentials);
+    if (!cloud) return { issues: chunk.rows.map((r) => partsOfParsedIssue(r.issue, typed.picks)), position: chunk.position };
+    const fetched = await bulkFetch(http, chunk.rows.map((r) => r.id), typed.picks, ctx.proveCredentials);
     result.gone += fetched.gone.length;
     return { issues: fetched.issues, position: chunk.position };
   };
@@ -69,7 +71,7 @@ async function* walkRange(
   for await (const batch of mapOrdered(ids, withBodies, lookahead)) {
     for (const issue of batch.issues) {
       result.records++;
-      yield { type: 'record', data: issueRecord(issue, browseUrl) };
+      yield { type: 'record', data: typed.fill.fill(issueRecord(issue, browseUrl), issue) };
     }
     if (batch.position !== undefined && stateAt !== undefined) yield { type: 'state', state: readableState(stateAt(batch.position)) };
   }
@@ -91,7 +93,8 @@ function readableState(state: IssuesState): JsonObject {
   return state as JsonObject;
 }
 
-async function* readIssues(ctx: StreamContext): AsyncGenerator<StreamEvent> {
+async function* readIssues(ctx: StreamContext, columns: TypedColumns): AsyncGenerator<StreamEvent> {
+  const typed = { picks: columns.picks, fill: columns.filler() };
   const fullRefresh = ctx.syncMode === 'full_refresh';
   const base = { fullRefresh, startDate: ctx.config.start_date, lookbackMinutes: ctx.config.lookback_minutes };
   let state = fullRefresh ? {} : parseIssuesState(ctx.state);
@@ -115,7 +118,7 @@ async function* readIssues(ctx: StreamContext): AsyncGenerator<StreamEvent> {
     const w = plan.window;
     const current = plan;
     yield { type: 'log', level: 'INFO', message: `issues: reading updated in [${iso(w.start.updated)}, ${iso(w.upper)})` };
-    yield* walkRange(ctx, w.start, w.upper, (pos) => inProgressState(current, pos), result);
+    yield* walkRange(ctx, w.start, w.upper, (pos) => inProgressState(current, pos), result, typed);
     state = completedState(plan);
     sweepFrom = w.upper;
     plan = planRun({ ...base, fullRefresh: false, state, now: ctx.clock() });
@@ -131,7 +134,7 @@ async function* readIssues(ctx: StreamContext): AsyncGenerator<StreamEvent> {
     const upper = ctx.clock();
     if (upper <= sweepFrom) break;
     const before = result.records;
-    yield* walkRange(ctx, { updated: sweepFrom, ids: [] }, upper, undefined, result);
+    yield* walkRange(ctx, { updated: sweepFrom, ids: [] }, upper, undefined, result, typed);
     sweepFrom = upper;
     if (result.records === before) break;
   }
@@ -146,13 +149,20 @@ async function* readIssues(ctx: StreamContext): AsyncGenerator<StreamEvent> {
   // a /myself made now, whatever the answers said of their user (see proven-states.ts).
   await ctx.proveCredentials();
   yield { type: 'state', state: state as JsonObject };
+  for (const message of typed.fill.warnings()) yield { type: 'log', level: 'WARN', message };
   yield { type: 'log', level: 'INFO', message: `issues: ${result.records} records emitted` };
 }
 
-export const issuesStream: Stream = {
-  name: 'issues',
-  primaryKey: [['id']],
-  cursorField: ['updated'],
-  schema,
-  read: readIssues,
-};
+/** The issues stream with these typed custom-field columns (none: the base columns only). */
+function issuesWith(columns: TypedColumns): Stream {
+  return {
+    name: 'issues',
+    primaryKey: [['id']],
+    cursorField: ['updated'],
+    schema: columns.schema(schema),
+    read: (ctx) => readIssues(ctx, columns),
+    prepare: async (ctx, catalogSchema) => issuesWith(await typedColumns(ctx, schema, ISSUE_PICKS, catalogSchema)),
+  };
+}
+
+export const issuesStream: Stream = issuesWith(new TypedColumns([], ISSUE_PICKS));

@@ -32,6 +32,9 @@ export type StreamEvent =
   | { type: 'state'; state: JsonObject }
   | { type: 'log'; level: 'INFO' | 'WARN'; message: string };
 
+/** What prepare() may use: the site, not a sync mode or a state. */
+export type PrepareContext = Pick<StreamContext, 'config' | 'http' | 'logger'>;
+
 export interface Stream {
   /** snake_case name on the wire */
   readonly name: string;
@@ -43,4 +46,10 @@ export interface Stream {
   /** Where Jira has the endpoints this stream reads; absent: Cloud and Data Center. Discover offers it nowhere else. */
   readonly availableOn?: readonly Deployment[];
   read(ctx: StreamContext): AsyncIterable<StreamEvent>;
+  /**
+   * For a stream whose columns depend on the site (issues: one per custom field): the stream to
+   * discover or read, asking the site. `catalogSchema`: the schema the catalog holds for it
+   * (undefined at discover, or when there is no catalog).
+   */
+  prepare?(ctx: PrepareContext, catalogSchema: JsonObject | undefined): Promise<Stream>;
 }

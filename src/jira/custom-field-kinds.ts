@@ -1,0 +1,158 @@
+// What each Jira custom field type becomes as a typed column of `issues`: its JSON Schema, the
+// members the byte reader keeps of its value (the rest is skipped unparsed, see JsonBytesReader.kept)
+// and the conversion of that value. A value of another shape converts to MISMATCH: the column is
+// then null and the value stays in `fields`.
+import { toUtcRfc3339 } from './jira-time.js';
+
+export type Kind =
+  | 'number' | 'string' | 'richText' | 'date' | 'datetime' | 'option' | 'options' | 'cascade'
+  | 'user' | 'users' | 'strings' | 'sprints' | 'version' | 'versions' | 'group' | 'groups' | 'project';
+
+export const MISMATCH: unique symbol = Symbol('mismatch');
+type Converted = unknown;
+
+export interface KindDef {
+  /** JSON Schema of the column (null is always allowed besides) */
+  schema: Record<string, unknown>;
+  /** members kept at every depth of the value; null: the whole value */
+  keep: readonly string[] | null;
+  /** a non-null value -> the column's value, or MISMATCH */
+  convert(v: unknown): Converted | typeof MISMATCH;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+const str = (v: unknown): string | typeof MISMATCH => (typeof v === 'string' ? v : MISMATCH);
+const member = (name: string) => (v: unknown) => (isObj(v) ? str(v[name]) : MISMATCH);
+/** Cloud users have an accountId; Data Center users a key and a name (the users stream's accountId is key ?? name too). */
+const userId = (v: unknown) => (isObj(v) ? str(v.accountId ?? v.key ?? v.name) : MISMATCH);
+
+/** Each element converted; one bad element makes the whole value a mismatch. */
+function each(convert: (v: unknown) => unknown): (v: unknown) => unknown {
+  return (v) => {
+    if (!Array.isArray(v)) return MISMATCH;
+    const out: unknown[] = [];
+    for (const e of v) {
+      const c = convert(e);
+      if (c === MISMATCH) return MISMATCH;
+      out.push(c);
+    }
+    return out;
+  };
+}
+
+/** Cloud: a sprint object; Data Center: GreenHopper's `…Sprint@1f2e[id=12,rapidViewId=…]` string. */
+function sprintId(v: unknown): number | typeof MISMATCH {
+  if (isObj(v)) return Number.isSafeInteger(v.id) ? (v.id as number) : MISMATCH;
+  const m = typeof v === 'string' ? /\[id=(\d+)[,\]]/.exec(v) : null;
+  return m ? Number(m[1]) : MISMATCH;
+}
+
+const INLINE = new Set(['text', 'hardBreak', 'mention', 'emoji', 'inlineCard', 'date', 'status', 'placeholder']);
+
+/** Atlassian Document Format -> plain text: inline nodes run on, block nodes each start a line. */
+export function adfText(node: unknown): string {
+  if (!isObj(node)) return '';
+  if (node.type === 'text') return typeof node.text === 'string' ? node.text : '';
+  if (node.type === 'hardBreak') return '\n';
+  const lines: string[] = [];
+  let line = '';
+  for (const child of Array.isArray(node.content) ? node.content : []) {
+    if (isObj(child) && INLINE.has(String(child.type))) {
+      line += adfText(child);
+    } else {
+      if (line !== '') lines.push(line);
+      line = '';
+      const text = adfText(child);
+      if (text !== '') lines.push(text);
+    }
+  }
+  if (line !== '') lines.push(line);
+  return lines.join('\n');
+}
+
+function richText(v: unknown): string | typeof MISMATCH {
+  if (typeof v === 'string') return v; // Data Center and Cloud's v2: wiki markup
+  return isObj(v) && v.type === 'doc' ? adfText(v) : MISMATCH;
+}
+
+function datetime(v: unknown): string | typeof MISMATCH {
+  if (typeof v !== 'string') return MISMATCH;
+  try {
+    return toUtcRfc3339(v) ?? MISMATCH;
+  } catch {
+    return MISMATCH;
+  }
+}
+
+const strings = { type: 'array', items: { type: 'string' } };
+const USER = ['accountId', 'key', 'name'];
+
+export const KINDS: Record<Kind, KindDef> = {
+  number: { schema: { type: 'number' }, keep: null, convert: (v) => (typeof v === 'number' && Number.isFinite(v) ? v : MISMATCH) },
+  string: { schema: { type: 'string' }, keep: null, convert: str },
+  richText: { schema: { type: 'string' }, keep: ['type', 'text', 'content'], convert: richText },
+  date: { schema: { type: 'string', format: 'date' }, keep: null, convert: (v) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : MISMATCH) },
+  datetime: { schema: { type: 'string', format: 'date-time' }, keep: null, convert: datetime },
+  option: { schema: { type: 'string' }, keep: ['value'], convert: member('value') },
+  options: { schema: strings, keep: ['value'], convert: each(member('value')) },
+  cascade: {
+    schema: strings,
+    keep: ['value', 'child'],
+    convert: (v) => {
+      const parent = member('value')(v);
+      if (parent === MISMATCH) return MISMATCH;
+      const child = (v as Obj).child;
+      if (child === undefined || child === null) return [parent];
+      const c = member('value')(child);
+      return c === MISMATCH ? MISMATCH : [parent, c];
+    },
+  },
+  user: { schema: { type: 'string' }, keep: USER, convert: userId },
+  users: { schema: strings, keep: USER, convert: each(userId) },
+  strings: { schema: strings, keep: null, convert: each(str) },
+  sprints: { schema: { type: 'array', items: { type: 'integer' } }, keep: ['id'], convert: each(sprintId) },
+  version: { schema: { type: 'string' }, keep: ['name'], convert: member('name') },
+  versions: { schema: strings, keep: ['name'], convert: each(member('name')) },
+  group: { schema: { type: 'string' }, keep: ['name'], convert: member('name') },
+  groups: { schema: strings, keep: ['name'], convert: each(member('name')) },
+  project: { schema: { type: 'string' }, keep: ['key'], convert: member('key') },
+};
+
+export const SPRINT_FIELD_TYPE = 'com.pyxis.greenhopper.jira:gh-sprint';
+
+/** The kind of a field from its /field `schema` (JsonTypeBean); undefined: no typed column (the value stays in `fields` only). */
+export function kindOf(schema: unknown): Kind | undefined {
+  if (!isObj(schema)) return undefined;
+  const custom = typeof schema.custom === 'string' ? schema.custom : '';
+  if (custom === SPRINT_FIELD_TYPE) return 'sprints';
+  const suffix = custom.slice(custom.lastIndexOf(':') + 1);
+  switch (schema.type) {
+    case 'number': return 'number';
+    case 'string': return suffix === 'textarea' ? 'richText' : 'string';
+    case 'date': return 'date';
+    case 'datetime': return 'datetime';
+    case 'option': return 'option';
+    case 'option-with-child': return 'cascade';
+    case 'user': return 'user';
+    case 'version': return 'version';
+    case 'group': return 'group';
+    case 'project': return 'project';
+    case 'any': return suffix === 'gh-lexo-rank' || suffix === 'gh-epic-link' ? 'string' : undefined;
+    case 'array':
+      switch (schema.items) {
+        case 'option': return 'options';
+        case 'user': return 'users';
+        case 'string': return 'strings';
+        case 'version': return 'versions';
+        case 'group': return 'groups';
+      }
+  }
+  return undefined;
+}
+
+/** The column's JSON Schema: the kind's, nullable. */
+export function columnSchema(kind: Kind, description: string): Record<string, unknown> {
+  const { type, ...rest } = KINDS[kind].schema;
+  return { type: [type, 'null'], ...rest, description };
+}

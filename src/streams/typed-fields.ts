@@ -1,0 +1,88 @@
+// The typed custom-field columns of `issues`: which values the byte reader picks for them, how each
+// record gets them, and the mismatch count (a value of another shape than its field's type leaves
+// the column null, never the record broken; one WARN per field at the end of the stream).
+import { KINDS, MISMATCH } from '../jira/custom-field-kinds.js';
+import { bindColumns, columnPlan, fetchFields, type CustomColumn } from '../jira/custom-fields.js';
+import type { FieldPicks, IssueParts } from '../jira/issue-parts.js';
+import type { JsonObject, PrepareContext } from './stream.js';
+
+export class TypedColumns {
+  /** the base picks plus each bound field's value */
+  readonly picks: FieldPicks;
+
+  constructor(
+    readonly columns: readonly CustomColumn[],
+    basePicks: FieldPicks,
+  ) {
+    const picks: Record<string, FieldPicks[string]> = { ...basePicks };
+    for (const c of columns) {
+      if (c.kind === undefined) continue;
+      const keep = KINDS[c.kind].keep;
+      picks[c.fieldId] = keep === null ? null : { keep };
+    }
+    this.picks = picks;
+  }
+
+  /** The stream's schema: the base columns, then the typed ones. */
+  schema(base: JsonObject): JsonObject {
+    const properties = { ...(base.properties as JsonObject) };
+    for (const c of this.columns) properties[c.column] = c.schema;
+    return { ...base, properties };
+  }
+
+  /** One per read: it counts that read's mismatches. */
+  filler(): TypedFill {
+    return new TypedFill(this.columns);
+  }
+}
+
+export class TypedFill {
+  private readonly mismatches = new Map<CustomColumn, { count: number; got: string }>();
+
+  constructor(private readonly columns: readonly CustomColumn[]) {}
+
+  /** Adds the typed columns to the record made of `issue`. */
+  fill(record: JsonObject, issue: IssueParts): JsonObject {
+    for (const c of this.columns) {
+      const v = c.kind === undefined ? undefined : issue.picked[c.fieldId];
+      if (v === undefined || v === null) {
+        record[c.column] = null;
+        continue;
+      }
+      const typed = KINDS[c.kind!].convert(v);
+      if (typed === MISMATCH) {
+        record[c.column] = null;
+        const seen = this.mismatches.get(c);
+        if (seen) seen.count++;
+        else this.mismatches.set(c, { count: 1, got: Array.isArray(v) ? 'an array' : v === null ? 'null' : `a ${typeof v}` });
+      } else {
+        record[c.column] = typed;
+      }
+    }
+    return record;
+  }
+
+  warnings(): string[] {
+    return [...this.mismatches].map(
+      ([c, { count, got }]) =>
+        `issues: ${count} value(s) of field ${c.fieldId} did not match its type (${c.kind}; the first was ${got}): column ${c.column} is null in those records, the values are in fields.`,
+    );
+  }
+}
+
+/** The base columns' names: a custom field never takes one. */
+export const baseColumns = (schema: JsonObject): string[] => Object.keys((schema.properties as JsonObject | undefined) ?? {});
+
+/**
+ * The typed columns for a read or a discover: the site's custom fields (/field), bound to the
+ * catalog's columns when there is a catalog (its `issues` schema), logging what stays null.
+ */
+export async function typedColumns(ctx: PrepareContext, baseSchema: JsonObject, basePicks: FieldPicks, catalogSchema: JsonObject | undefined): Promise<TypedColumns> {
+  const base = baseColumns(baseSchema);
+  const site = columnPlan(await fetchFields(ctx.http), base);
+  const properties = catalogSchema?.properties;
+  const catalog = properties !== null && typeof properties === 'object' && !Array.isArray(properties) ? (properties as JsonObject) : undefined;
+  const { columns, notes } = bindColumns(catalog, site, base);
+  for (const n of notes) ctx.logger[n.level === 'WARN' ? 'warn' : 'info'](`issues: ${n.message}`);
+  return new TypedColumns(columns, basePicks);
+}
