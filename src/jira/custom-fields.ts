@@ -72,7 +72,14 @@ export function columnPlan(fields: readonly FieldDetails[], taken: readonly stri
 
 /** GET /field: every field of the site (system and custom) with its type. */
 export async function fetchFields(http: HttpClient): Promise<FieldDetails[]> {
-  const answer = await http.json<unknown>({ method: 'GET', path: `${http.apiRoot ?? '/rest/api/3'}/field` });
+  let answer: unknown;
+  try {
+    answer = await http.json<unknown>({ method: 'GET', path: `${http.apiRoot ?? '/rest/api/3'}/field` });
+  } catch (err) {
+    if (!(err instanceof ConnectorError)) throw err;
+    const what = "the issues stream types a column per custom field from the site's field list (GET /field), which failed";
+    throw new ConnectorError(`${what}: ${err.message}`, err.failureType, { internal: err.internal, cause: err });
+  }
   if (!Array.isArray(answer)) {
     throw new ConnectorError('Jira answered /field with something other than a list of fields; the issues columns cannot be typed. Check base_url points at the Jira site.', 'system_error');
   }

@@ -169,7 +169,7 @@ for (const mode of ['cloud', 'datacenter'] as const) {
       }
     });
 
-    test('discover needs working credentials: rejected ones are one clear error, no catalog', async () => {
+    test('discover needs working credentials and the field list: rejected credentials or /field are one clear error, no catalog', async () => {
       const a = await run(airbyteBin, ['discover', '--config', files.wrong!]);
       assert.equal(a.code, 1);
       assert.equal(a.messages.filter((m) => m.type === 'CATALOG').length, 0);
@@ -178,6 +178,15 @@ for (const mode of ['cloud', 'datacenter'] as const) {
       const s = await run(singerBin, ['--config', files.wrong!, '--discover']);
       assert.deepEqual([s.code, s.stdout], [1, '']);
       assert.match(s.stderr, /^CRITICAL .*\n$/);
+      // the field list refused: the error says what it was for
+      sim.control.configure({ faults: { paths: [`/rest/api/${cloud ? 3 : 2}/field`], rateStatus: 1, status: 403 } });
+      try {
+        const f = await run(airbyteBin, ['discover', '--config', files.config!]);
+        assert.equal(f.code, 1);
+        assert.match(f.messages.find((m) => m.type === 'TRACE')!.trace.error.message, /^the issues stream types a column per custom field from the site's field list \(GET \/field\), which failed: Jira denied access \(403\)/);
+      } finally {
+        sim.control.configure({ faults: {} });
+      }
     });
   });
 }
