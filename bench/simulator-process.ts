@@ -13,6 +13,8 @@ export interface SimSettings {
   latencyMs: number;
   jitterMs: number;
   rateLimitRps?: number;
+  /** custom fields seeded beyond the simulator's fixed ones */
+  extraCustomFields?: number;
 }
 
 export interface RequestTally {
@@ -34,6 +36,7 @@ export class SimulatorProcess {
     const args = [bin, '--port', '0', '--seed', String(s.seed), '--issues', String(s.issues), '--mode', s.mode];
     args.push('--latency-ms', String(s.latencyMs), '--jitter-ms', String(s.jitterMs));
     if (s.rateLimitRps) args.push('--rate-limit-rps', String(s.rateLimitRps));
+    if (s.extraCustomFields) args.push('--extra-custom-fields', String(s.extraCustomFields));
     const [command, argv] = pinned(cpus, process.execPath, args);
     const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
