@@ -4,6 +4,7 @@
 import { isUtf8 } from 'node:buffer';
 import { END_OF_OBJECT, JsonBytesReader, KeyNames, OTHER_KEY } from '../json/json-bytes.js';
 import { RawJson } from '../json/raw-json.js';
+import type { ValueReader } from './custom-field-kinds.js';
 import { partsOfParsedIssue, type FieldPicks, type IssueParts } from './issue-parts.js';
 
 export interface BulkfetchBody {
@@ -63,8 +64,8 @@ interface PickKeys {
   fields: KeyNames;
   /** per field (same index): the member to read, as a one-name list, or null for the whole value */
   members: Array<KeyNames | null>;
-  /** per field: whether `members` lists the members kept at every depth ({keep}) */
-  deep: boolean[];
+  /** per field: its reader, for a typed custom field */
+  readers: Array<ValueReader | undefined>;
 }
 const pickKeysCache = new WeakMap<FieldPicks, PickKeys>();
 
@@ -72,8 +73,12 @@ function pickKeysOf(picks: FieldPicks): PickKeys {
   let keys = pickKeysCache.get(picks);
   if (keys === undefined) {
     const names = Object.keys(picks);
-    const member = (p: FieldPicks[string]) => (p === null ? null : new KeyNames(typeof p === 'string' ? [p] : p.keep));
-    keys = { fields: new KeyNames(names), members: names.map((n) => member(picks[n]!)), deep: names.map((n) => typeof picks[n] === 'object' && picks[n] !== null) };
+    const pick = (n: string) => picks[n];
+    keys = {
+      fields: new KeyNames(names),
+      members: names.map((n) => (typeof pick(n) === 'string' ? new KeyNames([pick(n) as string]) : null)),
+      readers: names.map((n) => (typeof pick(n) === 'object' && pick(n) !== null ? (pick(n) as ValueReader) : undefined)),
+    };
     pickKeysCache.set(picks, keys);
   }
   return keys;
@@ -82,7 +87,7 @@ function pickKeysOf(picks: FieldPicks): PickKeys {
 /** Reads the picked values out of the `fields` object at pos; returns the object's bytes. */
 function readFields(r: JsonBytesReader, picks: FieldPicks, picked: Record<string, unknown>): Buffer {
   const start = r.pos;
-  const { fields, members, deep } = pickKeysOf(picks);
+  const { fields, members, readers } = pickKeysOf(picks);
   for (let i = r.firstKeyOf(fields); i !== END_OF_OBJECT; i = r.nextKeyOf(fields)) {
     if (i === OTHER_KEY) {
       r.skipValue();
@@ -90,10 +95,11 @@ function readFields(r: JsonBytesReader, picks: FieldPicks, picked: Record<string
     }
     const name = fields.names[i]!;
     const member = members[i]!;
-    if (member === null) {
+    const reader = readers[i];
+    if (reader !== undefined) {
+      picked[name] = reader.fromBytes(r);
+    } else if (member === null) {
       picked[name] = r.value();
-    } else if (deep[i]) {
-      picked[name] = r.kept(member);
     } else if (r.peek() === 0x7b) {
       picked[name] = undefined;
       for (let j = r.firstKeyOf(member); j !== END_OF_OBJECT; j = r.nextKeyOf(member)) {

@@ -2,6 +2,7 @@
 // members the byte reader keeps of its value (the rest is skipped unparsed, see JsonBytesReader.kept)
 // and the conversion of that value. A value of another shape converts to MISMATCH: the column is
 // then null and the value stays in `fields`.
+import { END_OF_OBJECT, KeyNames, OTHER_KEY, type JsonBytesReader } from '../json/json-bytes.js';
 import { toUtcRfc3339 } from './jira-time.js';
 
 export type Kind =
@@ -18,6 +19,16 @@ export interface KindDef {
   keep: readonly string[] | null;
   /** a non-null value -> the column's value, or MISMATCH */
   convert(v: unknown): Converted | typeof MISMATCH;
+}
+
+/**
+ * Reads a field's value to its column value, either from the bytes (Cloud bulkfetch: straight to the
+ * value, no object in between, the rest skipped) or from the parsed issue (Data Center pages). Both
+ * give null for null and MISMATCH for another shape.
+ */
+export interface ValueReader {
+  fromBytes(r: JsonBytesReader): unknown;
+  fromValue(v: unknown): unknown;
 }
 
 type Obj = Record<string, unknown>;
@@ -155,4 +166,105 @@ export function kindOf(schema: unknown): Kind | undefined {
 export function columnSchema(kind: Kind, description: string): Record<string, unknown> {
   const { type, ...rest } = KINDS[kind].schema;
   return { type: [type, 'null'], ...rest, description };
+}
+
+const QUOTE = 0x22;
+const OPEN_OBJECT = 0x7b;
+const OPEN_ARRAY = 0x5b;
+const NULL = 0x6e;
+type ByteReader = (r: JsonBytesReader) => unknown;
+
+/** A scalar whose first byte is one of `first`, converted; anything else skipped as a mismatch. */
+const scalar = (first: (c: number) => boolean, convert: (v: unknown) => unknown): ByteReader => (r) => {
+  if (!first(r.peek())) {
+    r.skipValue();
+    return MISMATCH;
+  }
+  return convert(r.value());
+};
+const isString = (c: number) => c === QUOTE;
+const isNumber = (c: number) => c === 0x2d || (c >= 0x30 && c <= 0x39);
+
+/** An object's first non-null member of `names` (in that order), which must be a string. */
+function firstOf(names: readonly string[]): ByteReader {
+  const keys = new KeyNames(names);
+  return (r) => {
+    if (r.peek() !== OPEN_OBJECT) {
+      r.skipValue();
+      return MISMATCH;
+    }
+    let best = names.length;
+    let found: unknown;
+    for (let i = r.firstKeyOf(keys); i !== END_OF_OBJECT; i = r.nextKeyOf(keys)) {
+      if (i === OTHER_KEY || i > best) {
+        r.skipValue();
+        continue;
+      }
+      const v = r.value();
+      if (v !== null && v !== undefined) [best, found] = [i, v];
+    }
+    return typeof found === 'string' ? found : MISMATCH;
+  };
+}
+
+/** An array of `element`s; one bad element makes the whole a mismatch (the rest is still read past). */
+const arrayOf = (element: ByteReader): ByteReader => (r) => {
+  if (r.peek() !== OPEN_ARRAY) {
+    r.skipValue();
+    return MISMATCH;
+  }
+  const out: unknown[] = [];
+  let bad = false;
+  for (let more = r.firstElement(); more; more = r.nextElement()) {
+    const v = element(r);
+    if (v === MISMATCH) bad = true;
+    else out.push(v);
+  }
+  return bad ? MISMATCH : out;
+};
+
+/** The kept members, then the kind's conversion (the less common kinds: cascades, sprints, rich text). */
+const viaKept = (def: KindDef): ByteReader => {
+  const keys = new KeyNames(def.keep ?? []);
+  return (r) => def.convert(r.kept(keys));
+};
+
+const BYTE_READERS: Record<Kind, ByteReader> = {
+  number: scalar(isNumber, KINDS.number.convert),
+  string: scalar(isString, KINDS.string.convert),
+  richText: viaKept(KINDS.richText),
+  date: scalar(isString, KINDS.date.convert),
+  datetime: scalar(isString, KINDS.datetime.convert),
+  option: firstOf(['value']),
+  options: arrayOf(firstOf(['value'])),
+  cascade: viaKept(KINDS.cascade),
+  user: firstOf(USER),
+  users: arrayOf(firstOf(USER)),
+  strings: arrayOf(scalar(isString, (v) => v)),
+  sprints: viaKept(KINDS.sprints),
+  version: firstOf(['name']),
+  versions: arrayOf(firstOf(['name'])),
+  group: firstOf(['name']),
+  groups: arrayOf(firstOf(['name'])),
+  project: firstOf(['key']),
+};
+
+const readers = new Map<Kind, ValueReader>();
+/** The kind's reader for picks (see issue-parts.ts): null stays null, another shape is MISMATCH. */
+export function readerOf(kind: Kind): ValueReader {
+  let reader = readers.get(kind);
+  if (reader === undefined) {
+    const bytes = BYTE_READERS[kind];
+    const convert = KINDS[kind].convert;
+    reader = {
+      fromBytes: (r) => {
+        if (r.peek() !== NULL) return bytes(r);
+        r.skipValue();
+        return null;
+      },
+      fromValue: (v) => (v === null || v === undefined ? v : convert(v)),
+    };
+    readers.set(kind, reader);
+  }
+  return reader;
 }

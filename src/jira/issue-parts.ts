@@ -2,13 +2,14 @@
 // flat columns use, and `fields` whole, either parsed (Data Center search pages) or as the bytes
 // Jira sent (Cloud bulkfetch, see bulkfetch-body.ts).
 import type { RawJson } from '../json/raw-json.js';
+import type { ValueReader } from './custom-field-kinds.js';
 
 /**
  * Which values to pick out of `fields`: field name -> null for the whole value, the name of one
- * member of an object value (e.g. status -> "name"), or `{keep}`: the value with only these members
- * of its objects, at every depth (typed custom fields, see custom-field-kinds.ts).
+ * member of an object value (e.g. status -> "name"), or a reader that makes the value what a column
+ * wants, from the bytes or the parsed value (typed custom fields, see custom-field-kinds.ts).
  */
-export type FieldPicks = Readonly<Record<string, string | null | { keep: readonly string[] }>>;
+export type FieldPicks = Readonly<Record<string, string | null | ValueReader>>;
 
 export interface IssueParts {
   id: string;
@@ -24,7 +25,8 @@ export function partsOfParsedIssue(issue: { id: unknown; key: unknown; fields?: 
   const picked: Record<string, unknown> = {};
   for (const [name, member] of Object.entries(picks)) {
     const value = fields[name];
-    if (member === null || typeof member === 'object') picked[name] = value; // kept members: the rest is never read
+    if (member === null) picked[name] = value;
+    else if (typeof member === 'object') picked[name] = member.fromValue(value);
     else if (value !== null && typeof value === 'object' && !Array.isArray(value)) picked[name] = (value as Record<string, unknown>)[member];
   }
   return { id: String(issue.id), key: String(issue.key), picked, fields };

@@ -1,7 +1,7 @@
 // The typed custom-field columns of `issues`: which values the byte reader picks for them, how each
 // record gets them, and the mismatch count (a value of another shape than its field's type leaves
 // the column null, never the record broken; one WARN per field at the end of the stream).
-import { KINDS, MISMATCH } from '../jira/custom-field-kinds.js';
+import { MISMATCH, readerOf } from '../jira/custom-field-kinds.js';
 import { bindColumns, columnPlan, fetchFields, type CustomColumn } from '../jira/custom-fields.js';
 import type { FieldPicks, IssueParts } from '../jira/issue-parts.js';
 import type { JsonObject, PrepareContext } from './stream.js';
@@ -16,9 +16,7 @@ export class TypedColumns {
   ) {
     const picks: Record<string, FieldPicks[string]> = { ...basePicks };
     for (const c of columns) {
-      if (c.kind === undefined) continue;
-      const keep = KINDS[c.kind].keep;
-      picks[c.fieldId] = keep === null ? null : { keep };
+      if (c.kind !== undefined) picks[c.fieldId] = readerOf(c.kind);
     }
     this.picks = picks;
   }
@@ -37,26 +35,20 @@ export class TypedColumns {
 }
 
 export class TypedFill {
-  private readonly mismatches = new Map<CustomColumn, { count: number; got: string }>();
+  private readonly mismatches = new Map<CustomColumn, number>();
 
   constructor(private readonly columns: readonly CustomColumn[]) {}
 
   /** Adds the typed columns to the record made of `issue`. */
   fill(record: JsonObject, issue: IssueParts): JsonObject {
     for (const c of this.columns) {
+      // picked by the kind's reader: already the column's value, null, or MISMATCH
       const v = c.kind === undefined ? undefined : issue.picked[c.fieldId];
-      if (v === undefined || v === null) {
+      if (v === MISMATCH) {
         record[c.column] = null;
-        continue;
-      }
-      const typed = KINDS[c.kind!].convert(v);
-      if (typed === MISMATCH) {
-        record[c.column] = null;
-        const seen = this.mismatches.get(c);
-        if (seen) seen.count++;
-        else this.mismatches.set(c, { count: 1, got: Array.isArray(v) ? 'an array' : v === null ? 'null' : `a ${typeof v}` });
+        this.mismatches.set(c, (this.mismatches.get(c) ?? 0) + 1);
       } else {
-        record[c.column] = typed;
+        record[c.column] = v ?? null;
       }
     }
     return record;
@@ -64,8 +56,7 @@ export class TypedFill {
 
   warnings(): string[] {
     return [...this.mismatches].map(
-      ([c, { count, got }]) =>
-        `issues: ${count} value(s) of field ${c.fieldId} did not match its type (${c.kind}; the first was ${got}): column ${c.column} is null in those records, the values are in fields.`,
+      ([c, count]) => `issues: ${count} value(s) of field ${c.fieldId} did not match its type (${c.kind}): column ${c.column} is null in those records, the values are in fields.`,
     );
   }
 }
