@@ -201,7 +201,10 @@ function firstOf(names: readonly string[]): ByteReader {
         continue;
       }
       const v = r.value();
-      if (v !== null && v !== undefined) [best, found] = [i, v];
+      if (v !== null && v !== undefined) {
+        best = i;
+        found = v;
+      }
     }
     return typeof found === 'string' ? found : MISMATCH;
   };

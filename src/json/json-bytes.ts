@@ -169,7 +169,22 @@ export class JsonBytesReader {
     if (c === QUOTE && !this.escaped) return this.bytes.toString('utf8', start + 1, this.pos - 1);
     // An empty field is `null`: the commonest value of all (checked, as JSON.parse would).
     if (c === 0x6e && this.pos - start === 4 && this.bytes[start + 1] === 0x75 && this.bytes[start + 2] === 0x6c && this.bytes[start + 3] === 0x6c) return null;
-    return JSON.parse(this.bytes.toString('utf8', start, this.pos));
+    const int = this.smallInteger(start, this.pos);
+    return int !== undefined ? int : JSON.parse(this.bytes.toString('utf8', start, this.pos));
+  }
+
+  /** b[start, end) as an integer if it is a plain one (-?digits, no leading zero, < 2^53), else undefined. */
+  private smallInteger(start: number, end: number): number | undefined {
+    const b = this.bytes;
+    const from = b[start] === 0x2d ? start + 1 : start;
+    if (end - from < 1 || end - from > 15 || (b[from] === 0x30 && end - from > 1)) return undefined;
+    let n = 0;
+    for (let i = from; i < end; i++) {
+      const d = b[i]! - 0x30;
+      if (d < 0 || d > 9) return undefined;
+      n = n * 10 + d;
+    }
+    return from > start ? -n : n;
   }
 
   /**

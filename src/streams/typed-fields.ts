@@ -3,7 +3,7 @@
 // the column null, never the record broken; one WARN per field at the end of the stream).
 import { MISMATCH, readerOf } from '../jira/custom-field-kinds.js';
 import { bindColumns, columnPlan, fetchFields, type CustomColumn } from '../jira/custom-fields.js';
-import type { FieldPicks, IssueParts } from '../jira/issue-parts.js';
+import { readerNames, type FieldPicks, type IssueParts } from '../jira/issue-parts.js';
 import type { JsonObject, PrepareContext } from './stream.js';
 
 export class TypedColumns {
@@ -30,20 +30,27 @@ export class TypedColumns {
 
   /** One per read: it counts that read's mismatches. */
   filler(): TypedFill {
-    return new TypedFill(this.columns);
+    const names = readerNames(this.picks);
+    return new TypedFill(this.columns, this.columns.map((c) => (c.kind === undefined ? -1 : names.indexOf(c.fieldId))));
   }
 }
 
 export class TypedFill {
   private readonly mismatches = new Map<CustomColumn, number>();
 
-  constructor(private readonly columns: readonly CustomColumn[]) {}
+  /** `slots`: per column, where IssueParts.read holds its value (-1: never filled) */
+  constructor(
+    private readonly columns: readonly CustomColumn[],
+    private readonly slots: readonly number[],
+  ) {}
 
   /** Adds the typed columns to the record made of `issue`. */
   fill(record: JsonObject, issue: IssueParts): JsonObject {
-    for (const c of this.columns) {
-      // picked by the kind's reader: already the column's value, null, or MISMATCH
-      const v = c.kind === undefined ? undefined : issue.picked[c.fieldId];
+    for (let i = 0; i < this.columns.length; i++) {
+      const c = this.columns[i]!;
+      // read by the kind's reader: already the column's value, null, or MISMATCH
+      const slot = this.slots[i]!;
+      const v = slot < 0 ? undefined : issue.read[slot];
       if (v === MISMATCH) {
         record[c.column] = null;
         this.mismatches.set(c, (this.mismatches.get(c) ?? 0) + 1);
