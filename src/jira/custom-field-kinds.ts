@@ -1,7 +1,7 @@
-// What each Jira custom field type becomes as a typed column of `issues`: its JSON Schema, the
-// members the byte reader keeps of its value (the rest is skipped unparsed, see JsonBytesReader.kept)
-// and the conversion of that value. A value of another shape converts to MISMATCH: the column is
-// then null and the value stays in `fields`.
+// What each Jira custom field type becomes as a typed column of `issues`: its JSON Schema, and the
+// conversion of its value, from the parsed value (convert) or straight from the bytes (readerOf).
+// A value of another shape converts to MISMATCH: the column is then null and the value stays in
+// `fields`.
 import { END_OF_OBJECT, KeyNames, OTHER_KEY, type JsonBytesReader } from '../json/json-bytes.js';
 import { toUtcRfc3339 } from './jira-time.js';
 
@@ -15,8 +15,6 @@ type Converted = unknown;
 export interface KindDef {
   /** JSON Schema of the column (null is always allowed besides) */
   schema: Record<string, unknown>;
-  /** members kept at every depth of the value; null: the whole value */
-  keep: readonly string[] | null;
   /** a non-null value -> the column's value, or MISMATCH */
   convert(v: unknown): Converted | typeof MISMATCH;
 }
@@ -100,16 +98,15 @@ const strings = { type: 'array', items: { type: 'string' } };
 const USER = ['accountId', 'key', 'name'];
 
 export const KINDS: Record<Kind, KindDef> = {
-  number: { schema: { type: 'number' }, keep: null, convert: (v) => (typeof v === 'number' && Number.isFinite(v) ? v : MISMATCH) },
-  string: { schema: { type: 'string' }, keep: null, convert: str },
-  richText: { schema: { type: 'string' }, keep: ['type', 'text', 'content'], convert: richText },
-  date: { schema: { type: 'string', format: 'date' }, keep: null, convert: (v) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : MISMATCH) },
-  datetime: { schema: { type: 'string', format: 'date-time' }, keep: null, convert: datetime },
-  option: { schema: { type: 'string' }, keep: ['value'], convert: member('value') },
-  options: { schema: strings, keep: ['value'], convert: each(member('value')) },
+  number: { schema: { type: 'number' }, convert: (v) => (typeof v === 'number' && Number.isFinite(v) ? v : MISMATCH) },
+  string: { schema: { type: 'string' }, convert: str },
+  richText: { schema: { type: 'string' }, convert: richText },
+  date: { schema: { type: 'string', format: 'date' }, convert: (v) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : MISMATCH) },
+  datetime: { schema: { type: 'string', format: 'date-time' }, convert: datetime },
+  option: { schema: { type: 'string' }, convert: member('value') },
+  options: { schema: strings, convert: each(member('value')) },
   cascade: {
     schema: strings,
-    keep: ['value', 'child'],
     convert: (v) => {
       const parent = member('value')(v);
       if (parent === MISMATCH) return MISMATCH;
@@ -119,15 +116,15 @@ export const KINDS: Record<Kind, KindDef> = {
       return c === MISMATCH ? MISMATCH : [parent, c];
     },
   },
-  user: { schema: { type: 'string' }, keep: USER, convert: userId },
-  users: { schema: strings, keep: USER, convert: each(userId) },
-  strings: { schema: strings, keep: null, convert: each(str) },
-  sprints: { schema: { type: 'array', items: { type: 'integer' } }, keep: ['id'], convert: each(sprintId) },
-  version: { schema: { type: 'string' }, keep: ['name'], convert: member('name') },
-  versions: { schema: strings, keep: ['name'], convert: each(member('name')) },
-  group: { schema: { type: 'string' }, keep: ['name'], convert: member('name') },
-  groups: { schema: strings, keep: ['name'], convert: each(member('name')) },
-  project: { schema: { type: 'string' }, keep: ['key'], convert: member('key') },
+  user: { schema: { type: 'string' }, convert: userId },
+  users: { schema: strings, convert: each(userId) },
+  strings: { schema: strings, convert: each(str) },
+  sprints: { schema: { type: 'array', items: { type: 'integer' } }, convert: each(sprintId) },
+  version: { schema: { type: 'string' }, convert: member('name') },
+  versions: { schema: strings, convert: each(member('name')) },
+  group: { schema: { type: 'string' }, convert: member('name') },
+  groups: { schema: strings, convert: each(member('name')) },
+  project: { schema: { type: 'string' }, convert: member('key') },
 };
 
 export const SPRINT_FIELD_TYPE = 'com.pyxis.greenhopper.jira:gh-sprint';
@@ -226,25 +223,25 @@ const arrayOf = (element: ByteReader): ByteReader => (r) => {
   return bad ? MISMATCH : out;
 };
 
-/** The kept members, then the kind's conversion (the less common kinds: cascades, sprints, rich text). */
-const viaKept = (def: KindDef): ByteReader => {
-  const keys = new KeyNames(def.keep ?? []);
+/** Only these members of the value's objects (at every depth, see JsonBytesReader.kept), then the kind's conversion: the less common kinds. */
+const viaKept = (def: KindDef, keep: string[]): ByteReader => {
+  const keys = new KeyNames(keep);
   return (r) => def.convert(r.kept(keys));
 };
 
 const BYTE_READERS: Record<Kind, ByteReader> = {
   number: scalar(isNumber, KINDS.number.convert),
   string: scalar(isString, KINDS.string.convert),
-  richText: viaKept(KINDS.richText),
+  richText: viaKept(KINDS.richText, ['type', 'text', 'content']),
   date: scalar(isString, KINDS.date.convert),
   datetime: scalar(isString, KINDS.datetime.convert),
   option: firstOf(['value']),
   options: arrayOf(firstOf(['value'])),
-  cascade: viaKept(KINDS.cascade),
+  cascade: viaKept(KINDS.cascade, ['value', 'child']),
   user: firstOf(USER),
   users: arrayOf(firstOf(USER)),
   strings: arrayOf(scalar(isString, (v) => v)),
-  sprints: viaKept(KINDS.sprints),
+  sprints: viaKept(KINDS.sprints, ['id']),
   version: firstOf(['name']),
   versions: arrayOf(firstOf(['name'])),
   group: firstOf(['name']),

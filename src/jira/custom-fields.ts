@@ -86,10 +86,16 @@ export async function fetchFields(http: HttpClient): Promise<FieldDetails[]> {
   return answer.filter((f): f is FieldDetails => f !== null && typeof f === 'object' && typeof f.id === 'string' && typeof f.name === 'string');
 }
 
-const typeOnly = (s: unknown) => {
+/** A column's type as comparable text: its schema without the description, keys and type lists sorted (a host may reorder them). */
+function typeOnly(s: unknown): string {
   const { description: _d, ...rest } = (s ?? {}) as Record<string, unknown>;
-  return JSON.stringify(rest);
-};
+  const canonical = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.every((x) => typeof x === 'string') ? [...v].sort() : v.map(canonical);
+    if (v === null || typeof v !== 'object') return v;
+    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+  };
+  return JSON.stringify(canonical(rest));
+}
 
 export interface Binding {
   columns: CustomColumn[];

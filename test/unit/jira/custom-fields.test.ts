@@ -84,6 +84,10 @@ test('binding at read: by the id in the description (a renamed field keeps its c
   // a hand-written catalog without descriptions binds by name; properties nobody knows are left alone
   const byName = bindColumns({ estimate: { type: ['number', 'null'] }, mine: { type: 'string' } }, now, BASE);
   assert.deepEqual(byName.columns.map((c) => [c.column, c.fieldId]), [['estimate', 'customfield_1']]);
+  // a host that reorders a schema's keys or its type list changes nothing
+  const reordered = { story_points: { description: discovered[0]!.schema.description, type: ['null', 'number'] } };
+  const same = bindColumns(reordered, now, BASE);
+  assert.deepEqual([same.columns[0]!.kind, same.notes.filter((n) => n.level === 'WARN')], ['number', []]);
   // no catalog: every column of the site
   assert.equal(bindColumns(undefined, now, BASE).columns, now);
 });
