@@ -17,6 +17,8 @@ export interface BenchOptions {
   pageSize?: number;
   maxConcurrency?: number;
   seed: number;
+  /** Custom fields the simulator seeds beyond its fixed ones (one typed column each). */
+  customFields: number;
   cpuProf: boolean;
   /** Runs per (N, scenario, front); the table shows their median (median-row.ts). */
   repeat: number;
@@ -49,6 +51,7 @@ export const usage = `usage: npm run bench -- [options]
   --page-size N --max-concurrency N   passed into the connector config (default: its own defaults)
   --repeat 1                  runs per row; the table shows the median wall and CPU and the highest peak RSS
   --pin                       connector alone on CPU 0, simulator and consumer on the other CPUs (Linux, taskset)
+  --custom-fields 50          seed 50 more custom fields (ten common types in turn) on top of the simulator's own
   --seed 1  --cpu-prof (write and summarise a CPU profile per run)  --out file.json
   --node-arg=--max-old-space-size=128   extra node flag for the connector process (repeatable)`;
 
@@ -95,6 +98,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'page-size': { type: 'string' },
       'max-concurrency': { type: 'string' },
       seed: { type: 'string' },
+      'custom-fields': { type: 'string' },
       'cpu-prof': { type: 'boolean' },
       repeat: { type: 'string' },
       pin: { type: 'boolean' },
@@ -139,6 +143,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     pageSize: int(v['page-size'], 'page-size', 1),
     maxConcurrency: int(v['max-concurrency'], 'max-concurrency', 1),
     seed: int(v.seed, 'seed', 0) ?? 1,
+    customFields: int(v['custom-fields'], 'custom-fields', 0) ?? 0,
     cpuProf: v['cpu-prof'] ?? false,
     repeat: int(v.repeat, 'repeat', 1) ?? 1,
     pin: v.pin ?? false,

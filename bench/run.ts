@@ -38,6 +38,7 @@ function simSettingsFor(o: BenchOptions, n: number, scenario: Scenario): SimSett
     latencyMs: zeroLatency ? 0 : o.latencyMs,
     jitterMs: zeroLatency ? 0 : o.jitterMs,
     ...(scenario === 'b' ? { rateLimitRps: o.rateLimitRps } : {}),
+    ...(o.customFields > 0 ? { extraCustomFields: o.customFields } : {}),
   };
 }
 

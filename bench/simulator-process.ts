@@ -15,6 +15,8 @@ export interface SimSettings {
   rateLimitRps?: number;
   /** More jira-sim flags, e.g. the site's sizes (--projects 50 --users 500 …). */
   extraArgs?: string[];
+  /** custom fields seeded beyond the simulator's fixed ones */
+  extraCustomFields?: number;
 }
 
 export interface RequestTally {
@@ -37,6 +39,7 @@ export class SimulatorProcess {
     args.push('--latency-ms', String(s.latencyMs), '--jitter-ms', String(s.jitterMs));
     if (s.rateLimitRps) args.push('--rate-limit-rps', String(s.rateLimitRps));
     args.push(...(s.extraArgs ?? []));
+    if (s.extraCustomFields) args.push('--extra-custom-fields', String(s.extraCustomFields));
     const [command, argv] = pinned(cpus, process.execPath, args);
     const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';

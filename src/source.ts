@@ -9,7 +9,7 @@ import { midRunProof, ProvenStates } from './proven-states.js';
 import { readUnits } from './shared-reads.js';
 import { ReadAhead } from './streams/read-ahead.js';
 import { RunMemo } from './streams/run-memo.js';
-import type { JsonObject, Stream, StreamContext, StreamEvent, SyncMode } from './streams/stream.js';
+import type { JsonObject, PrepareContext, Stream, StreamContext, StreamEvent, SyncMode } from './streams/stream.js';
 
 export interface SourceDeps {
   streams: Stream[];
@@ -34,6 +34,8 @@ export interface PlannedStream {
   state?: JsonObject;
   /** Said once (INFO) before the stream is read, e.g. why its sync mode differs from the catalog's. */
   note?: string;
+  /** The stream's schema as the catalog holds it: a stream with prepare() reads the columns it lists. */
+  catalogSchema?: JsonObject;
 }
 
 export interface StreamSummary {
@@ -97,6 +99,20 @@ export async function check(config: Config, deps: SourceDeps): Promise<void> {
   await withHttp(config, deps, (http) => deps.checkConnection(http));
 }
 
+/**
+ * The streams as the site has them: a stream whose columns depend on the site (prepare) asks it, so
+ * discover needs working credentials, proven first (Jira's anonymous view would type nothing).
+ */
+export async function discover(config: Config, streams: Stream[], deps: SourceDeps): Promise<Stream[]> {
+  return withHttp(config, deps, async (http) => {
+    await deps.checkConnection(http);
+    const ctx = { config, http, logger: deps.logger };
+    const out: Stream[] = [];
+    for (const s of streams) out.push(s.prepare ? await s.prepare(ctx, undefined) : s);
+    return out;
+  });
+}
+
 /** A progress log line every this many records of a stream. */
 export const PROGRESS_EVERY = 10_000;
 
@@ -142,6 +158,12 @@ class StreamRun {
   }
 }
 
+/** Replaces p.stream by its prepared form; resolves to undefined. */
+async function prepareStream(p: PlannedStream, ctx: PrepareContext): Promise<undefined> {
+  if (p.stream.prepare) p.stream = await p.stream.prepare(ctx, p.catalogSchema);
+  return undefined;
+}
+
 /**
  * Reads one unit of the plan: a stream alone, or several streams of one family from one shared read
  * (shared-reads.ts), each event going to the stream it names.
@@ -168,7 +190,7 @@ class UnitRun {
     const proven = new ProvenStates<{ run: StreamRun; state: JsonObject }>(ctx.proveCredentials, (s) => s.run.emitState(s.state), this.clock, () => ctx.http.unidentifiedAnswers?.() ?? 0);
     const streamCtx = { ...ctx, syncMode: first.syncMode, state };
     const events: AsyncIterable<StreamEvent> =
-      this.ahead?.events() ?? (this.unit.length === 1 ? first.stream.read(streamCtx) : first.stream.shared!.read(streamCtx, [...byName.keys()]));
+      this.ahead?.events() ?? (this.unit.length === 1 ? first.stream.read(streamCtx) : first.stream.shared!.read(streamCtx, this.unit.map((p) => p.stream)));
     try {
       for await (const event of events) {
         const run = event.stream === undefined ? this.runs[0]! : byName.get(event.stream);
@@ -223,13 +245,17 @@ export async function read(config: Config, plan: PlannedStream[], deps: SourceDe
           const q = later[0]!;
           if (later.length === 1 && readsAhead(q) && !ahead.has(q)) ahead.set(q, new ReadAhead(q.stream.read({ ...ctx, syncMode: q.syncMode, state: undefined })[Symbol.asyncIterator](), undefined, deps.clock));
         }
+        // Before STARTED: Singer's SCHEMA names the columns prepare() finds. A failure fails its unit only.
+        let prepared: unknown;
         for (const p of unit) {
           if (p.note !== undefined) deps.logger.info(p.note);
+          prepared ??= await prepareStream(p, ctx).catch((err: unknown) => err);
           await listener.streamStarted(p);
         }
         const early = unit.length === 1 ? ahead.get(unit[0]!) : undefined;
         const run = new UnitRun(unit, listener, deps.clock, early);
         try {
+          if (prepared !== undefined) throw prepared;
           await run.run(ctx);
           for (const r of run.runs) await listener.streamSucceeded(r.p, r.summary());
         } catch (err) {

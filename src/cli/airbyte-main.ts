@@ -9,7 +9,7 @@ import { airbyteStream, configuredCatalogOf, planFromConfiguredCatalog } from '.
 import { AirbyteReadListener } from '../protocol/airbyte-read-listener.js';
 import { airbyteLogger } from '../protocol/loggers.js';
 import { NdjsonSink } from '../protocol/ndjson-sink.js';
-import { check, read } from '../source.js';
+import { check, discover, read } from '../source.js';
 import { deploymentOf } from '../jira/deployment.js';
 import { streamsFor } from '../streams/registry.js';
 import type { CliDeps, CliIo } from './cli-deps.js';
@@ -57,7 +57,8 @@ export async function runAirbyte(argv: string[], io: CliIo, deps: CliDeps): Prom
     },
     async discover(opts: { config: string }): Promise<number> {
       const config = await loadConfig(opts.config);
-      await sink.write(catalogMessage(streamsFor(deps.streams, deploymentOf(config)).map(airbyteStream)));
+      const streams = await discover(config, streamsFor(deps.streams, deploymentOf(config)), sourceDeps);
+      await sink.write(catalogMessage(streams.map(airbyteStream)));
       return 0;
     },
     async read(opts: { config: string; catalog: string; state?: string }): Promise<number> {

@@ -9,7 +9,7 @@ import { textLogger } from '../protocol/loggers.js';
 import { NdjsonSink } from '../protocol/ndjson-sink.js';
 import { planAllStreams, planFromSingerCatalog, singerCatalog } from '../protocol/singer-catalog.js';
 import { SingerReadListener } from '../protocol/singer-read-listener.js';
-import { read } from '../source.js';
+import { discover, read } from '../source.js';
 import { deploymentOf } from '../jira/deployment.js';
 import { streamsFor } from '../streams/registry.js';
 import type { JsonObject } from '../streams/stream.js';
@@ -107,7 +107,10 @@ export async function runSinger(argv: string[], io: CliIo, deps: CliDeps): Promi
     if (opts.discover) {
       const config = await loadConfig(opts.config);
       // Exactly one JSON document: Meltano parses the whole of stdout as the catalog.
-      await sink.write(singerCatalog(streamsFor(deps.streams, deploymentOf(config))));
+      // Discover asks the site (typed custom fields): a rotated OAuth token is written back here too.
+      const learnSecret = (secret: string): void => growing?.add(secret);
+      const streams = await discover(config, streamsFor(deps.streams, deploymentOf(config)), { ...deps, logger, learnSecret, persistCredentials });
+      await sink.write(singerCatalog(streams));
       return 0;
     }
     return sync(opts);

@@ -4,7 +4,8 @@
 import { isUtf8 } from 'node:buffer';
 import { END_OF_OBJECT, JsonBytesReader, KeyNames, OTHER_KEY } from '../json/json-bytes.js';
 import { RawJson } from '../json/raw-json.js';
-import { partsOfParsedIssue, type FieldPicks, type IssueParts } from './issue-parts.js';
+import type { ValueReader } from './custom-field-kinds.js';
+import { partsOfParsedIssue, readerNames, type FieldPicks, type IssueParts } from './issue-parts.js';
 
 export interface BulkfetchBody {
   /** undefined when the answer had no issues array */
@@ -46,12 +47,12 @@ function readIssue(r: JsonBytesReader, picks: FieldPicks, raws: Array<{ parts: I
     r.skipValue();
     return undefined;
   }
-  const parts: IssueParts = { id: '', key: '', picked: {}, fields: {} };
+  const parts: IssueParts = { id: '', key: '', picked: {}, read: [], fields: {} };
   let raw: Buffer | undefined;
   for (let key = r.firstKey(); key !== undefined; key = r.nextKey()) {
     if (key === 'id') parts.id = String(r.value());
     else if (key === 'key') parts.key = String(r.value());
-    else if (key === 'fields' && r.peek() === 0x7b) raw = readFields(r, picks, parts.picked);
+    else if (key === 'fields' && r.peek() === 0x7b) raw = readFields(r, picks, parts);
     else r.skipValue();
   }
   if (raw !== undefined) raws.push({ parts, raw });
@@ -63,6 +64,10 @@ interface PickKeys {
   fields: KeyNames;
   /** per field (same index): the member to read, as a one-name list, or null for the whole value */
   members: Array<KeyNames | null>;
+  /** per field: its reader, for a typed custom field */
+  readers: Array<ValueReader | undefined>;
+  /** per field with a reader: where its value goes in IssueParts.read */
+  slots: number[];
 }
 const pickKeysCache = new WeakMap<FieldPicks, PickKeys>();
 
@@ -70,16 +75,23 @@ function pickKeysOf(picks: FieldPicks): PickKeys {
   let keys = pickKeysCache.get(picks);
   if (keys === undefined) {
     const names = Object.keys(picks);
-    keys = { fields: new KeyNames(names), members: names.map((n) => (picks[n] === null ? null : new KeyNames([picks[n]!]))) };
+    const pick = (n: string) => picks[n];
+    keys = {
+      fields: new KeyNames(names),
+      members: names.map((n) => (typeof pick(n) === 'string' ? new KeyNames([pick(n) as string]) : null)),
+      readers: names.map((n) => (typeof pick(n) === 'object' && pick(n) !== null ? (pick(n) as ValueReader) : undefined)),
+      slots: names.map((n) => readerNames(picks).indexOf(n)),
+    };
     pickKeysCache.set(picks, keys);
   }
   return keys;
 }
 
 /** Reads the picked values out of the `fields` object at pos; returns the object's bytes. */
-function readFields(r: JsonBytesReader, picks: FieldPicks, picked: Record<string, unknown>): Buffer {
+function readFields(r: JsonBytesReader, picks: FieldPicks, parts: IssueParts): Buffer {
+  const picked = parts.picked;
   const start = r.pos;
-  const { fields, members } = pickKeysOf(picks);
+  const { fields, members, readers, slots } = pickKeysOf(picks);
   for (let i = r.firstKeyOf(fields); i !== END_OF_OBJECT; i = r.nextKeyOf(fields)) {
     if (i === OTHER_KEY) {
       r.skipValue();
@@ -87,7 +99,10 @@ function readFields(r: JsonBytesReader, picks: FieldPicks, picked: Record<string
     }
     const name = fields.names[i]!;
     const member = members[i]!;
-    if (member === null) {
+    const reader = readers[i];
+    if (reader !== undefined) {
+      parts.read[slots[i]!] = reader.fromBytes(r);
+    } else if (member === null) {
       picked[name] = r.value();
     } else if (r.peek() === 0x7b) {
       picked[name] = undefined;

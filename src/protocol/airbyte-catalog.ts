@@ -52,10 +52,11 @@ export function planFromConfiguredCatalog(value: unknown, file: string, streams:
     const fields = properties && fieldSelection(stream, properties);
     // PyAirbyte (and other hosts) configure every stream as incremental; the Airbyte CDK reads a stream
     // without a cursor in full then, and so does this source, saying so.
+    const catalogSchema = isObject(schema) ? schema : undefined;
     if (syncMode === 'incremental' && !stream.cursorField) {
-      return { stream, syncMode: 'full_refresh', fields, note: `${name}: the catalog asks for incremental, but the stream has no cursor: it is read in full` };
+      return { stream, syncMode: 'full_refresh', fields, catalogSchema, note: `${name}: the catalog asks for incremental, but the stream has no cursor: it is read in full` };
     }
-    return { stream, syncMode, fields };
+    return { stream, syncMode, fields, catalogSchema };
   });
 }
 

@@ -8,10 +8,9 @@ export function requiredFields(stream: Stream): string[] {
   return [...new Set(paths.map((p) => p[0]).filter((f): f is string => f !== undefined))];
 }
 
-/** The selection to apply, or undefined when every field of the stream's schema is wanted. */
-export function fieldSelection(stream: Stream, wanted: Iterable<string>): ReadonlySet<string> | undefined {
+/** The selection to apply, or undefined when every field of `all` (default: the stream's schema) is wanted. */
+export function fieldSelection(stream: Stream, wanted: Iterable<string>, all = Object.keys((stream.schema.properties as JsonObject | undefined) ?? {})): ReadonlySet<string> | undefined {
   const selected = new Set([...wanted, ...requiredFields(stream)]);
-  const all = Object.keys((stream.schema.properties as JsonObject | undefined) ?? {});
   return all.length > 0 && all.every((f) => selected.has(f)) ? undefined : selected;
 }
 

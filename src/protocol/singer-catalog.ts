@@ -5,7 +5,7 @@
 import { configError } from '../errors.js';
 import type { PlannedStream } from '../source.js';
 import type { JsonObject, Stream } from '../streams/stream.js';
-import { fieldSelection, requiredFields } from './select-fields.js';
+import { fieldSelection, projectSchema, requiredFields } from './select-fields.js';
 import { isObject, isTrue, streamNames } from './input-shape.js';
 
 interface MetadataEntry {
@@ -96,9 +96,14 @@ export function planFromSingerCatalog(value: unknown, file: string, streams: Str
     }
     if (plan.some((p) => p.stream === stream)) throw configError(`Catalog file ${file}: stream "${name}" is listed twice; keep one entry`);
     const byField = new Map(metadata.filter((m) => m.breadcrumb.length === 2).map((m) => [crumb(m), m.metadata]));
-    const wanted = topFields(stream).filter((f) => isSelected(byField.get(`properties/${f}`) ?? {}, true));
+    // The catalog's own columns (issues: its typed custom fields, as discovered) are the ones to select from.
+    const catalogSchema = isObject(entry.schema) && isObject(entry.schema.properties) ? entry.schema : undefined;
+    const columns = catalogSchema ? Object.keys(catalogSchema.properties as JsonObject) : topFields(stream);
+    const wanted = columns.filter((f) => isSelected(byField.get(`properties/${f}`) ?? {}, true));
     const fullTable = top['replication-method'] === 'FULL_TABLE' || !stream.cursorField;
-    plan.push({ stream, syncMode: fullTable ? 'full_refresh' : 'incremental', fields: fieldSelection(stream, wanted) });
+    const fields = fieldSelection(stream, wanted, columns);
+    // Only the selected columns are bound: a deselected typed column is not even read.
+    plan.push({ stream, syncMode: fullTable ? 'full_refresh' : 'incremental', fields, catalogSchema: catalogSchema && projectSchema(catalogSchema, fields) });
   });
   return plan;
 }

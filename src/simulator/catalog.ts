@@ -50,6 +50,13 @@ export const RESOLUTIONS: Named[] = [
   { id: '10001', name: "Won't Do", description: 'This issue will not be actioned.' },
   { id: '10002', name: 'Duplicate', description: 'The problem is a duplicate of an existing issue.' },
 ];
+export const SEVERITY_OPTIONS: Option[] = ['Minor', 'Major', 'Critical'].map((value, i) => ({ id: String(10500 + i), value }));
+export const PLATFORM_OPTIONS: Option[] = ['Linux', 'macOS', 'Windows'].map((value, i) => ({ id: String(10600 + i), value }));
+/** Cascading select: parents and their children. */
+export const REGION_OPTIONS: Array<Option & { children: Option[] }> = [
+  { id: '10700', value: 'Europe', children: [{ id: '10710', value: 'North' }, { id: '10711', value: 'South' }] },
+  { id: '10701', value: 'Americas', children: [{ id: '10720', value: 'East' }, { id: '10721', value: 'West' }] },
+];
 export const TEAM_OPTIONS: Option[] = ['Platform', 'Web', 'Mobile', 'Data'].map((value, i) => ({ id: String(10100 + i), value }));
 export const AREA_OPTIONS: Option[] = ['Backend', 'Frontend', 'Infra', 'Docs', 'Security'].map((value, i) => ({ id: String(10200 + i), value }));
 export const LINK_TYPES = [
@@ -82,6 +89,20 @@ export const CF = {
   tags: 'customfield_10035',
   sprint: 'customfield_10020',
   customer: 'customfield_10036',
+  // One more of each Jira type a typed column is made for (test/integration/custom-fields.test.ts).
+  rank: 'customfield_10019',
+  website: 'customfield_10037',
+  region: 'customfield_10038',
+  approvers: 'customfield_10039',
+  targetRelease: 'customfield_10040',
+  shippedIn: 'customfield_10041',
+  owningGroup: 'customfield_10042',
+  notifyGroups: 'customfield_10043',
+  relatedProject: 'customfield_10044',
+  severity: 'customfield_10045',
+  platforms: 'customfield_10046',
+  /** named like `customer`: two fields with one name */
+  customerRef: 'customfield_10047',
 } as const;
 
 function sys(id: string, name: string, type: string, navigable = true, items?: string): FieldDef {
@@ -89,9 +110,11 @@ function sys(id: string, name: string, type: string, navigable = true, items?: s
   if (items) schema.items = items;
   return { id, name, custom: false, navigable, orderable: true, searchable: true, clauseNames: [id], schema };
 }
+/** `customType`: a full plugin key, or the suffix of one of Jira's own (com.atlassian.jira.plugin.system.customfieldtypes:…). */
 function custom(id: string, name: string, type: string, customType: string, items?: string): FieldDef {
   const n = Number(id.slice('customfield_'.length));
-  const schema: Record<string, unknown> = { type, custom: `com.atlassian.jira.plugin.system.customfieldtypes:${customType}`, customId: n };
+  const key = customType.includes(':') ? customType : `com.atlassian.jira.plugin.system.customfieldtypes:${customType}`;
+  const schema: Record<string, unknown> = { type, custom: key, customId: n };
   if (items) schema.items = items;
   return { id, name, custom: true, navigable: true, orderable: true, searchable: true, clauseNames: [`cf[${n}]`, name], schema };
 }
@@ -126,9 +149,43 @@ export const FIELDS: FieldDef[] = [
   custom(CF.startDate, 'Start date', 'date', 'datepicker'),
   custom(CF.dueAt, 'Deadline', 'datetime', 'datetime'),
   custom(CF.tags, 'Tags', 'array', 'labels', 'string'),
-  custom(CF.sprint, 'Sprint', 'array', 'gh-sprint', 'json'),
+  custom(CF.sprint, 'Sprint', 'array', 'com.pyxis.greenhopper.jira:gh-sprint', 'json'),
   custom(CF.customer, 'Customer', 'string', 'textfield'),
+  custom(CF.rank, 'Rank', 'any', 'com.pyxis.greenhopper.jira:gh-lexo-rank'),
+  custom(CF.website, 'Website', 'string', 'url'),
+  custom(CF.region, 'Region', 'option-with-child', 'cascadingselect'),
+  custom(CF.approvers, 'Approvers', 'array', 'multiuserpicker', 'user'),
+  custom(CF.targetRelease, 'Target release', 'version', 'version'),
+  custom(CF.shippedIn, 'Shipped in', 'array', 'multiversion', 'version'),
+  custom(CF.owningGroup, 'Owning group', 'group', 'grouppicker'),
+  custom(CF.notifyGroups, 'Notify groups', 'array', 'multigrouppicker', 'group'),
+  custom(CF.relatedProject, 'Related project', 'project', 'project'),
+  custom(CF.severity, 'Severity', 'option', 'radiobuttons'),
+  custom(CF.platforms, 'Platforms', 'array', 'multicheckboxes', 'option'),
+  custom(CF.customerRef, 'Customer', 'string', 'readonlyfield'),
 ];
+
+/** What the seeded extra custom fields (extraCustomFields) are, in turn: [type, custom type, items]. */
+const EXTRA_KINDS: Array<[string, string, string?]> = [
+  ['number', 'float'], ['option', 'select'], ['user', 'userpicker'], ['date', 'datepicker'], ['datetime', 'datetime'],
+  ['string', 'textfield'], ['array', 'multiselect', 'option'], ['array', 'labels', 'string'], ['string', 'textarea'], ['array', 'multiuserpicker', 'user'],
+];
+export const EXTRA_FIELD_BASE = 30000;
+
+const fieldLists = new Map<number, FieldDef[]>();
+/** FIELDS plus `extra` seeded custom fields (customfield_30000…), cycling through EXTRA_KINDS. */
+export function fieldsWith(extra: number): FieldDef[] {
+  let list = fieldLists.get(extra);
+  if (list === undefined) {
+    list = [...FIELDS];
+    for (let i = 0; i < extra; i++) {
+      const [type, customType, items] = EXTRA_KINDS[i % EXTRA_KINDS.length]!;
+      list.push(custom(`customfield_${EXTRA_FIELD_BASE + i}`, `Extra ${customType} ${i + 1}`, type, customType, items));
+    }
+    fieldLists.set(extra, list);
+  }
+  return list;
+}
 export const NAVIGABLE_FIELDS = FIELDS.filter((f) => f.navigable && f.id !== 'issuekey').map((f) => f.id);
 export const ALL_FIELDS = FIELDS.filter((f) => f.id !== 'issuekey').map((f) => f.id);
 

@@ -1,9 +1,10 @@
 // Builds Jira-shaped JSON bodies on demand from the compact columns. Shared sub-objects (users,
 // statuses, projects…) are built once per renderer and reused, which keeps rendering cheap.
 import {
-  ALL_FIELDS, AREA_OPTIONS, CF, Catalog, FIELDS, ISSUE_TYPES, LABELS, LINK_TYPES, NAVIGABLE_FIELDS, PRIORITIES, RESOLUTIONS,
-  STATUS_CATEGORIES, STATUSES, TEAM_OPTIONS,
+  AREA_OPTIONS, CF, Catalog, FIELDS, ISSUE_TYPES, LABELS, LINK_TYPES, PLATFORM_OPTIONS, PRIORITIES, REGION_OPTIONS, RESOLUTIONS,
+  SEVERITY_OPTIONS, STATUS_CATEGORIES, STATUSES, TEAM_OPTIONS, fieldsWith, type FieldDef,
 } from './catalog.js';
+import type { DeploymentMode, LieOptions } from './types.js';
 import { ID_BASE, IssueStore, MutableColumns } from './issue-store.js';
 import { hash01, hashInt } from './random.js';
 import type { ZoneClock } from './time-zone.js';
@@ -34,10 +35,21 @@ export interface FieldSelection {
   key: string;
 }
 
-const FIELD_IDS = new Set(FIELDS.map((f) => f.id));
+interface FieldSets { ids: Set<string>; all: string[]; navigable: string[] }
+const fieldSets = new WeakMap<FieldDef[], FieldSets>();
+function setsOf(fields: FieldDef[]): FieldSets {
+  let sets = fieldSets.get(fields);
+  if (sets === undefined) {
+    const listed = fields.filter((f) => f.id !== 'issuekey');
+    sets = { ids: new Set(fields.map((f) => f.id)), all: listed.map((f) => f.id), navigable: listed.filter((f) => f.navigable).map((f) => f.id) };
+    fieldSets.set(fields, sets);
+  }
+  return sets;
+}
 
-/** Jira's `fields` parameter: comma lists and repeats, `*all`, `*navigable`, `-field` exclusions. */
-export function parseFields(raw: string[] | undefined, fallback: string): FieldSelection {
+/** Jira's `fields` parameter: comma lists and repeats, `*all`, `*navigable`, `-field` exclusions. `fields`: the site's fields. */
+export function parseFields(raw: string[] | undefined, fallback: string, fields: FieldDef[] = FIELDS): FieldSelection {
+  const { ids: FIELD_IDS, all: ALL_FIELDS, navigable: NAVIGABLE_FIELDS } = setsOf(fields);
   const tokens = (raw && raw.length ? raw : [fallback]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
   const out = new Set<string>();
   const minus = new Set<string>();
@@ -95,8 +107,8 @@ export class Renderer {
     readonly timeZone: string,
     readonly base: string,
     readonly api: '2' | '3',
-    /** Data Center sends Sprint field values as `com.atlassian.greenhopper.service.sprint.Sprint@…[id=…]` strings. */
-    readonly sprintStrings = false,
+    /** mode, lies and extra fields as configured now (read per issue: configure() changes them) */
+    private readonly settings?: { mode: DeploymentMode; lies?: LieOptions; extraCustomFields: number },
   ) {
     const c = store.catalog;
     this.users = c.users.map((_u, i) => this.user(i));
@@ -130,6 +142,15 @@ export class Renderer {
       accountId: u.accountId, emailAddress: u.emailAddress, avatarUrls: this.avatars('user', String(10100 + i)),
       displayName: u.displayName, active: u.active, timeZone: this.timeZone, accountType: 'atlassian',
     };
+  }
+  /** A Data Center user: no accountId; `name` (the login) and `key` identify it. */
+  userDc(i: number): Json {
+    const { accountId: _a, accountType: _t, ...rest } = this.user(i);
+    const name = this.catalog.users[i]!.emailAddress.split('@')[0]!;
+    return { ...rest, self: `${this.base}/rest/api/${this.api}/user?username=${encodeURIComponent(name)}`, key: `JIRAUSER${10000 + i}`, name };
+  }
+  private get dc(): boolean {
+    return this.settings?.mode === 'datacenter';
   }
   userRef(i: number): Json {
     return this.users[i]!;
@@ -314,9 +335,14 @@ export class Renderer {
     const j = (x: unknown) => JSON.stringify(x);
     const c = this.catalog;
     this.fragments = {
-      users: this.users.map(j), statuses: this.statuses.map(j), types: this.types.map(j), priorities: this.priorities.map(j),
+      users: this.dc ? c.users.map((_u, i) => j(this.userDc(i))) : this.users.map(j), statuses: this.statuses.map(j), types: this.types.map(j), priorities: this.priorities.map(j),
       projects: this.projects.map(j), resolution: j(this.resolution), teams: this.teams.map(j), areas: this.areas.map(j),
       sprints: new Map([...this.sprints].map(([id, sp]) => [id, j(sp)])),
+      versionOne: c.versions.map((_x, i) => j(this.version(i))),
+      groups: c.groups.map((g) => j({ name: g.name, ...(this.dc ? {} : { groupId: g.groupId }), self: `${this.base}/rest/api/${this.api}/group?groupname=${encodeURIComponent(g.name)}` })),
+      severities: SEVERITY_OPTIONS.map((o) => j(this.option(o))),
+      platforms: PLATFORM_OPTIONS.map((o) => j(this.option(o))),
+      regions: REGION_OPTIONS.flatMap((o) => o.children.map((ch) => j({ ...this.option(o), child: this.option(ch) }))),
       components: c.components.map((_x, i) => `[${j(this.component(i, false))}]`),
       versions: c.versions.map((_x, i) => `[${j(this.version(i))}]`),
       labels: LABELS.map((l) => `[${j(l)}]`),
@@ -344,8 +370,10 @@ export class Renderer {
     }
     parts.push(`{"expand":"renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations","id":"${id}","self":"${this.base}/rest/api/${this.api}/issue/${id}","key":"${this.store.keyOf(idx)}","fields":{`);
     let first = true;
+    const wrong = this.settings?.lies?.wrongFieldValues;
     for (const f of sel.ids) {
-      parts.push(first ? `"${f}":` : `,"${f}":`, this.fieldJson(view, idx, f, opt));
+      const lie = wrong?.[f];
+      parts.push(first ? `"${f}":` : `,"${f}":`, lie !== undefined ? JSON.stringify(lie) : this.fieldJson(view, idx, f, opt));
       first = false;
     }
     parts.push('}');
@@ -411,11 +439,64 @@ export class Renderer {
       case CF.sprint: {
         const ids = s.sprintsOf(idx);
         if (ids.length === 0) return 'null';
-        if (this.sprintStrings) return JSON.stringify(ids.map((sp) => this.sprintString(sp)));
+        if (this.dc) return JSON.stringify(ids.map((sp) => this.sprintString(sp)));
         return `[${ids.map((sp) => F.sprints.get(sp) ?? JSON.stringify(this.sprintRef(sp))).join(',')}]`;
       }
       case 'issuelinks': return this.issueLinksJson(v, idx);
       case CF.customer: return hash01(seed, id, 53) < 0.5 ? 'null' : `"Customer ${1 + hashInt(500, seed, id, 54)}"`;
+    }
+    const def = this.customDefs().get(f);
+    return def === undefined ? 'null' : this.customJson(def.field, idx, def.salt);
+  }
+
+  private option(o: { id: string; value: string }): Json {
+    return { self: `${this.base}/rest/api/${this.api}/customFieldOption/${o.id}`, value: o.value, id: o.id };
+  }
+
+  private defs: Map<string, { field: FieldDef; salt: number }> | undefined;
+  /** The custom fields rendered by their type (all but the fixed cases above), each with its own hash salt. */
+  private customDefs(): Map<string, { field: FieldDef; salt: number }> {
+    if (this.defs === undefined) {
+      const fields = fieldsWith(this.settings?.extraCustomFields ?? 0).filter((f) => f.custom);
+      this.defs = new Map(fields.map((field, i) => [field.id, { field, salt: 1000 + 8 * i }]));
+    }
+    return this.defs;
+  }
+
+  /** A value of the field's type; 40 % of issues leave it empty (the rank never). */
+  private customJson(def: FieldDef, idx: number, salt: number): string {
+    const s = this.store;
+    const F = this.frag();
+    const id = ID_BASE + idx;
+    const pick = (n: number, k: number) => hashInt(n, s.seed, id, salt + k);
+    const type = String(def.schema?.custom ?? '').replace(/^.*:/, '');
+    if (type === 'gh-lexo-rank') return `"0|i${id.toString(36).padStart(6, '0')}:"`;
+    if (hash01(s.seed, id, salt) < 0.4) return 'null';
+    const two = (list: string[]) => {
+      const a = pick(list.length, 1);
+      return `[${list[a]},${list[(a + 1) % list.length]}]`;
+    };
+    switch (type) {
+      case 'float': return String([1, 2, 3, 5, 8, 13][pick(6, 1)]);
+      case 'select': return F.teams[pick(F.teams.length, 1)]!;
+      case 'radiobuttons': return F.severities[pick(F.severities.length, 1)]!;
+      case 'multiselect': return two(F.areas);
+      case 'multicheckboxes': return two(F.platforms);
+      case 'cascadingselect': return F.regions[pick(F.regions.length, 1)]!;
+      case 'userpicker': return F.users[1 + pick(F.users.length - 1, 1)]!;
+      case 'multiuserpicker': return two(F.users.slice(1));
+      case 'datepicker': return `"${this.zone.formatDate(s.created[idx]! + (1 + pick(30, 1)) * DAY)}"`;
+      case 'datetime': return `"${this.zone.format(s.created[idx]! + (1 + pick(30, 1)) * DAY + pick(86_400, 2) * 1000)}"`;
+      case 'textfield':
+      case 'readonlyfield': return JSON.stringify(`${def.name} ${1 + pick(500, 1)}`);
+      case 'url': return `"https://example.com/tickets/${s.keyOf(idx)}"`;
+      case 'textarea': return this.textJson(`${def.name} of ${s.keyOf(idx)}.`);
+      case 'labels': return F.tags[pick(LABELS.length, 1)]!;
+      case 'version': return F.versionOne[s.project[idx]! * 3 + pick(3, 1)]!;
+      case 'multiversion': return F.versions[s.project[idx]! * 3 + pick(3, 1)]!;
+      case 'grouppicker': return F.groups[pick(F.groups.length, 1)]!;
+      case 'multigrouppicker': return two(F.groups);
+      case 'project': return F.projects[pick(F.projects.length, 1)]!;
     }
     return 'null';
   }
@@ -424,4 +505,5 @@ export class Renderer {
 interface Fragments {
   users: string[]; statuses: string[]; types: string[]; priorities: string[]; projects: string[]; resolution: string;
   teams: string[]; areas: string[]; sprints: Map<number, string>; components: string[]; versions: string[]; labels: string[]; tags: string[];
+  versionOne: string[]; groups: string[]; severities: string[]; platforms: string[]; regions: string[];
 }

@@ -1,5 +1,5 @@
 // Jira Software (agile) endpoints: boards, a board's sprints and issues, a sprint's issues.
-import { STATUSES } from './catalog.js';
+import { STATUSES, fieldsWith } from './catalog.js';
 import type { SimContext } from './context.js';
 import { HttpError, intParam, listParam, SimReply, SimRequest, withIssues } from './http-io.js';
 import { AGILE, listPage } from './paging.js';
@@ -76,7 +76,7 @@ export function sprintIssues(ctx: SimContext, req: SimRequest): SimReply {
   store.syncIndex(ctx.clock());
   const rows: number[] = [];
   for (let i = 0; i < store.count; i++) if (store.indexed.exists[i] && store.sprintsOf(i).includes(id)) rows.push(i);
-  const sel = parseFields(listParam(req.query, 'fields'), '*navigable');
+  const sel = parseFields(listParam(req.query, 'fields'), '*navigable', fieldsWith(ctx.settings.extraCustomFields));
   const r = ctx.renderer('3');
   const issues = rows.slice(startAt, startAt + maxResults).map((i) => r.issue(store.indexed, i, { ...sel, idOnly: false }, renderOptions('3', [], 20, 20)));
   return { status: 200, raw: withIssues({ expand: 'schema,names', startAt, maxResults, total: rows.length }, issues) };
@@ -112,7 +112,7 @@ export function boardIssues(ctx: SimContext, req: SimRequest): SimReply {
   const picked = ctx.results.lookup(store, q, visible) ?? selectFirst(store, q, visible, startAt + size);
   const rs = 'rs' in picked ? picked.rs : picked;
   const total = 'rs' in picked ? picked.total : picked.rows.length;
-  const sel = parseFields(listParam(req.query, 'fields'), '*navigable');
+  const sel = parseFields(listParam(req.query, 'fields'), '*navigable', fieldsWith(ctx.settings.extraCustomFields));
   const r = ctx.renderer(req.api);
   const opt = renderOptions(req.api, [], 20, 20);
   const issues: string[] = [];

@@ -2,6 +2,7 @@
 // changelog fetch, and the worklog change feeds.
 import type { SimContext } from './context.js';
 import { badRequest, fromBody, intParam, listParam, notFoundIssue, pageBean, SimReply, SimRequest } from './http-io.js';
+import { fieldsWith } from './catalog.js';
 import { ID_BASE } from './issue-store.js';
 import { parseFields, renderOptions, type ChangeHistory } from './render.js';
 import type { FeedRow } from './worklog-feed.js';
@@ -128,7 +129,7 @@ export function worklogList(ctx: SimContext, req: SimRequest): SimReply {
 /** GET /issue/{idOrKey}: one issue, current data, `*all` fields by default. */
 export function getIssue(ctx: SimContext, req: SimRequest): SimReply {
   const idx = issueSlot(ctx, req);
-  const sel = parseFields(listParam(req.query, 'fields'), '*all');
+  const sel = parseFields(listParam(req.query, 'fields'), '*all', fieldsWith(ctx.settings.extraCustomFields));
   const expand = listParam(req.query, 'expand') ?? [];
   const r = ctx.renderer(req.api);
   return { status: 200, raw: r.issue(ctx.store.live, idx, { ...sel, idOnly: false }, renderOptions(req.api, expand, 5000, 100)) };

@@ -1,6 +1,6 @@
 // Metadata endpoints: myself, serverInfo, fields, projects, statuses, priorities, issue types,
 // resolutions, users, project versions and components.
-import { FIELDS, ISSUE_TYPES, PRIORITIES, RESOLUTIONS, STATUS_CATEGORIES, STATUSES } from './catalog.js';
+import { fieldsWith, ISSUE_TYPES, PRIORITIES, RESOLUTIONS, STATUS_CATEGORIES, STATUSES } from './catalog.js';
 import type { SimContext } from './context.js';
 import { HttpError, SimReply, SimRequest } from './http-io.js';
 import { listPage } from './paging.js';
@@ -34,10 +34,10 @@ export function serverInfo(ctx: SimContext, req: SimRequest): SimReply {
   };
 }
 
-export function fields(_ctx: SimContext, _req: SimRequest): SimReply {
+export function fields(ctx: SimContext, _req: SimRequest): SimReply {
   return {
     status: 200,
-    json: FIELDS.map((f) => ({
+    json: fieldsWith(ctx.settings.extraCustomFields).map((f) => ({
       id: f.id, key: f.id, name: f.name, custom: f.custom, orderable: f.orderable, navigable: f.navigable,
       searchable: f.searchable, clauseNames: f.clauseNames, ...(f.schema ? { schema: f.schema } : {}),
     })),

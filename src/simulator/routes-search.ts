@@ -1,5 +1,6 @@
 // Search endpoints: Cloud /search/jql (token paging), approximate-count, DC /search (offset paging),
 // and issue/bulkfetch (current data, not the lagging index).
+import { fieldsWith } from './catalog.js';
 import type { SimContext } from './context.js';
 import { badRequest, fromBody, HttpError, intParam, listParam, SimReply, SimRequest, stringList, withIssues } from './http-io.js';
 import { CompiledJql, JqlError, parseJql, UNBOUNDED_MESSAGE } from './jql.js';
@@ -55,7 +56,7 @@ export function searchJql(ctx: SimContext, req: SimRequest): SimReply {
   const p = searchParams(req);
   const lies = ctx.settings.lies;
   if (lies?.emptyPages) return { status: 200, json: endlessEmptyPage() };
-  const sel = parseFields(p.fields, 'id');
+  const sel = parseFields(p.fields, 'id', fieldsWith(ctx.settings.extraCustomFields));
   const hash = queryHash(p.jql, sel.key);
   const now = ctx.clock();
   // Jira's measured precedence: token, then maxResults range, then unbounded JQL.
@@ -165,7 +166,7 @@ export function searchDc(ctx: SimContext, req: SimRequest): SimReply {
   if (end > ctx.settings.dcResultWindow) {
     throw new HttpError(500, `Search limit exceeded. The search request with startAt=${startAt} and maxResults=${size} exceeded the search platform limit of ${ctx.settings.dcResultWindow.toLocaleString('en-US')}. Narrow the query or page with a date or key range.`);
   }
-  const sel = parseFields(fields, '*navigable');
+  const sel = parseFields(fields, '*navigable', fieldsWith(ctx.settings.extraCustomFields));
   const r = ctx.renderer('2');
   const opt = renderOptions('2', expand, 20, 40);
   const issues: string[] = [];
@@ -183,7 +184,7 @@ export function bulkFetch(ctx: SimContext, req: SimRequest): SimReply {
   if (!Array.isArray(ids) || ids.length < 1 || ids.length > 100) {
     throw badRequest('The number of issues requested must be between 1 and 100 (issueIdsOrKeys).');
   }
-  const sel = parseFields(stringList(b.fields, 'fields'), '*navigable');
+  const sel = parseFields(stringList(b.fields, 'fields'), '*navigable', fieldsWith(ctx.settings.extraCustomFields));
   const expand = stringList(b.expand, 'expand') ?? [];
   const store = ctx.store;
   const slots = new Set<number>();

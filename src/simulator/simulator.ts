@@ -53,6 +53,7 @@ export const DEFAULTS: Settings = {
   lies: undefined,
   churn: undefined,
   auth: undefined,
+  extraCustomFields: 0,
 };
 
 const HTML_401 = '<html><head><title>Unauthorized (401)</title></head><body><h1>Unauthorized (401)</h1><p>Client must be authenticated to access this resource.</p></body></html>';
@@ -78,7 +79,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       // A renderer caches serialised users, projects and sprints: rebuilt after a catalog change.
       const had = renderers.get(api);
       if (had && had.generation === catalogChanges.generation) return had.r;
-      const r = new Renderer(store, zone, settings.userTimeZone, ctx.baseUrl, api, settings.mode === 'datacenter');
+      const r = new Renderer(store, zone, settings.userTimeZone, ctx.baseUrl, api, settings);
       renderers.set(api, { r, generation: catalogChanges.generation });
       return r;
     },

@@ -88,6 +88,8 @@ export interface LieOptions {
   bulkfetchOmitRate?: number;
   /** bulkfetch also answers with an issue that was not asked for. */
   bulkfetchExtra?: boolean;
+  /** Issue bodies carry this JSON value for these field ids instead of the real one (e.g. a string in a number field): values that break the type /field declares. */
+  wrongFieldValues?: Record<string, unknown>;
   /** Answers do not name the authenticated user (X-AACCOUNTID / X-AUSERNAME), as behind a proxy that drops headers. */
   stripIdentity?: boolean;
 }
@@ -173,6 +175,8 @@ export interface SimulatorOptions {
   faults?: FaultOptions;
   lies?: LieOptions;
   churn?: ChurnOptions;
+  /** Seeded custom fields beyond the fixed ones (customfield_30000…, cycling through ten common types): a site with many custom fields. Default 0. */
+  extraCustomFields?: number;
   /** Time the seeded history ends at (epoch ms, default Date.now() at start). Seeded `updated` values lie before it. */
   now?: number;
   /** Serve https with this certificate and key (fixed at start). */

@@ -13,6 +13,7 @@ import { instantJql, rangeJql, type JqlScope } from '../jira/jql.js';
 import { seekWalk, type Position, type WalkChunk } from '../jira/seek-walk.js';
 import { checkStateClock, completedState, inProgressState, parseIssuesState, planRun, SETTLE_MS, type IssuesState } from '../state/issues-state.js';
 import { browseRoot, issueRecord, ISSUE_PICKS } from './issue-record.js';
+import { TypedColumns, typedColumns } from './typed-fields.js';
 import { mapOrdered } from './map-ordered.js';
 import { prepareWalk, type PreparedWalk, type WalkMember } from './riders/rider.js';
 import { riderNamed } from './riders/riders.js';
@@ -154,35 +155,55 @@ async function* readWalk(ctx: StreamContext, members: readonly WalkMember[]): As
   // a /myself made now, whatever the answers said of their user (see proven-states.ts).
   await ctx.proveCredentials();
   yield* walk.states(state as JsonObject);
+  for (const message of walk.warnings()) yield { type: 'log', level: 'WARN', message };
   yield { type: 'log', level: 'INFO', message: `${label}: ${result.records} issues read` };
 }
 
-/** The issues stream as a member of its own walk: one flat record per issue. */
-const issuesMember: WalkMember = {
-  name: 'issues',
-  prepare: async (ctx) => {
-    const browseUrl = browseRoot(ctx.config.base_url);
-    return { fields: ['*navigable'], picks: ISSUE_PICKS, records: (issue) => [issueRecord(issue, browseUrl)] };
-  },
-};
+/** The issues stream as a member of its own walk: one flat record per issue, with its typed custom-field columns. */
+function issuesMember(columns: TypedColumns): WalkMember {
+  return {
+    name: 'issues',
+    prepare: async (ctx) => {
+      const browseUrl = browseRoot(ctx.config.base_url);
+      const fill = columns.filler();
+      return {
+        fields: ['*navigable'],
+        picks: columns.picks,
+        records: (issue) => [fill.fill(issueRecord(issue, browseUrl), issue)],
+        warnings: () => fill.warnings(),
+      };
+    },
+  };
+}
 
-const memberNamed = (name: string): WalkMember => (name === 'issues' ? issuesMember : riderNamed(name));
+/** The walk member of each issues stream made by issuesWith (a prepared one carries its typed columns). */
+const issuesMembers = new WeakMap<Stream, WalkMember>();
+const memberOf = (s: Stream): WalkMember => issuesMembers.get(s) ?? riderNamed(s.name);
 
 /** The issues walk, shared by the issues stream and its riders (see shared-reads.ts). */
 export const issuesWalk: SharedRead = {
   family: 'issues-walk',
-  read: (ctx, streams) => readWalk(ctx, streams.map(memberNamed)),
+  read: (ctx, streams) => readWalk(ctx, streams.map(memberOf)),
 };
 
-export const issuesStream: Stream = {
-  name: 'issues',
-  primaryKey: [['id']],
-  cursorField: ['updated'],
-  schema,
-  endpoints: {
-    cloud: '`POST /rest/api/3/search/jql` (ids, ≤ page_size) + `POST /rest/api/3/issue/bulkfetch` (bodies, 100 ids a call)',
-    datacenter: '`GET /rest/api/2/search` (bodies, ≤ 1000 a page)',
-  },
-  read: (ctx) => readWalk(ctx, [issuesMember]),
-  shared: issuesWalk,
-};
+/** The issues stream with these typed custom-field columns (none: the base columns only). */
+function issuesWith(columns: TypedColumns): Stream {
+  const member = issuesMember(columns);
+  const stream: Stream = {
+    name: 'issues',
+    primaryKey: [['id']],
+    cursorField: ['updated'],
+    schema: columns.schema(schema),
+    endpoints: {
+      cloud: '`POST /rest/api/3/search/jql` (ids, ≤ page_size) + `POST /rest/api/3/issue/bulkfetch` (bodies, 100 ids a call)',
+      datacenter: '`GET /rest/api/2/search` (bodies, ≤ 1000 a page)',
+    },
+    read: (ctx) => readWalk(ctx, [member]),
+    shared: issuesWalk,
+    prepare: async (ctx, catalogSchema) => issuesWith(await typedColumns(ctx, schema, ISSUE_PICKS, catalogSchema)),
+  };
+  issuesMembers.set(stream, member);
+  return stream;
+}
+
+export const issuesStream: Stream = issuesWith(new TypedColumns([], ISSUE_PICKS));

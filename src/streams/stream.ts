@@ -43,8 +43,12 @@ export type StreamEvent =
 export interface SharedRead {
   /** streams with the same family may be read together */
   readonly family: string;
-  read(ctx: StreamContext, streams: readonly string[]): AsyncIterable<StreamEvent>;
+  /** `streams`: the streams to serve (as planned: a prepared stream carries what prepare found) */
+  read(ctx: StreamContext, streams: readonly Stream[]): AsyncIterable<StreamEvent>;
 }
+
+/** What prepare() may use: the site, not a sync mode or a state. */
+export type PrepareContext = Pick<StreamContext, 'config' | 'http' | 'logger'> & { memo?: StreamContext['memo'] };
 
 export interface Stream {
   /** snake_case name on the wire */
@@ -63,4 +67,10 @@ export interface Stream {
   read(ctx: StreamContext): AsyncIterable<StreamEvent>;
   /** Set when the stream can be read together with others of its family in one pass. */
   readonly shared?: SharedRead;
+  /**
+   * For a stream whose columns depend on the site (issues: one per custom field): the stream to
+   * discover or read, asking the site. `catalogSchema`: the schema the catalog holds for it
+   * (undefined at discover, or when there is no catalog).
+   */
+  prepare?(ctx: PrepareContext, catalogSchema: JsonObject | undefined): Promise<Stream>;
 }

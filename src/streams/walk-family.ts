@@ -12,15 +12,16 @@ const schemaOf = (name: string) => JSON.parse(readFileSync(new URL(`../../../sch
 
 function riderStream(name: string, primaryKey: string[][], from: string): Stream {
   riderNamed(name); // fails at load when the rider is missing
-  return {
+  const stream: Stream = {
     name,
     primaryKey,
     cursorField: ['issue_updated'],
     schema: schemaOf(name),
-    read: (ctx) => issuesWalk.read(ctx, [name]),
+    read: (ctx) => issuesWalk.read(ctx, [stream]),
     shared: issuesWalk,
     endpoints: { cloud: `${from} of the \`issues\` walk's bodies (no request per issue)`, datacenter: 'same' },
   };
+  return stream;
 }
 
 export const issueLinks = riderStream('issue_links', [['issue_id'], ['id']], 'the `issuelinks` field');

@@ -32,6 +32,7 @@ export function controlConfigs(messages: Message[]): Array<Record<string, any>> 
 /** tap-jira's discovered catalog with only the issues stream selected. */
 export async function singerIssuesCatalog(configPath: string): Promise<string> {
   const discovered = await runCli(singerBin, ['--config', configPath, '--discover']);
+  if (discovered.code !== 0) throw new Error(`tap-jira --discover failed: ${discovered.stderr}`);
   const catalog = discovered.messages[0]!;
   for (const stream of catalog.streams) {
     const top = stream.metadata.find((m: any) => m.breadcrumb.length === 0);

@@ -106,7 +106,7 @@ test('Singer: the config file is rewritten in place (atomically, mode kept) with
     const config: Config = authConfig(s, CREDENTIALS.oauth);
     const path = writeJsonFiles({ config }).config!;
     chmodSync(path, 0o600);
-    const catalog = await singerIssuesCatalog(path); // discover does not touch the token
+    const catalog = await singerIssuesCatalog(path); // discover asks the site too: it may rotate the token, and writes it back
     const before = readFileSync(path, 'utf8');
     const first = await runCli(singerBin, ['--config', path, '--catalog', catalog]);
     assert.equal(first.code, 0, first.stderr);

@@ -36,7 +36,9 @@ describe('input files (config, catalog, state) through the real CLIs', () => {
       assert.ok(!(r.stdout + r.stderr).includes(TOKEN), 'the API token appeared in the output');
       return r;
     };
-  const airbyte = cli(airbyteBin, (m) => assertValidAirbyte(m));
+  // RECORDs match the discovered catalog (the issues schema has the site's custom-field columns).
+  let discoveredCatalog: { streams: Array<Record<string, any>> } | undefined;
+  const airbyte = cli(airbyteBin, (m) => assertValidAirbyte(m, discoveredCatalog && { catalog: discoveredCatalog }));
   const singer = cli(singerBin, (m) => assertValidSinger(m));
   /** What `command > file` leaves: the run's stdout as a file. */
   const saved = (r: CliResult, name: string): string => {
@@ -58,6 +60,7 @@ describe('input files (config, catalog, state) through the real CLIs', () => {
     const discovered = await airbyte(['discover', '--config', files.config!]);
     const catalog = discovered.messages.find((m) => m.type === 'CATALOG')!;
     catalog.catalog.streams = catalog.catalog.streams.filter((st: { name: string }) => st.name === 'issues');
+    discoveredCatalog = catalog.catalog;
     files.discover = saved({ ...discovered, stdout: discovered.messages.map((m) => JSON.stringify(m)).join('\n') + '\n' }, 'discover.ndjson');
   });
   after(() => sim.close());

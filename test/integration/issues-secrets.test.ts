@@ -3,7 +3,7 @@
 // credential (scoped tokens, OAuth clients, refresh and access tokens, DC passwords) on both fronts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { airbyteBin, runCli, singerBin, writeJsonFiles } from '../helpers/run-cli.js';
 import { catalog, configFor, sim } from './issues-harness.js';
 import { authConfig, controlConfigs, CREDENTIALS, DEFAULT_SECRETS, singerIssuesCatalog } from './auth-harness.js';
@@ -24,6 +24,7 @@ test('issues: the API token never appears in any output', async () => {
     const basic = Buffer.from(`demo@example.com:${SECRET}`).toString('base64');
     for (const config of configs) {
       const files = writeJsonFiles({ config, catalog: catalog() });
+      let latest: Record<string, unknown> | undefined;
       for (const args of [['check', '--config', files.config!], ['read', '--debug', '--config', files.config!, '--catalog', files.catalog!]]) {
         const r = await runCli(airbyteBin, args, { timeoutMs: 60_000 });
         for (const out of [r.stdout, r.stderr]) {
@@ -57,13 +58,26 @@ test('every other way in: no secret, and no token the token endpoint sent, appea
     const issuedTokens = new Set<string>();
     for (const config of configs) {
       const files = writeJsonFiles({ config, catalog: catalog() });
+      let latest: Record<string, unknown> | undefined;
       for (const args of [['check', '--config', files.config!], ['read', '--debug', '--config', files.config!, '--catalog', files.catalog!]]) {
         const r = await runCli(airbyteBin, args, { timeoutMs: 60_000 });
-        for (const c of controlConfigs(r.messages)) for (const t of [c.credentials.refresh_token, c.credentials.access_token]) issuedTokens.add(t);
+        for (const c of controlConfigs(r.messages)) {
+          for (const t of [c.credentials.refresh_token, c.credentials.access_token]) issuedTokens.add(t);
+          latest = c;
+        }
         // The CONTROL message carries the new config to the platform: the one place secrets belong.
         outputs.push(r.stdout.split('\n').filter((line) => !line.startsWith('{"type":"CONTROL"')).join('\n'), r.stderr);
       }
-      const singer = await runCli(singerBin, ['--debug', '--config', files.config!, '--catalog', await singerIssuesCatalog(files.config!)], { timeoutMs: 60_000 });
+      // The platform would store the rotated config; Singer starts from it (its discover asks the site too).
+      if (latest !== undefined) writeFileSync(files.config!, JSON.stringify(latest));
+      // Discover asks the site (typed custom fields), so wrong credentials fail it: its output is scanned too.
+      let catalogArgs: string[] = [];
+      try {
+        catalogArgs = ['--catalog', await singerIssuesCatalog(files.config!)];
+      } catch (err) {
+        outputs.push((err as Error).message);
+      }
+      const singer = await runCli(singerBin, ['--debug', '--config', files.config!, ...catalogArgs], { timeoutMs: 60_000 });
       outputs.push(singer.stdout, singer.stderr);
       const rewritten = JSON.parse(readFileSync(files.config!, 'utf8')).credentials;
       for (const t of [rewritten.refresh_token, rewritten.access_token]) if (typeof t === 'string' && t.startsWith('sim-')) issuedTokens.add(t);

@@ -3,7 +3,8 @@
 // issue fields it needs and maps one issue to its records; the walk (issues.ts) fetches the union of
 // the selected members' fields once and hands every body to each of them. A STATE of the walk is a
 // STATE of every member, under each one's name, right after the records of that batch.
-import type { FieldPicks, IssueParts } from '../../jira/issue-parts.js';
+import { readerNames, type FieldPicks, type IssueParts } from '../../jira/issue-parts.js';
+import type { ValueReader } from '../../jira/custom-field-kinds.js';
 import type { JsonObject, StreamContext, StreamEvent } from '../stream.js';
 
 /** The issues stream itself is a member too; it asks for `*navigable`. */
@@ -23,6 +24,8 @@ export interface PreparedMember {
   picks: FieldPicks;
   /** one issue -> this stream's records */
   records(issue: IssueParts): JsonObject[];
+  /** said once at the end of the walk (e.g. values that did not match their column's type) */
+  warnings?(): string[];
 }
 
 export interface PreparedWalk {
@@ -35,17 +38,22 @@ export interface PreparedWalk {
   records(issue: IssueParts): Generator<StreamEvent>;
   /** one state event per member */
   states(state: JsonObject): StreamEvent[];
+  /** every member's warnings, at the end of the walk */
+  warnings(): string[];
 }
 
 /** Prepares the members and merges what they need from each body. */
 export async function prepareWalk(ctx: StreamContext, members: readonly WalkMember[]): Promise<PreparedWalk> {
   const prepared = await Promise.all(members.map((m) => m.prepare(ctx)));
-  const picks: Record<string, string | null> = {};
+  const picks: Record<string, FieldPicks[string]> = {};
   for (const [n, p] of prepared.entries()) {
-    for (const [field, member] of Object.entries(p.picks)) {
-      // Two members reading different parts of one field would need both picked: not needed so far.
-      if (field in picks && picks[field] !== member) throw new Error(`${members[n]!.name} picks ${field}.${String(member)}, another member ${field}.${String(picks[field])}`);
-      picks[field] = member;
+    for (const [field, pick] of Object.entries(p.picks)) {
+      const had = picks[field];
+      if (!(field in picks) || had === pick) picks[field] = pick;
+      // One member wants the whole value (a rider), another reads it for a column (typed custom
+      // fields): the whole value is picked and that member's reader is applied to it (see readsOf).
+      else if (isReader(had) && pick === null) picks[field] = null;
+      else if (!(isReader(pick) && had === null)) throw new Error(`${members[n]!.name} picks ${field}.${String(pick)}, another member ${field}.${String(had)}`);
     }
   }
   const wanted = new Set(prepared.flatMap((p) => p.fields));
@@ -53,13 +61,36 @@ export async function prepareWalk(ctx: StreamContext, members: readonly WalkMemb
   // field beside `*navigable` is harmless (e.g. the Sprint field, which it holds anyway).
   const fields = wanted.has(NAVIGABLE) ? [...wanted] : ['updated', ...[...wanted].filter((f) => f !== 'updated')];
   const names = members.map((m) => m.name);
+  const views = prepared.map((p) => readsOf(p.picks, picks));
   return {
     label: names.join(', '),
     fields,
     picks,
     *records(issue) {
-      for (const [n, p] of prepared.entries()) for (const data of p.records(issue)) yield { type: 'record', stream: names[n]!, data };
+      for (const [n, p] of prepared.entries()) {
+        const view = views[n]!;
+        for (const data of p.records(view === undefined ? issue : { ...issue, read: view(issue) })) yield { type: 'record', stream: names[n]!, data };
+      }
     },
     states: (state) => names.map((stream) => ({ type: 'state', stream, state })),
+    warnings: () => prepared.flatMap((p) => p.warnings?.() ?? []),
   };
+}
+
+const isReader = (pick: FieldPicks[string] | undefined): pick is ValueReader => typeof pick === 'object' && pick !== null;
+
+/**
+ * A member's `read` values (IssueParts.read, in the order of its own readers) out of the walk's
+ * picks; undefined when they are the same (no cost per issue in the usual case).
+ */
+function readsOf(own: FieldPicks, walk: FieldPicks): ((issue: IssueParts) => unknown[]) | undefined {
+  const mine = readerNames(own);
+  const theirs = readerNames(walk);
+  if (mine.length === theirs.length && mine.every((f, i) => theirs[i] === f)) return undefined;
+  const from = mine.map((f) => {
+    const at = theirs.indexOf(f);
+    const reader = own[f] as ValueReader;
+    return at >= 0 ? (issue: IssueParts) => issue.read[at] : (issue: IssueParts) => (issue.picked[f] === undefined ? undefined : reader.fromValue(issue.picked[f]));
+  });
+  return (issue) => from.map((get) => get(issue));
 }

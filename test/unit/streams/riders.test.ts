@@ -21,15 +21,15 @@ test('Sprint field values: Cloud objects and Data Center strings (a goal with co
 test('a link gives one row on each of its issues, same id, same from/to, opposite directions', async () => {
   const member = await issueLinksRider.prepare({} as StreamContext);
   const type = { id: '10000', name: 'Blocks', inward: 'is blocked by', outward: 'blocks' };
-  const onA = member.records({ id: '1', key: 'A-1', picked: { updated: '2026-01-01T10:00:00.000+0545', issuelinks: [{ id: '77', type, outwardIssue: { id: '2', key: 'A-2' } }] }, fields: {} });
-  const onB = member.records({ id: '2', key: 'A-2', picked: { updated: '2026-01-02T10:00:00.000+0000', issuelinks: [{ id: '77', type, inwardIssue: { id: '1', key: 'A-1' } }, { bad: true }] }, fields: {} });
+  const onA = member.records({ id: '1', key: 'A-1', picked: { updated: '2026-01-01T10:00:00.000+0545', issuelinks: [{ id: '77', type, outwardIssue: { id: '2', key: 'A-2' } }] }, read: [], fields: {} });
+  const onB = member.records({ id: '2', key: 'A-2', picked: { updated: '2026-01-02T10:00:00.000+0000', issuelinks: [{ id: '77', type, inwardIssue: { id: '1', key: 'A-1' } }, { bad: true }] }, read: [], fields: {} });
   assert.equal(onA.length, 1);
   assert.equal(onB.length, 1);
   const [a, b] = [onA[0]!, onB[0]!];
   assert.deepEqual([a.id, a.from_issue_key, a.to_issue_key, a.direction, a.linked_issue_id], ['77', 'A-1', 'A-2', 'outward', '2']);
   assert.deepEqual([b.id, b.from_issue_key, b.to_issue_key, b.direction, b.linked_issue_id], ['77', 'A-1', 'A-2', 'inward', '1']);
   assert.equal(a.issue_updated, '2026-01-01T04:15:00.000Z', 'the issue updated in UTC');
-  assert.deepEqual(member.records({ id: '3', key: 'A-3', picked: { updated: null }, fields: {} }), []);
+  assert.deepEqual(member.records({ id: '3', key: 'A-3', picked: { updated: null }, read: [], fields: {} }), []);
 });
 
 test('planned streams of the walk with equal starting points form one unit, at the first one\'s place; others stay alone', () => {
@@ -63,6 +63,6 @@ test('the Sprint field is found by its type, else by name; a site without one gi
   const member = await sprintIssuesRider.prepare(none.ctx);
   assert.equal(none.warned.length, 1);
   assert.match(none.warned[0]!, /no Sprint field/);
-  assert.deepEqual(member.records({ id: '1', key: 'A-1', picked: {}, fields: {} }), []);
+  assert.deepEqual(member.records({ id: '1', key: 'A-1', picked: {}, read: [], fields: {} }), []);
   await assert.rejects(findSprintField(fields({} as unknown as unknown[]).ctx), /GET \/rest\/api\/3\/field with a page that breaks its paging contract \(not a JSON array\)/, 'an answer that is not a list is named');
 });
