@@ -195,7 +195,8 @@ test('after projects, users, boards, sprints, links and sprint membership change
     assert.ok(boards.json.values.some((b: { id: number }) => String(b.id) === scrum));
     const sprints = await c.get(`/rest/agile/1.0/board/${scrum}/sprint`);
     for (const s of sprints.json.values) check(agile.component('SprintBean'), s, 'sprint');
-    assert.deepEqual(sprints.json.values.map((s: { id: number; state: string }) => [String(s.id), s.state]), [[sprint, 'active']]);
+    // Churn may have added sprints to this board too: the one made here is listed, active.
+    assert.deepEqual(sprints.json.values.filter((s: { id: number }) => String(s.id) === sprint).map((s: { id: number; state: string }) => [String(s.id), s.state]), [[sprint, 'active']]);
     const refused = await c.get(`/rest/agile/1.0/board/${kanban}/sprint`);
     assert.equal(refused.status, 400, 'a kanban board made at run time answers its sprint list with 400');
     check(platform.component('ErrorCollection'), refused.json, 'kanban sprint 400');
