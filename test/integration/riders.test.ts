@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { configFor, logs, sim } from './issues-harness.js';
 import { currentRows, linkKey, readWalk, RIDERS, sprintKey, truthLinkRows, truthSprintRows, WALK } from './riders-harness.js';
 import type { JsonObject } from '../../src/streams/stream.js';
+import { airbyteBin, runCli, writeJsonFiles } from '../helpers/run-cli.js';
 
 const sorted = (xs: string[]) => [...xs].sort();
 
@@ -170,6 +171,34 @@ test('sprint_issues: an issue carried over lists every sprint it was in; closing
       assert.ok(now.includes(`${sprint}-${id}`) && now.length >= 2);
       assert.deepEqual(sorted(second.records('sprint_issues').filter((r) => r.issue_id === id).map(sprintKey)), now, `issue ${id}: the closed sprint and the next one`);
     }
+  } finally {
+    await s.close();
+  }
+});
+
+test('issues with its typed columns and sprint_issues in one walk: the Sprint field is read whole for the rider and typed for the column, and both agree', async () => {
+  const s = await sim({ issues: 300, now: Date.now() - 3_600_000 });
+  try {
+    const config = configFor(s, { page_size: 50 });
+    const files = writeJsonFiles({ config });
+    const discovered = await runCli(airbyteBin, ['discover', '--config', files.config!]);
+    const streams = discovered.messages.find((m) => m.type === 'CATALOG')!.catalog.streams.filter((x: { name: string }) => x.name === 'issues' || x.name === 'sprint_issues');
+    assert.ok(streams[0].json_schema.properties.sprint, 'discover typed the Sprint field as a column');
+    const catalog = { streams: streams.map((stream: { name: string }) => ({ stream, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' })) };
+    const r = await runCli(airbyteBin, ['read', '--config', files.config!, '--catalog', writeJsonFiles({ catalog }).catalog!], { timeoutMs: 60_000 });
+    assert.equal(r.code, 0, r.stderr);
+    const records = (name: string) => r.messages.filter((m) => m.type === 'RECORD' && m.record.stream === name).map((m) => m.record.data as JsonObject);
+    const bySprintRows = new Map<string, number[]>();
+    for (const row of records('sprint_issues')) bySprintRows.set(String(row.issue_id), [...(bySprintRows.get(String(row.issue_id)) ?? []), Number(row.sprint_id)]);
+    const issues = records('issues');
+    assert.equal(issues.length, 300);
+    let inSprints = 0;
+    for (const issue of issues) {
+      const typed = (issue.sprint as number[] | null) ?? [];
+      if (typed.length > 0) inSprints++;
+      assert.deepEqual([...typed].sort(), [...(bySprintRows.get(String(issue.id)) ?? [])].sort(), `issue ${String(issue.id)}: column sprint and the sprint_issues rows`);
+    }
+    assert.ok(inSprints > 30, `issues in sprints: ${inSprints}`);
   } finally {
     await s.close();
   }

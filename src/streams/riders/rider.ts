@@ -81,12 +81,12 @@ const isReader = (pick: FieldPicks[string] | undefined): pick is ValueReader => 
 
 /**
  * A member's `read` values (IssueParts.read, in the order of its own readers) out of the walk's
- * picks; undefined when they are the same (no cost per issue in the usual case).
+ * picks; undefined when they are the same or the member has no reader (no cost per issue then).
  */
 function readsOf(own: FieldPicks, walk: FieldPicks): ((issue: IssueParts) => unknown[]) | undefined {
   const mine = readerNames(own);
   const theirs = readerNames(walk);
-  if (mine.length === theirs.length && mine.every((f, i) => theirs[i] === f)) return undefined;
+  if (mine.length === 0 || (mine.length === theirs.length && mine.every((f, i) => theirs[i] === f))) return undefined;
   const from = mine.map((f) => {
     const at = theirs.indexOf(f);
     const reader = own[f] as ValueReader;
