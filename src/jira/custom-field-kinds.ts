@@ -50,11 +50,21 @@ function each(convert: (v: unknown) => unknown): (v: unknown) => unknown {
   };
 }
 
-/** Cloud: a sprint object; Data Center: GreenHopper's `…Sprint@1f2e[id=12,rapidViewId=…]` string. */
+const DC_SPRINT = /\[id=(\d+)(?:,rapidViewId=(\d+))?[,\]]/;
+
+/**
+ * One Data Center Sprint field value: GreenHopper's `…Sprint@1f2e[id=12,rapidViewId=3,state=…,goal=…]`
+ * (a goal may hold commas and brackets, so only the leading id and rapidViewId are read).
+ */
+export function dcSprint(v: string): { id: number; boardId: number | null } | undefined {
+  const m = DC_SPRINT.exec(v);
+  return m ? { id: Number(m[1]), boardId: m[2] === undefined ? null : Number(m[2]) } : undefined;
+}
+
+/** Cloud: a sprint object; Data Center: GreenHopper's string (dcSprint). */
 function sprintId(v: unknown): number | typeof MISMATCH {
   if (isObj(v)) return Number.isSafeInteger(v.id) ? (v.id as number) : MISMATCH;
-  const m = typeof v === 'string' ? /\[id=(\d+)[,\]]/.exec(v) : null;
-  return m ? Number(m[1]) : MISMATCH;
+  return (typeof v === 'string' ? dcSprint(v)?.id : undefined) ?? MISMATCH;
 }
 
 const INLINE = new Set(['text', 'hardBreak', 'mention', 'emoji', 'inlineCard', 'date', 'status', 'placeholder']);

@@ -114,9 +114,7 @@ function dcUsers(ctx: SimContext, req: SimRequest, keep: (u: (typeof ctx.catalog
   const r = ctx.renderer(req.api);
   return ctx.catalog.users.flatMap((u, i) => {
     if (!user(req) || !keep(u) || ctx.catalogChanges.live([u]).length === 0) return [];
-    const { accountId: _a, accountType: _t, ...rest } = r.user(i) as Record<string, unknown>;
-    const name = u.emailAddress.split('@')[0]!;
-    return [{ ...rest, self: api(ctx, req, `/user?username=${encodeURIComponent(name)}`), key: `JIRAUSER${10000 + i}`, name }];
+    return [r.userDc(i)];
   });
 }
 

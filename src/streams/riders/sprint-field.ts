@@ -3,10 +3,11 @@
 // Data Center strings like `com.atlassian.greenhopper.service.sprint.Sprint@1a2b[id=12,rapidViewId=3,
 // state=CLOSED,name=Sprint 1,…,goal=a, b]` (a goal may hold commas, so only the leading id=… and
 // rapidViewId=… are read; names and dates belong to the sprints stream).
+import { dcSprint, SPRINT_FIELD_TYPE } from '../../jira/custom-field-kinds.js';
 import { siteFields } from '../site-fields.js';
 import type { StreamContext } from '../stream.js';
 
-export const SPRINT_FIELD_TYPE = 'com.pyxis.greenhopper.jira:gh-sprint';
+export { SPRINT_FIELD_TYPE };
 
 interface FieldBean {
   id?: unknown;
@@ -29,16 +30,14 @@ export interface SprintRef {
   boardId: number | null;
 }
 
-const DC_SPRINT = /\[id=(\d+)(?:,rapidViewId=(\d+))?/;
-
 /** The sprints one value of the field names; values of another shape are left out. */
 export function sprintRefs(value: unknown): SprintRef[] {
   if (!Array.isArray(value)) return [];
   const out: SprintRef[] = [];
   for (const v of value) {
     if (typeof v === 'string') {
-      const m = DC_SPRINT.exec(v);
-      if (m) out.push({ id: Number(m[1]), boardId: m[2] === undefined ? null : Number(m[2]) });
+      const ref = dcSprint(v);
+      if (ref) out.push(ref);
     } else if (v !== null && typeof v === 'object') {
       const s = v as { id?: unknown; boardId?: unknown };
       const id = typeof s.id === 'number' ? s.id : typeof s.id === 'string' && /^\d+$/.test(s.id) ? Number(s.id) : undefined;
