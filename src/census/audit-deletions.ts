@@ -1,0 +1,52 @@
+// Issue deletions from Jira's audit log: GET /rest/api/3/auditing/record (offset pages of up to 1000,
+// `filter` words, `from`/`to`), keeping records whose objectItem.typeName is ISSUE_DELETE (the issue
+// id in objectItem.id, its key in objectItem.name). Only Jira administrators may read it: a 403 is an
+// answer ("not allowed"), not a failure.
+import type { HttpClient } from '../http/http-client.js';
+import { HttpStatusError } from '../http/jira-error.js';
+import { ConnectorError } from '../errors.js';
+
+const PATH = '/rest/api/3/auditing/record';
+const LIMIT = 1000;
+
+export interface AuditDeletion {
+  /** the audit record's `created` */
+  at: string;
+  key: string | undefined;
+}
+
+export type AuditAnswer = { allowed: true; deleted: Map<number, AuditDeletion>; requests: number } | { allowed: false; said: string; requests: number };
+
+interface AuditRecords {
+  total?: unknown;
+  records?: Array<{ created?: unknown; objectItem?: { id?: unknown; name?: unknown; typeName?: unknown } }>;
+}
+
+/** Deletions recorded at or after `from` (ISO), by issue id. */
+export async function auditDeletions(http: HttpClient, from: string): Promise<AuditAnswer> {
+  const deleted = new Map<number, AuditDeletion>();
+  let requests = 0;
+  for (let offset = 0; ; ) {
+    let res: AuditRecords;
+    try {
+      requests++;
+      res = await http.json<AuditRecords>({ method: 'GET', path: PATH, query: { filter: 'issue deleted', from, offset, limit: LIMIT } });
+    } catch (err) {
+      if (err instanceof HttpStatusError && (err.status === 403 || err.status === 401)) return { allowed: false, said: err.said, requests };
+      throw err;
+    }
+    if (!Array.isArray(res.records) || typeof res.total !== 'number') {
+      throw new ConnectorError(`Jira answered ${PATH} without records and total; the audit log was not used, no issue was marked deleted.`, 'system_error');
+    }
+    for (const r of res.records) {
+      const item = r.objectItem;
+      const id = typeof item?.id === 'string' && /^\d{1,15}$/.test(item.id) ? Number(item.id) : undefined;
+      const at = typeof r.created === 'string' ? Date.parse(r.created) : NaN;
+      if (item?.typeName !== 'ISSUE_DELETE' || id === undefined || Number.isNaN(at)) continue;
+      deleted.set(id, { at: new Date(at).toISOString(), key: typeof item.name === 'string' ? item.name : undefined });
+    }
+    offset += res.records.length;
+    if (res.records.length === 0 || offset >= res.total) break;
+  }
+  return { allowed: true, deleted, requests };
+}
