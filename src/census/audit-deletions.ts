@@ -5,6 +5,7 @@
 import type { HttpClient } from '../http/http-client.js';
 import { HttpStatusError } from '../http/jira-error.js';
 import { ConnectorError } from '../errors.js';
+import { parseJiraTime } from '../jira/jira-time.js';
 
 const PATH = '/rest/api/3/auditing/record';
 const LIMIT = 1000;
@@ -15,15 +16,23 @@ export interface AuditDeletion {
   key: string | undefined;
 }
 
-export type AuditAnswer = { allowed: true; deleted: Map<number, AuditDeletion>; requests: number } | { allowed: false; said: string; requests: number };
+export type AuditAnswer = { allowed: true; deleted: Map<number, AuditDeletion>; requests: number } | { allowed: false; status: number; said: string; requests: number };
 
 interface AuditRecords {
   total?: unknown;
   records?: Array<{ created?: unknown; objectItem?: { id?: unknown; name?: unknown; typeName?: unknown } }>;
 }
 
-/** Deletions recorded at or after `from` (ISO), by issue id. */
-export async function auditDeletions(http: HttpClient, from: string): Promise<AuditAnswer> {
+function timeOf(created: unknown): number {
+  try {
+    return typeof created === 'string' ? parseJiraTime(created) : NaN;
+  } catch {
+    return NaN; // a record without a readable time names no deletion we could date
+  }
+}
+
+/** Deletions recorded at or after `from` (ISO; undefined: as far back as Jira keeps them), by issue id. */
+export async function auditDeletions(http: HttpClient, from: string | undefined): Promise<AuditAnswer> {
   const deleted = new Map<number, AuditDeletion>();
   let requests = 0;
   for (let offset = 0; ; ) {
@@ -32,7 +41,7 @@ export async function auditDeletions(http: HttpClient, from: string): Promise<Au
       requests++;
       res = await http.json<AuditRecords>({ method: 'GET', path: PATH, query: { filter: 'issue deleted', from, offset, limit: LIMIT } });
     } catch (err) {
-      if (err instanceof HttpStatusError && (err.status === 403 || err.status === 401)) return { allowed: false, said: err.said, requests };
+      if (err instanceof HttpStatusError && (err.status === 403 || err.status === 401)) return { allowed: false, status: err.status, said: err.said, requests };
       throw err;
     }
     if (!Array.isArray(res.records) || typeof res.total !== 'number') {
@@ -41,7 +50,7 @@ export async function auditDeletions(http: HttpClient, from: string): Promise<Au
     for (const r of res.records) {
       const item = r.objectItem;
       const id = typeof item?.id === 'string' && /^\d{1,15}$/.test(item.id) ? Number(item.id) : undefined;
-      const at = typeof r.created === 'string' ? Date.parse(r.created) : NaN;
+      const at = timeOf(r.created);
       if (item?.typeName !== 'ISSUE_DELETE' || id === undefined || Number.isNaN(at)) continue;
       deleted.set(id, { at: new Date(at).toISOString(), key: typeof item.name === 'string' ? item.name : undefined });
     }

@@ -8,6 +8,7 @@ import type { PreparedWalk } from '../streams/riders/rider.js';
 import type { JqlScope } from '../jira/jql.js';
 import { DELETION_MARKER } from '../protocol/deletion-marker.js';
 import { encodeRanges, hasId } from './id-ranges.js';
+import { encodeCensus } from './census-codec.js';
 import { toldIds, type CensusState, type IdsByProject } from './census-state.js';
 import { takeCensus, type Census } from './take-census.js';
 import { auditDeletions, type AuditDeletion } from './audit-deletions.js';
@@ -23,6 +24,7 @@ const AUDIT_MARGIN_MS = 60 * 60_000;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** `more`'s form: ranges per project (few ids). */
 function encodeAll(byProject: IdsByProject): Record<string, string> {
   const out: Record<string, string> = {};
   for (const key of [...byProject.keys()].sort()) out[key] = encodeRanges(byProject.get(key)!);
@@ -33,6 +35,29 @@ function addTo(map: Map<string, Set<number>>, project: string, id: number): void
   const ids = map.get(project);
   if (ids === undefined) map.set(project, new Set([id]));
   else ids.add(id);
+}
+
+/** What a 403 from the audit log means, for the WARN line. */
+const deniedLine = (status: number, said: string) =>
+  `the audit log (GET /rest/api/3/auditing/record) answered HTTP ${status} (${said}): only Jira administrators may read it`;
+
+/**
+ * deleted_issues from the audit log alone, as far back as Jira keeps it: a full refresh, and the first
+ * incremental run (which has no census to compare with yet). A 403 skips it with a WARN.
+ */
+export async function* auditHistory(ctx: StreamContext): AsyncGenerator<StreamEvent, { requests: number; denied: boolean }> {
+  const answer = await auditDeletions(ctx.http, undefined);
+  if (!answer.allowed) {
+    yield { type: 'log', level: 'WARN', stream: DELETED_ISSUES, message: `${DELETED_ISSUES}: skipped the deleted issues the audit log remembers: ${deniedLine(answer.status, answer.said)}; from the next incremental run on, deletions are found by the id census` };
+    return { requests: answer.requests, denied: true };
+  }
+  const ids = [...answer.deleted.keys()].sort((a, b) => a - b);
+  for (const id of ids) {
+    const d = answer.deleted.get(id)!;
+    const project = d.key === undefined ? null : d.key.slice(0, Math.max(0, d.key.lastIndexOf('-')));
+    yield { type: 'record', stream: DELETED_ISSUES, data: { id: String(id), key: d.key ?? null, project, deleted_at: d.at, detected_by: 'audit' } };
+  }
+  return { requests: answer.requests, denied: false };
 }
 
 export class CensusRun {
@@ -61,8 +86,10 @@ export class CensusRun {
     const census = await takeCensus(ctx.http, this.scope);
     let requests = census.requests;
     if (this.prior === undefined) {
+      // No census to compare with yet: deleted_issues starts with what the audit log remembers.
+      const history = this.into.deletedIssues ? yield* auditHistory(ctx) : { requests: 0, denied: false };
       this.census = census;
-      this.next = { at, ids: encodeAll(census.byProject) };
+      this.next = { at, ...encodeCensus(census.byProject), ...(history.denied ? { auditDenied: at } : {}) };
       yield this.info(`id census: ${census.all.length} issues in ${requests} requests; deletions are reported from the next run on`);
       return;
     }
@@ -72,8 +99,10 @@ export class CensusRun {
     const kept = new Map<string, Set<number>>();
     const candidates: Array<{ id: number; project: string }> = [];
     const hidden: string[] = [];
+    const seen = new Set<number>(); // an id moved between projects during a run may be under both
     for (const [project, ids] of told) {
-      const gone = ids.filter((id) => !hasId(census.all, id));
+      const gone = ids.filter((id) => !hasId(census.all, id) && !seen.has(id));
+      for (const id of gone) seen.add(id);
       if (gone.length === 0) continue;
       if (!census.byProject.has(project)) {
         requests++;
@@ -97,7 +126,7 @@ export class CensusRun {
       } else {
         auditDenied = at;
         yield this.warn(
-          `the audit log (GET /rest/api/3/auditing/record) answered 403 (${answer.said}): only Jira administrators may read it, so deletions are found by the id census alone (their deleted_at is the time they were found); it is asked again in ${AUDIT_RETRY_MS / 86_400_000} days`,
+          `${deniedLine(answer.status, answer.said)}, so deletions are found by the id census alone (their deleted_at is the time they were found); it is asked again in ${AUDIT_RETRY_MS / 86_400_000} days`,
         );
       }
     }
@@ -127,7 +156,7 @@ export class CensusRun {
     }
     this.census = census;
     this.more = kept;
-    this.next = { at, ids: encodeAll(census.byProject), ...(auditDenied === undefined ? {} : { auditDenied }) };
+    this.next = { at, ...encodeCensus(census.byProject), ...(auditDenied === undefined ? {} : { auditDenied }) };
     if (hidden.length > 0) {
       yield this.warn(
         `project ${hidden.join(', ')} is no longer visible: the id census lists none of its issues and GET /project/{key} answers 404/403. That is how a lost browse permission looks (a deleted project looks the same), so none of its issues is marked deleted and their rows stay; restore the permission, or if the project was deleted, delete its rows downstream`,

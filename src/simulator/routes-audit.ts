@@ -19,7 +19,8 @@ export function auditRecords(ctx: SimContext, req: SimRequest): SimReply {
   if (req.principal !== 'user') throw new HttpError(401, 'You are not authenticated. Authentication required to perform this operation.');
   if (!ctx.settings.admin) throw new HttpError(403, 'You do not have permission to view the audit log: it needs the Administer Jira global permission.');
   const offset = Math.max(0, intParam(req.query, 'offset', 0));
-  const limit = Math.min(1000, Math.max(1, intParam(req.query, 'limit', 1000)));
+  const cap = ctx.settings.listPageCap;
+  const limit = Math.min(1000, cap > 0 ? cap : 1000, Math.max(1, intParam(req.query, 'limit', 1000)));
   const from = instant(req, 'from');
   const to = instant(req, 'to');
   const words = (req.query.get('filter') ?? '').toLowerCase().split(/\s+/).filter(Boolean);

@@ -21,7 +21,7 @@ import { ConnectorError } from '../errors.js';
 import { backoffMs } from '../http/retry-policy.js';
 import { censusFor } from '../census/census-for.js';
 import { splitCensus } from '../census/census-state.js';
-import { DELETED_ISSUES } from '../census/census-run.js';
+import { auditHistory, DELETED_ISSUES } from '../census/census-run.js';
 
 const schema = JSON.parse(readFileSync(new URL('../../../schemas/issues.json', import.meta.url), 'utf8')) as JsonObject;
 
@@ -120,6 +120,11 @@ async function* readWalk(ctx: StreamContext, members: readonly WalkMember[], nam
   if (census !== undefined) {
     yield* census.run();
     yield* walk.states(readableState(state));
+    if (members.length === 0) return;
+  } else if (names.includes(DELETED_ISSUES)) {
+    // A full refresh of deleted_issues: what the audit log remembers (there is no census to compare with).
+    yield* auditHistory(ctx);
+    yield { type: 'state', stream: DELETED_ISSUES, state: {} };
     if (members.length === 0) return;
   }
   if (state.cursor === undefined && state.window === undefined && Date.parse(ctx.config.start_date) >= now - SETTLE_MS) {
