@@ -19,6 +19,12 @@ export const DELETED_ISSUES = 'deleted_issues';
 
 /** After a 403 the audit log is not asked again for this long (it would cost a request per run for nothing). */
 export const AUDIT_RETRY_MS = 7 * 86_400_000;
+/**
+ * A missing issue Jira still has, changed this recently, may just not be searchable yet (index lag): it
+ * stays in the census. Changed longer ago, it left the scope (moved to a project not in `projects`, or
+ * no longer matching `jql`): it leaves the census, its row stays as it was (it exists, so no tombstone).
+ */
+const LAG_MS = 10 * 60_000;
 /** The audit log is read from this long before the previous census: clocks and index lag. */
 const AUDIT_MARGIN_MS = 60 * 60_000;
 
@@ -45,11 +51,11 @@ const deniedLine = (status: number, said: string) =>
  * deleted_issues from the audit log alone, as far back as Jira keeps it: a full refresh, and the first
  * incremental run (which has no census to compare with yet). A 403 skips it with a WARN.
  */
-export async function* auditHistory(ctx: StreamContext): AsyncGenerator<StreamEvent, { requests: number; denied: boolean }> {
+export async function* auditHistory(ctx: StreamContext): AsyncGenerator<StreamEvent, { requests: number; denied: boolean; rows: number }> {
   const answer = await auditDeletions(ctx.http, undefined);
   if (!answer.allowed) {
     yield { type: 'log', level: 'WARN', stream: DELETED_ISSUES, message: `${DELETED_ISSUES}: skipped the deleted issues the audit log remembers: ${deniedLine(answer.status, answer.said)}; from the next incremental run on, deletions are found by the id census` };
-    return { requests: answer.requests, denied: true };
+    return { requests: answer.requests, denied: true, rows: 0 };
   }
   const ids = [...answer.deleted.keys()].sort((a, b) => a - b);
   for (const id of ids) {
@@ -57,7 +63,7 @@ export async function* auditHistory(ctx: StreamContext): AsyncGenerator<StreamEv
     const project = d.key === undefined ? null : d.key.slice(0, Math.max(0, d.key.lastIndexOf('-')));
     yield { type: 'record', stream: DELETED_ISSUES, data: { id: String(id), key: d.key ?? null, project, deleted_at: d.at, detected_by: 'audit' } };
   }
-  return { requests: answer.requests, denied: false };
+  return { requests: answer.requests, denied: false, rows: ids.length };
 }
 
 export class CensusRun {
@@ -66,6 +72,8 @@ export class CensusRun {
   /** ids the walk emitted that the census did not list, and listed-late ids still there */
   private more = new Map<string, Set<number>>();
   private moreText: Record<string, string> | undefined;
+  /** records the census emitted (tombstones, deleted_issues rows) */
+  emitted = 0;
 
   constructor(
     private readonly ctx: StreamContext,
@@ -87,7 +95,8 @@ export class CensusRun {
     let requests = census.requests;
     if (this.prior === undefined) {
       // No census to compare with yet: deleted_issues starts with what the audit log remembers.
-      const history = this.into.deletedIssues ? yield* auditHistory(ctx) : { requests: 0, denied: false };
+      const history = this.into.deletedIssues ? yield* auditHistory(ctx) : { requests: 0, denied: false, rows: 0 };
+      this.emitted += history.rows;
       this.census = census;
       this.next = { at, ...encodeCensus(census.byProject), ...(history.denied ? { auditDenied: at } : {}) };
       yield this.info(`id census: ${census.all.length} issues in ${requests} requests; deletions are reported from the next run on`);
@@ -131,20 +140,24 @@ export class CensusRun {
       }
     }
     const unconfirmed = candidates.filter((c) => !audited.has(c.id)).map((c) => c.id);
-    const there = unconfirmed.length > 0 ? await stillThere(ctx.http, unconfirmed) : { found: new Set<number>(), requests: 0 };
+    const there = unconfirmed.length > 0 ? await stillThere(ctx.http, unconfirmed) : { found: new Map<number, number>(), requests: 0 };
     requests += there.requests;
     if (unidentified() > before) await ctx.proveCredentials();
     let fromAudit = 0;
     let deleted = 0;
+    let left = 0;
     for (const c of candidates) {
-      if (there.found.has(c.id)) {
-        addTo(kept, c.project, c.id); // listed late by the index: still there
+      const updated = there.found.get(c.id);
+      if (updated !== undefined) {
+        if (!(updated < started - LAG_MS)) addTo(kept, c.project, c.id); // not searchable yet
+        else left++;
         continue;
       }
       const audit = audited.get(c.id);
       const deletedAt = audit?.at ?? at;
       deleted++;
       if (audit !== undefined) fromAudit++;
+      this.emitted++;
       if (this.into.issues) yield { type: 'record', stream: 'issues', data: { id: String(c.id), updated: deletedAt, [DELETION_MARKER]: deletedAt } };
       if (this.into.deletedIssues) {
         yield {
@@ -162,8 +175,9 @@ export class CensusRun {
         `project ${hidden.join(', ')} is no longer visible: the id census lists none of its issues and GET /project/{key} answers 404/403. That is how a lost browse permission looks (a deleted project looks the same), so none of its issues is marked deleted and their rows stay; restore the permission, or if the project was deleted, delete its rows downstream`,
       );
     }
-    const late = candidates.length - deleted;
-    yield this.info(`id census: ${census.all.length} issues in ${requests} requests; ${deleted} deleted since ${this.prior.at} (${fromAudit} named by the audit log)${late > 0 ? `; ${late} not listed yet still there (index lag)` : ''}`);
+    const late = candidates.length - deleted - left;
+    const notes = [late > 0 ? `; ${late} not listed yet still there (index lag)` : '', left > 0 ? `; ${left} left the scope (moved out of projects/jql; they exist, so their rows are not marked deleted)` : ''];
+    yield this.info(`id census: ${census.all.length} issues in ${requests} requests; ${deleted} deleted since ${this.prior.at} (${fromAudit} named by the audit log)${notes.join('')}`);
   }
 
   /** The census part of the state to send now: the new one once taken, else the prior one. */

@@ -119,7 +119,8 @@ async function* readWalk(ctx: StreamContext, members: readonly WalkMember[], nam
   }
   if (census !== undefined) {
     yield* census.run();
-    yield* walk.states(readableState(state));
+    // Its records need a STATE after them; without records the walk's next STATE carries the census.
+    if (census.emitted > 0 || members.length === 0) yield* walk.states(readableState(state));
     if (members.length === 0) return;
   } else if (names.includes(DELETED_ISSUES)) {
     // A full refresh of deleted_issues: what the audit log remembers (there is no census to compare with).

@@ -211,3 +211,30 @@ test('budget: the census of 10,000 issues costs at most 3 requests (with and wit
     });
   }
 });
+
+test('an issue moved out of the configured projects still exists: no tombstone for it', async () => {
+  await withSim({ issues: 300 }, async (sim, config) => {
+    const scoped = { ...config, projects: ['APP', 'DATA', 'WEB'] } as Config;
+    const first = await readAirbyte(scoped, undefined);
+    ok(first);
+    const inScope = sim.control.truth().filter((t) => t.projectKey !== 'OPS').map((t) => t.id);
+    const moved = sim.control.moveIssues(2, { ids: inScope.slice(0, 2), toProject: 'OPS' });
+    const gone = sim.control.deleteIssues(2, { ids: inScope.slice(2, 4) }).sort();
+    const second = await readAirbyte(scoped, first.state);
+    ok(second);
+    assert.deepEqual(idsOf(tombstones(second.records.issues)), gone);
+    assert.ok(!idsOf(second.records.deleted_issues).some((id) => moved.includes(id)));
+  });
+});
+
+test('a malformed census in the saved state stops the run with a config error naming the fix, before any record', async () => {
+  await withSim({ issues: 50 }, async (_sim, config) => {
+    const state = [{ type: 'STREAM', stream: { stream_descriptor: { name: 'issues' }, stream_state: { cursor: '2026-01-01T00:00:00.000Z', census: { at: 'later', ids: '' } } } }];
+    const r = await readAirbyte(config, state, { names: ['issues'] });
+    assert.equal(r.code, 1);
+    const error = r.messages.find((m) => m.type === 'TRACE' && m.trace.type === 'ERROR')!.trace.error;
+    assert.equal(error.failure_type, 'config_error');
+    assert.match(error.message, /malformed "census" \(at must be an RFC 3339 date-time\); remove the "census" key/);
+    assert.equal(r.messages.filter((m) => m.type === 'RECORD').length, 0);
+  });
+});
