@@ -167,9 +167,11 @@ export class CensusRun {
         };
       }
     }
+    // Ids kept though not listed (a hidden project's, ones not searchable yet) stay in the census proper.
+    const listed: IdsByProject = new Map(census.byProject);
+    for (const [project, ids] of kept) listed.set(project, [...new Set([...(listed.get(project) ?? []), ...ids])].sort((a, b) => a - b));
     this.census = census;
-    this.more = kept;
-    this.next = { at, ...encodeCensus(census.byProject), ...(auditDenied === undefined ? {} : { auditDenied }) };
+    this.next = { at, ...encodeCensus(listed), ...(auditDenied === undefined ? {} : { auditDenied }) };
     if (hidden.length > 0) {
       yield this.warn(
         `project ${hidden.join(', ')} is no longer visible: the id census lists none of its issues and GET /project/{key} answers 404/403. That is how a lost browse permission looks (a deleted project looks the same), so none of its issues is marked deleted and their rows stay; restore the permission, or if the project was deleted, delete its rows downstream`,
