@@ -1,7 +1,7 @@
 // Issue deletions from Jira's audit log: GET /rest/api/3/auditing/record (offset pages of up to 1000,
 // `filter` words, `from`/`to`), keeping records whose objectItem.typeName is ISSUE_DELETE (the issue
-// id in objectItem.id, its key in objectItem.name). Only Jira administrators may read it: a 403 is an
-// answer ("not allowed"), not a failure.
+// id in objectItem.id, its key in objectItem.name). Only Jira administrators may read it: a 401/403
+// (not allowed) or 404 (no audit log there) is an answer, not a failure: the census does without it.
 import type { HttpClient } from '../http/http-client.js';
 import { HttpStatusError } from '../http/jira-error.js';
 import { ConnectorError } from '../errors.js';
@@ -41,7 +41,7 @@ export async function auditDeletions(http: HttpClient, from: string | undefined)
       requests++;
       res = await http.json<AuditRecords>({ method: 'GET', path: PATH, query: { filter: 'issue deleted', from, offset, limit: LIMIT } });
     } catch (err) {
-      if (err instanceof HttpStatusError && (err.status === 403 || err.status === 401)) return { allowed: false, status: err.status, said: err.said, requests };
+      if (err instanceof HttpStatusError && [401, 403, 404].includes(err.status)) return { allowed: false, status: err.status, said: err.said, requests };
       throw err;
     }
     if (!Array.isArray(res.records) || typeof res.total !== 'number') {

@@ -17,7 +17,7 @@ import { projectVisible } from './project-visible.js';
 
 export const DELETED_ISSUES = 'deleted_issues';
 
-/** After a 403 the audit log is not asked again for this long (it would cost a request per run for nothing). */
+/** After a refusal the audit log is not asked again for this long (it would cost a request per run for nothing). */
 export const AUDIT_RETRY_MS = 7 * 86_400_000;
 /**
  * A missing issue Jira still has, changed this recently, may just not be searchable yet (index lag): it
@@ -43,9 +43,9 @@ function addTo(map: Map<string, Set<number>>, project: string, id: number): void
   else ids.add(id);
 }
 
-/** What a 403 from the audit log means, for the WARN line. */
+/** What a refusal from the audit log means, for the WARN line. */
 const deniedLine = (status: number, said: string) =>
-  `the audit log (GET /rest/api/3/auditing/record) answered HTTP ${status} (${said}): only Jira administrators may read it`;
+  `the audit log (GET /rest/api/3/auditing/record) answered HTTP ${status} (${said}): ${status === 404 ? 'this site has none' : 'only Jira administrators may read it'}`;
 
 /**
  * deleted_issues from the audit log alone, as far back as Jira keeps it: a full refresh, and the first
@@ -69,7 +69,7 @@ export async function* auditHistory(ctx: StreamContext): AsyncGenerator<StreamEv
 export class CensusRun {
   private census: Census | undefined;
   private next: CensusState | undefined;
-  /** ids the walk emitted that the census did not list, and listed-late ids still there */
+  /** ids the walk emitted that the census did not list (created or moved in since it was taken) */
   private more = new Map<string, Set<number>>();
   private moreText: Record<string, string> | undefined;
   /** records the census emitted (tombstones, deleted_issues rows) */
@@ -91,7 +91,7 @@ export class CensusRun {
     const at = iso(started);
     const unidentified = () => ctx.http.unidentifiedAnswers?.() ?? 0;
     const before = unidentified();
-    const census = await takeCensus(ctx.http, this.scope);
+    const census = await takeCensus(ctx.http, this.scope, Date.parse(ctx.config.start_date));
     let requests = census.requests;
     if (this.prior === undefined) {
       // No census to compare with yet: deleted_issues starts with what the audit log remembers.

@@ -33,7 +33,8 @@ function rowsOf(res: { issues?: unknown }): Array<{ id: number; project: string 
   });
 }
 
-export async function takeCensus(http: HttpClient, scope: JqlScope): Promise<Census> {
+/** `from`: start_date, epoch ms (an issue updated before it was never read, so it is not counted). */
+export async function takeCensus(http: HttpClient, scope: JqlScope, from: number): Promise<Census> {
   const byProject: IdsByProject = new Map();
   const all: number[] = [];
   let after = 0;
@@ -42,13 +43,14 @@ export async function takeCensus(http: HttpClient, scope: JqlScope): Promise<Cen
     const res = await http.json<{ issues?: unknown; isLast?: unknown; nextPageToken?: unknown }>({
       method: 'POST',
       path: PATH,
-      body: { jql: idsAfterJql(scope, after), maxResults: CENSUS_PAGE, fields: ['key'] },
+      body: { jql: idsAfterJql(scope, from, after), maxResults: CENSUS_PAGE, fields: ['key'] },
     });
     requests++;
-    const rows = rowsOf(res);
+    // Each page is every id above `after` up to its last, in whatever order it came.
+    const rows = rowsOf(res).sort((a, b) => a.id - b.id);
     for (const row of rows) {
       if (row.id <= after) {
-        throw new ConnectorError(`Jira answered the id census out of id order (${row.id} after ${after}); the census was not used, no issue was marked deleted; try again later.`, 'system_error');
+        throw new ConnectorError(`Jira answered the id census for ids above ${after} with id ${row.id}; the census was not used, no issue was marked deleted; try again later.`, 'system_error');
       }
       after = row.id;
       all.push(row.id);

@@ -35,7 +35,10 @@ export function instantJql(scope: JqlScope, at: number): string {
   return [...scopeClauses(scope), `updated >= ${at}`, `updated < ${at + 1}`].join(' AND ') + ' ORDER BY key ASC';
 }
 
-/** Every issue in scope with an id above `after`, by id: one page of the id census (a fresh query a page, so no token can skip rows). */
-export function idsAfterJql(scope: JqlScope, after: number): string {
-  return [...scopeClauses(scope), `id > ${after}`].join(' AND ') + ' ORDER BY id ASC';
+/**
+ * Every issue in scope updated at or after `from` (start_date: what the walk reads) with an id above
+ * `after`, by id: one page of the id census (a fresh query a page, so no token can skip rows).
+ */
+export function idsAfterJql(scope: JqlScope, from: number, after: number): string {
+  return [...scopeClauses(scope), `updated >= ${from}`, `id > ${after}`].join(' AND ') + ' ORDER BY id ASC';
 }

@@ -124,8 +124,8 @@ async function* readWalk(ctx: StreamContext, members: readonly WalkMember[], nam
     if (members.length === 0) return;
   } else if (names.includes(DELETED_ISSUES)) {
     // A full refresh of deleted_issues: what the audit log remembers (there is no census to compare with).
-    yield* auditHistory(ctx);
-    yield { type: 'state', stream: DELETED_ISSUES, state: {} };
+    if (fullRefresh) yield* auditHistory(ctx);
+    yield { type: 'state', stream: DELETED_ISSUES, state: fullRefresh ? {} : (ctx.state ?? {}) };
     if (members.length === 0) return;
   }
   if (state.cursor === undefined && state.window === undefined && Date.parse(ctx.config.start_date) >= now - SETTLE_MS) {
