@@ -19,9 +19,8 @@ import { prepareWalk, type PreparedWalk, type WalkMember } from './riders/rider.
 import { riderNamed } from './riders/riders.js';
 import { ConnectorError } from '../errors.js';
 import { backoffMs } from '../http/retry-policy.js';
-import { censusFor } from '../census/census-for.js';
-import { splitCensus } from '../census/census-state.js';
-import { auditHistory, DELETED_ISSUES } from '../census/census-run.js';
+import { walkDeletions } from '../census/walk-deletions.js';
+import { DELETED_ISSUES } from '../census/census-run.js';
 
 const schema = JSON.parse(readFileSync(new URL('../../../schemas/issues.json', import.meta.url), 'utf8')) as JsonObject;
 
@@ -104,12 +103,11 @@ function readableState(state: IssuesState): JsonObject {
 async function* readWalk(ctx: StreamContext, members: readonly WalkMember[], names = members.map((m) => m.name)): AsyncGenerator<StreamEvent> {
   const label = names.join(', ');
   const fullRefresh = ctx.syncMode === 'full_refresh';
-  // The id census (deleted issues) rides in the walk's state; undefined when no stream needs it.
-  const saved = fullRefresh ? { walkState: undefined, census: undefined } : splitCensus(ctx.state, label);
-  const census = censusFor(ctx, names, label, saved.census);
-  const walk = census?.carry(await prepareWalk(ctx, members)) ?? (await prepareWalk(ctx, members));
+  // Deleted issues (the id census) ride in the walk's state and run before it (census/walk-deletions.ts).
+  const deletions = walkDeletions(ctx, names, label);
+  const walk = deletions.carry(await prepareWalk(ctx, members));
   const base = { fullRefresh, startDate: ctx.config.start_date, lookbackMinutes: ctx.config.lookback_minutes };
-  let state = fullRefresh ? {} : parseIssuesState(saved.walkState, label);
+  let state = fullRefresh ? {} : parseIssuesState(deletions.walkState, label);
   const now = ctx.clock();
   const skew = checkStateClock(state, now);
   if (skew !== undefined) yield { type: 'log', level: 'WARN', message: skew.warning };
@@ -117,17 +115,8 @@ async function* readWalk(ctx: StreamContext, members: readonly WalkMember[], nam
     yield* walk.states({});
     return;
   }
-  if (census !== undefined) {
-    yield* census.run();
-    // Its records need a STATE after them; without records the walk's next STATE carries the census.
-    if (census.emitted > 0 || members.length === 0) yield* walk.states(readableState(state));
-    if (members.length === 0) return;
-  } else if (names.includes(DELETED_ISSUES)) {
-    // A full refresh of deleted_issues: what the audit log remembers (there is no census to compare with).
-    if (fullRefresh) yield* auditHistory(ctx);
-    yield { type: 'state', stream: DELETED_ISSUES, state: fullRefresh ? {} : (ctx.state ?? {}) };
-    if (members.length === 0) return;
-  }
+  yield* deletions.before(walk, readableState(state));
+  if (members.length === 0) return; // deleted_issues alone: no walk
   if (state.cursor === undefined && state.window === undefined && Date.parse(ctx.config.start_date) >= now - SETTLE_MS) {
     yield { type: 'log', level: 'WARN', message: `${label}: start_date ${ctx.config.start_date} is not in the past yet; nothing is read until it is` };
   }
