@@ -33,6 +33,7 @@ export const NEEDED = {
       ['/rest/api/3/project/{projectIdOrKey}/component', 'get'], ['/rest/api/3/label', 'get'],
       ['/rest/api/3/field/{fieldId}/context', 'get'], ['/rest/api/3/field/{fieldId}/context/{contextId}/option', 'get'],
       ['/rest/api/3/group/bulk', 'get'], ['/rest/api/3/group/member', 'get'], ['/rest/api/3/filter/search', 'get'],
+      ['/rest/api/3/auditing/record', 'get'], ['/rest/api/3/project/{projectIdOrKey}', 'get'],
     ],
     components: ['StatusDetails', 'IssueTypeDetails', 'Priority', 'ProjectDetails', 'UserDetails', 'Resolution',
       'PageOfComments', 'PageOfWorklogs', 'ProjectComponent', 'Version', 'ErrorCollection', 'IssueLink'],

@@ -34,3 +34,11 @@ export function rangeJql(scope: JqlScope, lower: number, upper: number): string 
 export function instantJql(scope: JqlScope, at: number): string {
   return [...scopeClauses(scope), `updated >= ${at}`, `updated < ${at + 1}`].join(' AND ') + ' ORDER BY key ASC';
 }
+
+/**
+ * Every issue in scope updated at or after `from` (start_date: what the walk reads) with an id above
+ * `after`, by id: one page of the id census (a fresh query a page, so no token can skip rows).
+ */
+export function idsAfterJql(scope: JqlScope, from: number, after: number): string {
+  return [...scopeClauses(scope), `updated >= ${from}`, `id > ${after}`].join(' AND ') + ' ORDER BY id ASC';
+}

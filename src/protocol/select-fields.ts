@@ -1,11 +1,14 @@
 // Field selection shared by both fronts: a catalog names the top-level fields a user wants; the
 // primary key and the cursor are always kept (targets upsert on one and resume on the other).
+import { DELETION_MARKER } from './deletion-marker.js';
 import type { JsonObject, Stream } from '../streams/stream.js';
 
 /** Top-level fields that can never be deselected. */
 export function requiredFields(stream: Stream): string[] {
   const paths = [...stream.primaryKey, ...(stream.cursorField ? [stream.cursorField] : [])];
-  return [...new Set(paths.map((p) => p[0]).filter((f): f is string => f !== undefined))];
+  // A tombstone without its marker would read as a live row with empty columns.
+  const marker = DELETION_MARKER in ((stream.schema.properties as JsonObject | undefined) ?? {}) ? [DELETION_MARKER] : [];
+  return [...new Set([...paths.map((p) => p[0]).filter((f): f is string => f !== undefined), ...marker])];
 }
 
 /** The selection to apply, or undefined when every field of `all` (default: the stream's schema) is wanted. */

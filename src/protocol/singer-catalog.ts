@@ -7,6 +7,7 @@ import type { PlannedStream } from '../source.js';
 import type { JsonObject, Stream } from '../streams/stream.js';
 import { fieldSelection, projectSchema, requiredFields } from './select-fields.js';
 import { isObject, isTrue, streamNames } from './input-shape.js';
+import { columnToFront, schemaFromFront, schemaToFront } from './deletion-marker.js';
 
 interface MetadataEntry {
   breadcrumb: string[];
@@ -34,11 +35,11 @@ export function singerCatalogEntry(stream: Stream): JsonObject {
   const metadata: MetadataEntry[] = [
     { breadcrumb: [], metadata: streamMetadata },
     ...topFields(stream).map((f) => ({
-      breadcrumb: ['properties', f],
+      breadcrumb: ['properties', columnToFront('singer', f)],
       metadata: automatic.has(f) ? { inclusion: 'automatic' } : { inclusion: 'available', 'selected-by-default': true },
     })),
   ];
-  return { tap_stream_id: stream.name, stream: stream.name, schema: stream.schema, key_properties: keys, metadata };
+  return { tap_stream_id: stream.name, stream: stream.name, schema: schemaToFront('singer', stream.schema), key_properties: keys, metadata };
 }
 
 export function singerCatalog(streams: Stream[]): JsonObject {
@@ -97,9 +98,9 @@ export function planFromSingerCatalog(value: unknown, file: string, streams: Str
     if (plan.some((p) => p.stream === stream)) throw configError(`Catalog file ${file}: stream "${name}" is listed twice; keep one entry`);
     const byField = new Map(metadata.filter((m) => m.breadcrumb.length === 2).map((m) => [crumb(m), m.metadata]));
     // The catalog's own columns (issues: its typed custom fields, as discovered) are the ones to select from.
-    const catalogSchema = isObject(entry.schema) && isObject(entry.schema.properties) ? entry.schema : undefined;
+    const catalogSchema = isObject(entry.schema) && isObject(entry.schema.properties) ? schemaFromFront('singer', entry.schema) : undefined;
     const columns = catalogSchema ? Object.keys(catalogSchema.properties as JsonObject) : topFields(stream);
-    const wanted = columns.filter((f) => isSelected(byField.get(`properties/${f}`) ?? {}, true));
+    const wanted = columns.filter((f) => isSelected(byField.get(`properties/${columnToFront('singer', f)}`) ?? {}, true));
     const fullTable = top['replication-method'] === 'FULL_TABLE' || !stream.cursorField;
     const fields = fieldSelection(stream, wanted, columns);
     // Only the selected columns are bound: a deselected typed column is not even read.

@@ -6,6 +6,7 @@ import { describeSummary, failureLine, SharedFailures, type PlannedStream, type 
 import type { JsonObject } from '../streams/stream.js';
 import type { MessageSink } from './ndjson-sink.js';
 import { projectSchema } from './select-fields.js';
+import { schemaToFront, toFront } from './deletion-marker.js';
 import { recordMessage, schemaMessage, stateMessage } from './singer-messages.js';
 
 export class SingerReadListener implements ReadListener {
@@ -25,13 +26,13 @@ export class SingerReadListener implements ReadListener {
     this.logger.info(`${p.stream.name}: starting ${p.syncMode} sync ${from}`);
     const keys = p.stream.primaryKey.map((k) => k[0]!);
     const bookmarks = p.stream.cursorField ? [p.stream.cursorField[0]!] : [];
-    await this.sink.write(schemaMessage(p.stream.name, projectSchema(p.stream.schema, p.fields), keys, bookmarks));
+    await this.sink.write(schemaMessage(p.stream.name, schemaToFront('singer', projectSchema(p.stream.schema, p.fields)), keys, bookmarks));
   }
 
   async firstRecord(): Promise<void> {}
 
   async record(p: PlannedStream, data: JsonObject): Promise<void> {
-    await this.sink.write(recordMessage(p.stream.name, data, this.clock()));
+    await this.sink.write(recordMessage(p.stream.name, toFront('singer', data), this.clock()));
   }
 
   async state(p: PlannedStream, state: JsonObject): Promise<void> {

@@ -23,7 +23,16 @@ export class CatalogChanges {
   constructor(private readonly catalog: Catalog, private readonly store: IssueStore, private readonly clock: () => number) {}
 
   live<T extends object>(items: T[]): T[] {
-    return items.filter((x) => !(x as Deletable).deleted);
+    return items.filter((x) => !(x as Deletable).deleted && !(x as { hidden?: boolean }).hidden);
+  }
+
+  /** A project the user may no longer browse (or may again): gone from the project lists, its issues unseen. */
+  hideProject(key: string, hidden: boolean): void {
+    const p = this.catalog.projects.find((x) => x.key === key.toUpperCase() && !(x as Deletable).deleted);
+    if (!p) throw new Error(`hideProject(): no project ${key}.`);
+    (p as { hidden?: boolean }).hidden = hidden;
+    this.store.setProjectHidden(p.idx, hidden, this.clock());
+    this.generation++;
   }
 
   create(kind: CatalogKind, fields: Record<string, unknown> = {}): string {

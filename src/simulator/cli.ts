@@ -40,6 +40,7 @@ const program = new Command('jira-sim')
   .option('--sprints <n>', 'sprints in all, over the scrum boards (default nine per scrum board)', int('--sprints'))
   .option('--versions-per-project <n>', 'versions per project', int('--versions-per-project'))
   .option('--no-dc-user-list', 'Data Center: answer /user/list with 404, as releases before 10.3 do')
+  .option('--admin', 'the user administers Jira: the audit log answers (default: 403)')
   .option('--extra-custom-fields <n>', 'seed n more custom fields (ten common types in turn)', int('--extra-custom-fields'))
   .addOption(new Option('--mode <mode>', 'deployment type').choices(['cloud', 'datacenter']).default('cloud'))
   .option('--time-zone <zone>', 'IANA time zone of the searching user', 'Asia/Kathmandu')
@@ -90,7 +91,7 @@ program.parse();
 const o = program.opts();
 const options: SimulatorOptions = {
   port: o.port, host: o.host, seed: o.seed, issues: o.issues, projects: o.projects, extraCustomFields: o.extraCustomFields, mode: o.mode,
-  users: o.users, boards: o.boards, sprints: o.sprints, versionsPerProject: o.versionsPerProject, dcUserList: o.dcUserList,
+  users: o.users, boards: o.boards, sprints: o.sprints, versionsPerProject: o.versionsPerProject, dcUserList: o.dcUserList, admin: o.admin === true,
   userTimeZone: o.timeZone, tokenSemantics: o.tokenSemantics, tokenTtlMs: o.tokenTtlMs, fieldsPageCap: o.fieldsPageCap,
   listPageCap: o.listPageCap, dcMaxResults: o.dcMaxResults, dcResultWindow: o.dcResultWindow, indexLagMs: o.indexLagMs, latencyMs: o.latencyMs,
   jitterMs: o.jitterMs, rateLimitRps: o.rateLimitRps, rateLimitBurst: o.rateLimitBurst, now: o.now,

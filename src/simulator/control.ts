@@ -98,6 +98,7 @@ export function createControl(d: ControlDeps): SimulatorControl {
       }
       return picked.map((i) => store.idOf(i));
     },
+    hideProject: (key, hidden = true) => ctx.catalogChanges.hideProject(key, hidden),
     createEntity: (kind, fields) => ctx.catalogChanges.create(kind, fields),
     updateEntity: (kind, id, patch) => ctx.catalogChanges.update(kind, id, patch),
     deleteEntity: (kind, id) => ctx.catalogChanges.delete(kind, id),
@@ -166,6 +167,13 @@ export function controlOverHttp(control: SimulatorControl, method: string, path:
         return { status: 400, json: { errorMessages: [(e as Error).message], errors: {} } };
       }
     }
+    case 'POST /__sim/hide-project':
+      try {
+        control.hideProject(String(b.key), b.hidden !== false);
+        return { status: 200, json: { ok: true } };
+      } catch (e) {
+        return { status: 400, json: { errorMessages: [(e as Error).message], errors: {} } };
+      }
     case 'GET /__sim/links': return { status: 200, json: control.links() };
     case 'GET /__sim/sprint-membership': return { status: 200, json: control.sprintMembership() };
     case 'POST /__sim/link':

@@ -76,6 +76,10 @@ export class IssueStore {
   extras = new Map<number, IssueExtras>();
   readonly links = new IssueLinks();
   deletedWorklogs: DeletedWorklog[] = [];
+  /** Issues deleted at run time, in order: the audit log's ISSUE_DELETE records (routes-audit.ts). */
+  deletions: Array<{ idx: number; at: number; key: string }> = [];
+  /** Live issues of projects hidden from the user (a lost browse permission): they answer as if deleted. */
+  readonly hidden = new Set<number>();
   deletedWorklogIds = new Set<number>();
   /** Worklogs added after seeding, in the order (and so the time) they were added. */
   addedWorklogs: Array<{ id: number; at: number }> = [];
@@ -354,7 +358,20 @@ export class IssueStore {
   delete(idx: number, at: number): void {
     this.live.exists[idx] = 0;
     this.liveCount--;
+    this.deletions.push({ idx, at, key: this.keyOf(idx) });
     this.changed(idx, at);
+  }
+
+  /** Hide a project's issues from the user (hidden) or show them again; no deletion is recorded. */
+  setProjectHidden(pIdx: number, hidden: boolean, at: number): void {
+    for (let i = 0; i < this.count; i++) {
+      if (this.project[i] !== pIdx || (hidden ? !this.isLive(i) : !this.hidden.has(i))) continue;
+      this.live.exists[i] = hidden ? 0 : 1;
+      this.liveCount += hidden ? -1 : 1;
+      if (hidden) this.hidden.add(i);
+      else this.hidden.delete(i);
+      this.changed(i, at);
+    }
   }
 
   addComment(idx: number, at: number): void {

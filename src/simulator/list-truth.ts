@@ -72,6 +72,8 @@ export function listTruth(ctx: SimContext): Record<string, ListTruth> {
       groups: { keys: c.groups.map((g) => [g.groupId]) },
       group_members: grouped(c.groups, (g) => g.groupId, (g) => g.members, (g, i) => [g.groupId, userKey(i)]),
       filters: { keys: one(c.filters) },
+      // Every issue deleted at run time; the connector reports those deleted after its first census.
+      deleted_issues: { keys: store.deletions.map((d) => [store.idOf(d.idx)]) },
     });
   }
   return truth;

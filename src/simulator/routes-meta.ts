@@ -71,6 +71,11 @@ function projectIdx(ctx: SimContext, req: SimRequest): number {
   return i;
 }
 
+/** One project; 404 for a deleted one or one the user may not browse. */
+export function projectGet(ctx: SimContext, req: SimRequest): SimReply {
+  return { status: 200, json: project(ctx, req.api, projectIdx(ctx, req)) };
+}
+
 export function projectVersions(ctx: SimContext, req: SimRequest): SimReply {
   const p = projectIdx(ctx, req);
   const r = ctx.renderer(req.api);

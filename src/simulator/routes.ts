@@ -1,6 +1,7 @@
 // The route table for each deployment mode.
 import type { SimReply } from './http-io.js';
 import * as agile from './routes-agile.js';
+import { auditRecords } from './routes-audit.js';
 import * as issue from './routes-issue.js';
 import * as lists from './routes-lists.js';
 import * as meta from './routes-meta.js';
@@ -27,6 +28,7 @@ export function buildRoutes(mode: DeploymentMode): Route[] {
     r('GET', '/field', meta.fields),
     r('GET', '/project/search', meta.projectSearch),
     r('GET', '/project', meta.projectsList),
+    r('GET', '/project/{id}', meta.projectGet),
     r('GET', '/project/{id}/versions', meta.projectVersions),
     r('GET', '/project/{id}/components', meta.projectComponents),
     r('GET', '/status', meta.statuses),
@@ -67,6 +69,7 @@ export function buildRoutes(mode: DeploymentMode): Route[] {
       r('GET', '/group/bulk', lists.groupBulk),
       r('GET', '/group/member', lists.groupMember),
       r('GET', '/filter/search', lists.filterSearch),
+      r('GET', '/auditing/record', auditRecords),
       r('GET', '/search', () => GONE),
       r('POST', '/search', () => GONE),
     );

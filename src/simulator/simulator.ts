@@ -54,6 +54,7 @@ export const DEFAULTS: Settings = {
   churn: undefined,
   auth: undefined,
   extraCustomFields: 0,
+  admin: false,
 };
 
 const HTML_401 = '<html><head><title>Unauthorized (401)</title></head><body><h1>Unauthorized (401)</h1><p>Client must be authenticated to access this resource.</p></body></html>';

@@ -183,6 +183,8 @@ export interface SimulatorOptions {
   tls?: TlsOptions;
   /** Scoped tokens, OAuth apps, service accounts, token lifetimes, DC logins (auth-*.ts). */
   auth?: AuthOptions;
+  /** The user administers Jira: the audit log (/auditing/record) answers; default false: 403. */
+  admin?: boolean;
 }
 
 /** One issue as the truth sees it (current, not as the lagging search index sees it). */
@@ -207,11 +209,11 @@ export interface RequestLogEntry {
 /** Options configure() may change at run time; anything else is fixed at start. */
 export type ConfigurableOption =
   | 'faults' | 'lies' | 'churn' | 'latencyMs' | 'jitterMs' | 'indexLagMs' | 'tokenSemantics' | 'rateLimitRps' | 'rateLimitBurst'
-  | 'fieldsPageCap' | 'listPageCap' | 'tokenTtlMs' | 'dcMaxResults' | 'dcResultWindow' | 'auth';
+  | 'fieldsPageCap' | 'listPageCap' | 'tokenTtlMs' | 'dcMaxResults' | 'dcResultWindow' | 'auth' | 'admin';
 
 export const CONFIGURABLE_OPTIONS: readonly ConfigurableOption[] = [
   'faults', 'lies', 'churn', 'latencyMs', 'jitterMs', 'indexLagMs', 'tokenSemantics', 'rateLimitRps', 'rateLimitBurst',
-  'fieldsPageCap', 'listPageCap', 'tokenTtlMs', 'dcMaxResults', 'dcResultWindow', 'auth',
+  'fieldsPageCap', 'listPageCap', 'tokenTtlMs', 'dcMaxResults', 'dcResultWindow', 'auth', 'admin',
 ];
 
 export interface SimulatorControl {
@@ -227,6 +229,8 @@ export interface SimulatorControl {
   bulkEdit(count: number, at?: number, opts?: { ids?: string[] }): string[];
   createIssues(count: number): string[];
   deleteIssues(count: number, opts?: { ids?: string[] }): string[];
+  /** Take (hidden) or give back a project's browse permission: its issues and the project stop answering, nothing is deleted. */
+  hideProject(key: string, hidden?: boolean): void;
   /** Move issues to another project (random other one unless `toProject` key given): new keys, old keys still resolve. */
   moveIssues(count: number, opts?: { ids?: string[]; toProject?: string }): string[];
   /**

@@ -19,6 +19,8 @@ import { prepareWalk, type PreparedWalk, type WalkMember } from './riders/rider.
 import { riderNamed } from './riders/riders.js';
 import { ConnectorError } from '../errors.js';
 import { backoffMs } from '../http/retry-policy.js';
+import { walkDeletions } from '../census/walk-deletions.js';
+import { DELETED_ISSUES } from '../census/census-run.js';
 
 const schema = JSON.parse(readFileSync(new URL('../../../schemas/issues.json', import.meta.url), 'utf8')) as JsonObject;
 
@@ -98,12 +100,14 @@ function readableState(state: IssuesState): JsonObject {
  * The walk for one or more members (the issues stream, the riders): one window, one set of requests,
  * every member's records per issue and every member's STATE per batch (see riders/rider.ts).
  */
-async function* readWalk(ctx: StreamContext, members: readonly WalkMember[]): AsyncGenerator<StreamEvent> {
-  const walk = await prepareWalk(ctx, members);
-  const label = walk.label;
+async function* readWalk(ctx: StreamContext, members: readonly WalkMember[], names = members.map((m) => m.name)): AsyncGenerator<StreamEvent> {
+  const label = names.join(', ');
   const fullRefresh = ctx.syncMode === 'full_refresh';
+  // Deleted issues (the id census) ride in the walk's state and run before it (census/walk-deletions.ts).
+  const deletions = walkDeletions(ctx, names, label);
+  const walk = deletions.carry(await prepareWalk(ctx, members));
   const base = { fullRefresh, startDate: ctx.config.start_date, lookbackMinutes: ctx.config.lookback_minutes };
-  let state = fullRefresh ? {} : parseIssuesState(ctx.state, label);
+  let state = fullRefresh ? {} : parseIssuesState(deletions.walkState, label);
   const now = ctx.clock();
   const skew = checkStateClock(state, now);
   if (skew !== undefined) yield { type: 'log', level: 'WARN', message: skew.warning };
@@ -111,6 +115,8 @@ async function* readWalk(ctx: StreamContext, members: readonly WalkMember[]): As
     yield* walk.states({});
     return;
   }
+  yield* deletions.before(walk, readableState(state));
+  if (members.length === 0) return; // deleted_issues alone: no walk
   if (state.cursor === undefined && state.window === undefined && Date.parse(ctx.config.start_date) >= now - SETTLE_MS) {
     yield { type: 'log', level: 'WARN', message: `${label}: start_date ${ctx.config.start_date} is not in the past yet; nothing is read until it is` };
   }
@@ -183,7 +189,7 @@ const memberOf = (s: Stream): WalkMember => issuesMembers.get(s) ?? riderNamed(s
 /** The issues walk, shared by the issues stream and its riders (see shared-reads.ts). */
 export const issuesWalk: SharedRead = {
   family: 'issues-walk',
-  read: (ctx, streams) => readWalk(ctx, streams.map(memberOf)),
+  read: (ctx, streams) => readWalk(ctx, streams.filter((s) => s.name !== DELETED_ISSUES).map(memberOf), streams.map((s) => s.name)),
 };
 
 /** The issues stream with these typed custom-field columns (none: the base columns only). */

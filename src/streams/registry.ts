@@ -10,6 +10,7 @@ import { projectCategories, projectComponents, projects, projectVersions } from 
 import { workflowStatusCategories, workflowStatuses } from './lists/workflow.js';
 import { issueLinks, sprintIssues } from './walk-family.js';
 import { boardIssues } from './board-issues.js';
+import { deletedIssues } from './deleted-issues.js';
 
 export function allStreams(): Stream[] {
   return [
@@ -38,6 +39,7 @@ export function allStreams(): Stream[] {
     groups,
     groupMembers,
     filters,
+    deletedIssues,
   ];
 }
 

@@ -123,8 +123,42 @@ describeOrSkip('Meltano: tap-jira -> target-postgres', skipUnlessInstalled(['pos
     }
   });
 
+  test('deleted issues, churn with deletions, two runs: their rows are marked in _sdc_deleted_at and listed in deleted_issues; the live rows equal the truth', async () => {
+    const sim: RunningSimulator = await startSim({ seed: 14, issues: 1000, now: SEEDED_HISTORY_ENDS() });
+    let project: MeltanoProject | undefined;
+    try {
+      const db = await pg!.createDatabase('meltano_deletions');
+      project = prepareMeltanoProject({ simUrl: sim.url, pgPort: pg!.port, database: db }, { TAP_JIRA__SELECT: JSON.stringify(['issues.*', 'deleted_issues.*']) });
+      sim.control.startChurn({ updatesPerSecond: 10, createsPerSecond: 3, deletesPerSecond: 3 });
+      const r1 = await runMeltano(project);
+      sim.control.stopChurn();
+      assert.equal(r1.code, 0, `first meltano run failed:\n${tail(r1)}`);
+      const between = sim.control.deleteIssues(8);
+      const r2 = await runMeltano(project);
+      assert.equal(r2.code, 0, `second meltano run failed:\n${tail(r2)}`);
+      assertValidSinger(project.tapMessages());
+      const truth = sim.control.truth();
+      const live = new Set(truth.map((t) => t.id));
+      assert.equal(describeDiff(diffAgainstTruth(await loadedRows(pg!, db), truth)), '', 'the live rows (_sdc_deleted_at null) equal the truth');
+      const marked = new Set((await pg!.query(db, 'SELECT id::text FROM jira.issues WHERE _sdc_deleted_at IS NOT NULL')).map(([id]) => id!));
+      assert.deepEqual(between.filter((id) => !marked.has(id)), [], 'every issue deleted between the runs is marked deleted');
+      assert.deepEqual([...marked].filter((id) => live.has(id)), [], 'no live issue is marked deleted');
+      const loadedIds = new Set((await pg!.query(db, 'SELECT id::text FROM jira.issues')).map(([id]) => id!));
+      const stale = [...loadedIds].filter((id) => !live.has(id) && !marked.has(id));
+      assert.deepEqual(stale, [], 'rows of deleted issues left unmarked');
+      const listed = new Set((await pg!.query(db, 'SELECT id::text FROM jira.deleted_issues')).map(([id]) => id!));
+      assert.deepEqual([...marked].filter((id) => !listed.has(id)), [], 'deleted_issues lists every marked issue');
+      console.log(`# meltano, deletions: ${marked.size} rows marked deleted (${between.length} deleted between the runs, the rest during run 1), ${live.size} live rows = truth`);
+    } finally {
+      project?.cleanup();
+      await sim.close();
+    }
+  });
+
   test('every stream selected: each table holds exactly the rows and keys of the simulator\'s truth', async () => {
-    const sim: RunningSimulator = await startSim({ seed: 13, issues: 300, projects: 6, users: 60, boards: 8, sprints: 50 });
+    // An administrator's token after three deletions: deleted_issues has rows (the audit log's).
+    const sim: RunningSimulator = await startSim({ seed: 13, issues: 300, projects: 6, users: 60, boards: 8, sprints: 50, admin: true });
+    sim.control.deleteIssues(3);
     let project: MeltanoProject | undefined;
     try {
       const db = await pg!.createDatabase('meltano_all');

@@ -52,11 +52,14 @@ function startPyAirbyte(): { send(req: object): Promise<Record<string, any>>; cl
   };
 }
 
-/** Latest `updated` per id: what Airbyte's Append + Deduped keeps (see the test below). */
-function dedupeLatest(rows: Array<[string, number]>): Array<[string, number]> {
-  const latest = new Map<string, number>();
-  for (const [id, ms] of rows) latest.set(id, Math.max(ms, latest.get(id) ?? -Infinity));
-  return [...latest];
+/**
+ * Latest `updated` per id: what Airbyte's Append + Deduped keeps (see the test below); an id whose
+ * latest row is a tombstone (its issue was deleted) is dropped, as Airbyte's deduped tables drop it.
+ */
+function dedupeLatest(rows: Array<[string, number, boolean?]>): Array<[string, number]> {
+  const latest = new Map<string, [number, boolean]>();
+  for (const [id, ms, deleted] of rows) if (ms >= (latest.get(id)?.[0] ?? -Infinity)) latest.set(id, [ms, deleted === true]);
+  return [...latest].filter(([, [, deleted]]) => !deleted).map(([id, [ms]]) => [id, ms]);
 }
 
 describeOrSkip('PyAirbyte: get_source(local_executable=bin/source-jira.js)', skipUnlessInstalled(['pyairbyte']), () => {
@@ -79,30 +82,33 @@ describeOrSkip('PyAirbyte: get_source(local_executable=bin/source-jira.js)', ski
       assert.doesNotMatch(JSON.stringify(bad), /wrong-token|demo-token/, 'the token must not appear in the error');
 
       // Read 1 with churn on; read 2 from the state PyAirbyte kept in its cache, on a quiet server.
-      sim.control.startChurn({ updatesPerSecond: 10, createsPerSecond: 2 });
+      sim.control.startChurn({ updatesPerSecond: 10, createsPerSecond: 2, deletesPerSecond: 2 });
       const r1 = await py.send({ cmd: 'read', config, cache_dir: cacheDir });
       sim.control.stopChurn();
       assert.ok(Array.isArray(r1.streams) && r1.streams.includes('issues'), `streams listed: ${JSON.stringify(r1.streams)}`);
       assert.ok(r1.records_read >= 800, `read 1 got ${r1.records_read} records`);
       sim.control.updateIssues(25);
       sim.control.createIssues(5);
+      const deleted = sim.control.deleteIssues(6);
       const r2 = await py.send({ cmd: 'read', config, cache_dir: cacheDir });
       const truth = sim.control.truth();
       // An issue that changes while a read pages through it is delivered again with its new `updated`
       // (at-least-once). PyAirbyte's DuckDB "merge" only merges against rows of earlier reads, so such
       // repeats of one read stay as extra rows; Airbyte's Append + Deduped keeps the latest per id, and so
       // does the comparison here. Rows that are neither the latest nor a repeat would still fail it.
-      const rows = r2.rows as Array<[string, number]>;
+      const rows = r2.rows as Array<[string, number, boolean]>;
       const diff = diffAgainstTruth(dedupeLatest(rows), truth);
-      assert.equal(describeDiff(diff), '', 'the cache (latest row per id) must equal the truth after the incremental read');
+      assert.equal(describeDiff(diff), '', 'the cache (latest row per id, tombstones dropped) must equal the truth after the incremental read');
+      const marked = new Set(rows.filter((r) => r[2]).map((r) => r[0]));
+      assert.deepEqual(deleted.filter((id) => !marked.has(id)), [], 'each issue deleted between the reads is marked deleted (_ab_cdc_deleted_at) in the cache');
       const changedSinceStart = truth.filter((t) => t.updated >= seededUntil).length;
       assert.ok(
-        r2.records_read >= 30 && r2.records_read <= changedSinceStart,
-        `read 2 must fetch the 30 changes and nothing unchanged for an hour: ${r2.records_read} records, ${changedSinceStart} issues changed since start`,
+        r2.records_read >= 30 && r2.records_read <= changedSinceStart + marked.size,
+        `read 2 must fetch the 30 changes and the tombstones, nothing unchanged for an hour: ${r2.records_read} records, ${changedSinceStart} issues changed since start, ${marked.size} tombstones`,
       );
       console.log(
-        `# pyairbyte: read 1 ${r1.records_read} records (churn on), read 2 ${r2.records_read} records; ` +
-          `cache ${rows.length} rows, ${new Set(rows.map((r) => r[0])).size} ids = truth (${truth.length})`,
+        `# pyairbyte: read 1 ${r1.records_read} records (churn on, deletions too), read 2 ${r2.records_read} records (${marked.size} tombstones); ` +
+          `cache ${rows.length} rows, ${new Set(rows.map((r) => r[0])).size} ids, live = truth (${truth.length})`,
       );
     } finally {
       await py.close();
@@ -139,7 +145,9 @@ describeOrSkip('PyAirbyte: get_source(local_executable=bin/source-jira.js)', ski
   test('every stream: PyAirbyte reads all of them, each with exactly the rows and keys of the simulator\'s truth', async () => {
     requireInstalled(['pyairbyte']);
     requireConnector();
-    const sim = await startSim({ seed: 23, issues: 120, projects: 5, users: 70, boards: 7, sprints: 40 });
+    // An administrator's token after three deletions: deleted_issues has rows (the audit log's).
+    const sim = await startSim({ seed: 23, issues: 120, projects: 5, users: 70, boards: 7, sprints: 40, admin: true });
+    sim.control.deleteIssues(3);
     const py = startPyAirbyte();
     const cacheDir = mkdtempSync(join(tmpdir(), 'jira-source-pyairbyte-cache-'));
     try {

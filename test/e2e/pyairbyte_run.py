@@ -5,7 +5,7 @@
 Importing PyAirbyte takes seconds, so one process serves several commands: one JSON object per line on
 stdin, one JSON reply per line on file descriptor 3 (PyAirbyte prints its own progress on stdout).
   {"cmd": "check", "config": {...}}                    -> {"ok": true} | {"ok": false, "error": "<class>", "message": "..."}
-  {"cmd": "read", "config": {...}, "cache_dir": "..."} -> {"streams": [...], "records_read": N, "rows": [[id, updated_ms], ...]}
+  {"cmd": "read", "config": {...}, "cache_dir": "..."} -> {"streams": [...], "records_read": N, "rows": [[id, updated_ms, deleted], ...]}
   {"cmd": "read_streams", "config": {...}, "cache_dir": "...", "streams": [...] | ["*"], "keys": {stream: [fields]}?}
                                                        -> {"counts": {stream: N}, "keys": {stream: [[key as text, ...], ...]}}
 A read into the same cache_dir continues from the state PyAirbyte saved there (incremental).
@@ -53,7 +53,8 @@ def read(executable: str, config: dict, cache_dir: str) -> dict:
     source.select_streams(["issues"])
     cache = DuckDBCache(db_path=os.path.join(cache_dir, "cache.duckdb"), schema_name="main")
     result = source.read(cache=cache, write_strategy="merge")
-    rows = [[str(r["id"]), epoch_ms(r["updated"])] for r in result["issues"]]
+    # deleted: a tombstone (README "Deleted issues"); PyAirbyte's cache keeps it as a row with the marker set.
+    rows = [[str(r["id"]), epoch_ms(r["updated"]), r["_ab_cdc_deleted_at"] is not None] for r in result["issues"]]
     return {"streams": streams, "records_read": result.processed_records, "rows": rows}
 
 

@@ -155,5 +155,8 @@ export function runMeltano(
   });
 }
 
-/** The loaded issues as [id, updated epoch ms] (schema `jira`, as the example configures). */
-export const ISSUES_QUERY = `SELECT id::text, round(extract(epoch FROM updated::timestamptz) * 1000)::bigint FROM jira.issues`;
+/**
+ * The loaded live issues as [id, updated epoch ms] (schema `jira`, as the example configures): rows of
+ * deleted issues stay, marked in _sdc_deleted_at (README "Deleted issues").
+ */
+export const ISSUES_QUERY = `SELECT id::text, round(extract(epoch FROM updated::timestamptz) * 1000)::bigint FROM jira.issues WHERE _sdc_deleted_at IS NULL`;

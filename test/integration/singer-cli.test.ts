@@ -69,7 +69,8 @@ describe('tap-jira against the simulator', () => {
     assert.equal(first.messages[0]!.type, 'SCHEMA');
     assert.deepEqual(first.messages[0]!.key_properties, ['id']);
     assert.deepEqual(first.messages[0]!.bookmark_properties, ['updated']);
-    assert.deepEqual(Object.keys(first.messages[0]!.schema.properties).sort(), ['id', 'key', 'summary', 'updated']);
+    // The deletion marker is automatic, like the key and the cursor: a tombstone must keep it (README "Deleted issues").
+    assert.deepEqual(Object.keys(first.messages[0]!.schema.properties).sort(), ['_sdc_deleted_at', 'id', 'key', 'summary', 'updated']);
     assert.equal(new Set(records(first).map((m) => m.record.id)).size, ISSUES);
     for (const m of records(first)) assert.deepEqual(Object.keys(m.record).sort(), ['id', 'key', 'summary', 'updated']);
     assert.match(first.stderr, /INFO issues/);
