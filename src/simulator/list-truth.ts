@@ -57,6 +57,9 @@ export function listTruth(ctx: SimContext): Record<string, ListTruth> {
   truth.issue_links = {
     keys: store.links.all().flatMap((l) => (store.isLive(l.from) && store.isLive(l.to) ? [[store.idOf(l.from), String(l.id)], [store.idOf(l.to), String(l.id)]] : [])),
   };
+  const r = ctx.renderer(dc ? '2' : '3');
+  truth.issue_changelogs = { keys: live.flatMap((i) => r.changes(i).map((h) => [String(h.id), store.idOf(i)])) };
+  truth.issue_comments = { keys: live.flatMap((i) => store.commentIds(i).map((id) => [String(id)])) };
   truth.sprint_issues = { keys: live.flatMap((i) => store.sprintsOf(i).map((sp) => [`${sp}-${store.idOf(i)}`])) };
   truth.board_issues = grouped(
     ctx.catalogChanges.live(c.boards),

@@ -16,7 +16,9 @@ export function issueSlot(ctx: SimContext, req: SimRequest): number {
 export function comments(ctx: SimContext, req: SimRequest): SimReply {
   const idx = issueSlot(ctx, req);
   const startAt = Math.max(0, intParam(req.query, 'startAt', 0));
-  const maxResults = Math.max(0, Math.min(5000, intParam(req.query, 'maxResults', 100)));
+  // Cloud serves at most 100 a page whatever maxResults asks (pycontribs/jira#1938).
+  const cap = ctx.settings.mode === 'cloud' ? 100 : 5000;
+  const maxResults = Math.max(0, Math.min(cap, intParam(req.query, 'maxResults', 100)));
   const r = ctx.renderer(req.api);
   let all = r.comments(idx);
   if (req.query.get('orderBy') === '-created') all = [...all].reverse();
@@ -132,5 +134,6 @@ export function getIssue(ctx: SimContext, req: SimRequest): SimReply {
   const sel = parseFields(listParam(req.query, 'fields'), '*all', fieldsWith(ctx.settings.extraCustomFields));
   const expand = listParam(req.query, 'expand') ?? [];
   const r = ctx.renderer(req.api);
-  return { status: 200, raw: r.issue(ctx.store.live, idx, { ...sel, idOnly: false }, renderOptions(req.api, expand, 5000, 100)) };
+  const dc = ctx.settings.mode === 'datacenter';
+  return { status: 200, raw: r.issue(ctx.store.live, idx, { ...sel, idOnly: false }, renderOptions(req.api, expand, 5000, dc ? Infinity : 100)) };
 }

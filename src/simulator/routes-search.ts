@@ -168,7 +168,9 @@ export function searchDc(ctx: SimContext, req: SimRequest): SimReply {
   }
   const sel = parseFields(fields, '*navigable', fieldsWith(ctx.settings.extraCustomFields));
   const r = ctx.renderer('2');
-  const opt = renderOptions('2', expand, 20, 40);
+  // Data Center's expanded changelog is whole (Cloud cuts it to the newest 40 or 100); its
+  // embedded comments are cut at 20 here, so the connector's overflow path runs on both.
+  const opt = renderOptions('2', expand, 20, Infinity);
   const issues: string[] = [];
   const lies = ctx.settings.lies;
   for (let j = startAt; j < end; j++) issues.push(r.issue(lies?.liveUpdated ? ctx.store.live : ctx.store.indexed, rs.rows[j]!, { ...sel, idOnly: false }, opt));
