@@ -330,10 +330,10 @@ export class Renderer {
       case 'link':
         return { field: 'Link', fieldtype: 'jira', fromString: '', toString: 'This issue links to another' };
       case 'sprint': {
-        // Sprint history items carry sprint ids (comma-separated); an empty side is left out.
-        const item: Json = { field: 'Sprint', fieldtype: 'custom', fieldId: CF.sprint };
-        if (h.from) Object.assign(item, { from: String(h.from), fromString: this.sprintName(h.from) });
-        if (h.to) Object.assign(item, { to: String(h.to), toString: this.sprintName(h.to) });
+        // Sprint history items carry sprint ids (comma-separated); an empty side has no id and an empty name.
+        const item: Json = { field: 'Sprint', fieldtype: 'custom', fieldId: CF.sprint, fromString: h.from ? this.sprintName(h.from) : '', toString: h.to ? this.sprintName(h.to) : '' };
+        if (h.from) item.from = String(h.from);
+        if (h.to) item.to = String(h.to);
         return item;
       }
       default:
