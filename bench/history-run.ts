@@ -45,6 +45,9 @@ export interface HistoryRow {
   historyWallS: number;
   issuesRequests: number;
   historyRequests: number;
+  /** the connector's CPU seconds (user + system) */
+  issuesCpuS?: number;
+  historyCpuS?: number;
   /** requests per endpoint beyond those of `issues` alone */
   extraByEndpoint: Record<string, number>;
   streams: HistoryStreamRow[];
@@ -58,6 +61,8 @@ function budgetOf(stream: string, n: number, perIssue: Record<string, number> | 
   if (stream === 'issue_comments' && perIssue) return Math.floor(Object.values(perIssue).filter((c) => c > EMBEDDED_COMMENTS).length * 1.05);
   return undefined;
 }
+
+const cpuOf = (r: ReadResult) => (r.userCpuS === undefined ? undefined : r.userCpuS + (r.systemCpuS ?? 0));
 
 function extraRequests(withHistory: RequestTally, alone: RequestTally): Record<string, number> {
   const out: Record<string, number> = {};
@@ -130,6 +135,8 @@ export async function runHistoryBench(o: BenchOptions, bins: ConnectorBins, simB
           historyWallS: all.r.wallS,
           issuesRequests: alone.t.total,
           historyRequests: all.t.total,
+          issuesCpuS: cpuOf(alone.r),
+          historyCpuS: cpuOf(all.r),
           extraByEndpoint: extra,
           streams,
           peakRssMb: all.r.peakRssMb,
@@ -146,9 +153,12 @@ export async function runHistoryBench(o: BenchOptions, bins: ConnectorBins, simB
 
 export function formatHistoryRows(rows: HistoryRow[]): string {
   const lines = [
-    '| front | issues | issues alone: s, requests | with history: s, requests | peak RSS MB | status |',
+    '| front | issues | issues alone: wall s, CPU s, requests | with history: wall s, CPU s, requests | peak RSS MB | status |',
     '| --- | ---: | ---: | ---: | ---: | --- |',
-    ...rows.map((r) => `| ${r.front} | ${r.issues} | ${r.issuesWallS.toFixed(2)} s, ${r.issuesRequests} | ${r.historyWallS.toFixed(2)} s, ${r.historyRequests} | ${r.peakRssMb?.toFixed(0) ?? '?'} | ${r.status} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.front} | ${r.issues} | ${r.issuesWallS.toFixed(2)}, ${r.issuesCpuS?.toFixed(2) ?? '?'}, ${r.issuesRequests} | ${r.historyWallS.toFixed(2)}, ${r.historyCpuS?.toFixed(2) ?? '?'}, ${r.historyRequests} | ${r.peakRssMb?.toFixed(0) ?? '?'} | ${r.status} |`,
+    ),
     '',
     '| issues | stream | records (truth) | requests beyond issues | budget | N+1 requests |',
     '| ---: | --- | ---: | ---: | ---: | ---: |',
