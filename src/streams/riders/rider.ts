@@ -1,8 +1,10 @@
 // A rider is a stream derived from the issue bodies the issues walk fetches (issue_links from
-// `issuelinks`, sprint_issues from the Sprint field; next, changelogs and comments). It declares the
-// issue fields it needs and maps one issue to its records; the walk (issues.ts) fetches the union of
-// the selected members' fields once and hands every body to each of them. A STATE of the walk is a
-// STATE of every member, under each one's name, right after the records of that batch.
+// `issuelinks`, sprint_issues from the Sprint field, issue_comments from `comment`), or from requests
+// per group of walked issues (issue_changelogs: changelog/bulkfetch; the comment pages of issues with
+// more comments than a body carries). It declares the issue fields it needs, may load per group, and
+// maps one issue to its records; the walk (issues.ts) fetches the union of the selected members'
+// fields once and hands every body to each of them. A STATE of the walk is a STATE of every member,
+// under each one's name, right after the records of that batch (or group).
 import { readerNames, type FieldPicks, type IssueParts } from '../../jira/issue-parts.js';
 import type { ValueReader } from '../../jira/custom-field-kinds.js';
 import type { JsonObject, StreamContext, StreamEvent } from '../stream.js';
@@ -110,8 +112,8 @@ export async function prepareWalk(ctx: StreamContext, members: readonly WalkMemb
 }
 
 /**
- * Batches grouped up to `size` issues, each group loaded (one in flight while the next is gathered)
- * and passed on whole, with the last position any of its batches had: a STATE then covers the group.
+ * Batches grouped up to `size` issues, each group loaded (two at most in flight while the next is
+ * gathered) and passed on whole, with the last position any of its batches had: a STATE then covers the group.
  */
 async function* loadedGroups(batches: AsyncIterable<LoadBatch>, size: number, load: (issues: IssueParts[]) => Promise<unknown>): AsyncGenerator<LoadBatch> {
   async function* groups(): AsyncGenerator<LoadBatch> {
