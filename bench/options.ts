@@ -29,6 +29,8 @@ export interface BenchOptions {
   out?: string;
   /** Run the list-stream scenario of issue 9 (catalog-run.ts) instead of the issues scenarios. */
   catalog: boolean;
+  /** Run the history scenario of issue 10 (history-run.ts) instead: issues alone, then with the history streams. */
+  history: boolean;
   /** Run the bins of another checkout (built), e.g. to measure before and after a change. */
   connectorDir?: string;
 }
@@ -37,6 +39,9 @@ export const usage = `usage: npm run bench -- [options]
   --quick                     10k issues, every scenario (about two minutes)
   --catalog                   instead: a full refresh of every stream but issues on a site of 10k issues,
                               50 projects, 500 users, 40 boards, 400 sprints, 200 versions (Cloud)
+  --history                   instead: issues alone, then issues with every history stream (changelogs, comments,
+                              worklogs, deletions), on a site of 10k issues (--sizes for others) at --latency-ms;
+                              requests beyond issues per stream beside the N+1 count and issue 10's budgets
   --connector-dir DIR         run the connector bins of another (built) checkout, e.g. a before/after
   --sizes 10000,100000        issue counts (default: 10k and 100k for every scenario, plus 1M for a and c)
   --scenarios a,b,c,d         a latency only, b latency + rate limit (429s), c zero latency (CPU-bound),
@@ -84,6 +89,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     options: {
       quick: { type: 'boolean' },
       catalog: { type: 'boolean' },
+      history: { type: 'boolean' },
       'connector-dir': { type: 'string' },
       sizes: { type: 'string' },
       scenarios: { type: 'string' },
@@ -115,7 +121,9 @@ export function parseOptions(argv: string[]): BenchOptions {
   const sizes = v.sizes ? list(v.sizes, 'sizes').map(parseSize) : undefined;
 
   let plan: BenchOptions['plan'];
-  if (sizes || scenarios) {
+  if (v.history) {
+    plan = (sizes ?? [10_000]).map((n) => ({ n, scenario: 'a' as Scenario }));
+  } else if (sizes || scenarios) {
     plan = (sizes ?? [10_000, 100_000]).flatMap((n) => ((scenarios ?? allScenarios) as Scenario[]).map((scenario) => ({ n, scenario })));
   } else if (v.quick) {
     plan = allScenarios.map((scenario) => ({ n: 10_000, scenario }));
@@ -150,6 +158,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     nodeArgs: v['node-arg'] ?? [],
     out: v.out,
     catalog: v.catalog ?? false,
+    history: v.history ?? false,
     connectorDir: v['connector-dir'],
   };
 }

@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseOptions, usage, type BenchOptions } from './options.js';
 import { formatCatalogRows, runCatalogBench } from './catalog-run.js';
+import { formatHistoryRows, runHistoryBench } from './history-run.js';
 import { SimulatorProcess, diffTally, type SimSettings } from './simulator-process.js';
 import { killRunningConnectors, prepareCatalog, runRead, type ConnectorBins, type ReadResult } from './connector-process.js';
 import { cloudPlan, dataCenterPlan, defaultCloudStrategy, defaultDataCenterStrategy, scenarioLimit, type RequestPlan, type Scenario } from './limit-model.js';
@@ -145,6 +146,20 @@ async function main(): Promise<void> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const outPath = o.out ? resolve(o.out) : join(resultsDir, `${stamp}.json`);
   if (o.connectorDir) bins = binsIn(resolve(o.connectorDir));
+  if (o.history) {
+    const dir = mkdtempSync(join(tmpdir(), 'jira-bench-'));
+    try {
+      const rows = await runHistoryBench(o, bins, simBin, dir, outPath, log);
+      process.stdout.write(`${formatHistoryRows(rows)}\n\nresults: ${outPath}\n`);
+      if (rows.some((r) => r.status !== 'ok')) process.exitCode = 1;
+    } catch (e) {
+      process.stderr.write(`bench --history: ${(e as Error).message}\n`);
+      process.exitCode = 1;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    return;
+  }
   if (o.catalog) {
     const dir = mkdtempSync(join(tmpdir(), 'jira-bench-'));
     try {

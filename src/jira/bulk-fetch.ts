@@ -25,15 +25,18 @@ export interface FetchedBatch {
   gone: string[];
 }
 
-/** `fields`: what to fetch of each issue (default `*navigable`; the streams derived from the walk ask for less). */
-export async function bulkFetch(http: HttpClient, ids: string[], picks: FieldPicks, prove: () => Promise<void>, fields: readonly string[] = ['*navigable']): Promise<FetchedBatch> {
+/**
+ * `fields`: what to fetch of each issue (default `*navigable`; the streams derived from the walk ask
+ * for less). `omit`: fields read through `picks` only, left out of each issue's `fields`.
+ */
+export async function bulkFetch(http: HttpClient, ids: string[], picks: FieldPicks, prove: () => Promise<void>, fields: readonly string[] = ['*navigable'], omit: readonly string[] = []): Promise<FetchedBatch> {
   if (ids.length === 0) return { issues: [], gone: [] };
   if (ids.length > BULKFETCH_MAX_IDS) throw new Error(`bulkFetch takes at most ${BULKFETCH_MAX_IDS} ids`);
   const asked = new Set(ids);
   const found = new Map<string, IssueParts>();
   let ask = ids;
   for (let tries = 1; ask.length > 0 && tries <= BULKFETCH_TRIES; tries++) {
-    const res = await fetchFitting(http, ask, picks, fields);
+    const res = await fetchFitting(http, ask, picks, fields, omit);
     if (res.issues === undefined) throw new ConnectorError('Jira answered issue/bulkfetch without an issues array; try again later.', 'transient_error');
     for (const issue of res.issues) {
       if (!asked.has(issue.id)) {
@@ -49,7 +52,7 @@ export async function bulkFetch(http: HttpClient, ids: string[], picks: FieldPic
   const gone: string[] = [];
   if (ask.length > 0) {
     await prove(); // nothing proves a deletion while the answers may be an anonymous view
-    const one = await Promise.all(ask.map((id) => fetchOne(http, id, picks, fields)));
+    const one = await Promise.all(ask.map((id) => fetchOne(http, id, picks, fields, omit)));
     ask.forEach((id, n) => {
       const issue = one[n];
       if (issue === undefined) gone.push(id);
@@ -66,7 +69,7 @@ export async function bulkFetch(http: HttpClient, ids: string[], picks: FieldPic
 }
 
 /** One issue by id; undefined when Jira answers 404 (deleted, or no longer visible to the user). */
-async function fetchOne(http: HttpClient, id: string, picks: FieldPicks, fields: readonly string[]): Promise<IssueParts | undefined> {
+async function fetchOne(http: HttpClient, id: string, picks: FieldPicks, fields: readonly string[], omit: readonly string[]): Promise<IssueParts | undefined> {
   try {
     const issue = await http.json<{ id: unknown; key: unknown; fields?: unknown }>({
       method: 'GET',
@@ -76,7 +79,7 @@ async function fetchOne(http: HttpClient, id: string, picks: FieldPicks, fields:
     if (String(issue?.id) !== id) {
       throw new ConnectorError(`Jira answered GET issue/${id} with issue ${String(issue?.id)}; try again later.`, 'system_error');
     }
-    return partsOfParsedIssue(issue, picks);
+    return partsOfParsedIssue(issue, picks, omit);
   } catch (err) {
     if (err instanceof HttpStatusError && err.status === 404) return undefined;
     throw err;
@@ -89,13 +92,13 @@ async function fetchOne(http: HttpClient, id: string, picks: FieldPicks, fields:
  * they came in, so whatever else that body held (the rest of a huge answer) is not kept until the
  * batch is emitted.
  */
-async function fetchFitting(http: HttpClient, ids: string[], picks: FieldPicks, fields: readonly string[], part = false): Promise<BulkfetchBody> {
+async function fetchFitting(http: HttpClient, ids: string[], picks: FieldPicks, fields: readonly string[], omit: readonly string[], part = false): Promise<BulkfetchBody> {
   try {
     const res = await http.json<BulkfetchBody>({
       method: 'POST',
       path: '/rest/api/3/issue/bulkfetch',
       body: { issueIdsOrKeys: ids, fields },
-      decode: (bytes) => readBulkfetchBody(bytes, picks),
+      decode: (bytes) => readBulkfetchBody(bytes, picks, omit),
     });
     if (part) for (const issue of res.issues ?? []) if (issue.fields instanceof RawJson) issue.fields = new RawJson(Buffer.from(issue.fields.bytes));
     return res;
@@ -110,8 +113,8 @@ async function fetchFitting(http: HttpClient, ids: string[], picks: FieldPicks, 
     }
     // One half after the other: in parallel they would hold as much memory as the answer that did not fit.
     const half = Math.ceil(ids.length / 2);
-    const a = await fetchFitting(http, ids.slice(0, half), picks, fields, true);
-    const b = await fetchFitting(http, ids.slice(half), picks, fields, true);
+    const a = await fetchFitting(http, ids.slice(0, half), picks, fields, omit, true);
+    const b = await fetchFitting(http, ids.slice(half), picks, fields, omit, true);
     const errors = (x: unknown) => (Array.isArray(x) ? (x as unknown[]) : []);
     return {
       issues: a.issues === undefined || b.issues === undefined ? undefined : [...a.issues, ...b.issues],

@@ -13,20 +13,24 @@ export interface BulkfetchBody {
   issueErrors: unknown;
 }
 
-/** Throws SyntaxError on malformed JSON (e.g. a truncated body), like JSON.parse. */
-export function readBulkfetchBody(body: Buffer, picks: FieldPicks): BulkfetchBody {
+/**
+ * Throws SyntaxError on malformed JSON (e.g. a truncated body), like JSON.parse. `omit`: picked
+ * fields left out of each issue's `fields` (a field one stream reads whole, e.g. `comment`, that
+ * the issues record must not carry).
+ */
+export function readBulkfetchBody(body: Buffer, picks: FieldPicks, omit: readonly string[] = []): BulkfetchBody {
   // Bytes that are not valid UTF-8 must not reach the output as they are: decoding replaces them.
-  if (!isUtf8(body)) return parsedWhole(JSON.parse(body.toString('utf8')), picks);
+  if (!isUtf8(body)) return parsedWhole(JSON.parse(body.toString('utf8')), picks, omit);
   const r = new JsonBytesReader(body);
   let issues: IssueParts[] | undefined;
   const raws: Array<{ parts: IssueParts; raw: Buffer }> = [];
   let issueErrors: unknown;
-  if (r.peek() !== 0x7b) return parsedWhole(r.value(), picks);
+  if (r.peek() !== 0x7b) return parsedWhole(r.value(), picks, omit);
   for (let key = r.firstKey(); key !== undefined; key = r.nextKey()) {
     if (key === 'issues' && r.peek() === 0x5b) {
       issues = [];
       for (let more = r.firstElement(); more; more = r.nextElement()) {
-        const issue = readIssue(r, picks, raws);
+        const issue = readIssue(r, picks, raws, omit);
         if (issue !== undefined) issues.push(issue);
       }
     } else if (key === 'issueErrors') {
@@ -42,7 +46,7 @@ export function readBulkfetchBody(body: Buffer, picks: FieldPicks): BulkfetchBod
 }
 
 /** undefined for an element that is not an issue object (it matches no id asked for). */
-function readIssue(r: JsonBytesReader, picks: FieldPicks, raws: Array<{ parts: IssueParts; raw: Buffer }>): IssueParts | undefined {
+function readIssue(r: JsonBytesReader, picks: FieldPicks, raws: Array<{ parts: IssueParts; raw: Buffer }>, omit: readonly string[]): IssueParts | undefined {
   if (r.peek() !== 0x7b) {
     r.skipValue();
     return undefined;
@@ -52,7 +56,7 @@ function readIssue(r: JsonBytesReader, picks: FieldPicks, raws: Array<{ parts: I
   for (let key = r.firstKey(); key !== undefined; key = r.nextKey()) {
     if (key === 'id') parts.id = String(r.value());
     else if (key === 'key') parts.key = String(r.value());
-    else if (key === 'fields' && r.peek() === 0x7b) raw = readFields(r, picks, parts);
+    else if (key === 'fields' && r.peek() === 0x7b) raw = readFields(r, picks, parts, omit);
     else r.skipValue();
   }
   if (raw !== undefined) raws.push({ parts, raw });
@@ -87,17 +91,25 @@ function pickKeysOf(picks: FieldPicks): PickKeys {
   return keys;
 }
 
-/** Reads the picked values out of the `fields` object at pos; returns the object's bytes. */
-function readFields(r: JsonBytesReader, picks: FieldPicks, parts: IssueParts): Buffer {
+/** Reads the picked values out of the `fields` object at pos; returns the object's bytes (without the omitted members). */
+function readFields(r: JsonBytesReader, picks: FieldPicks, parts: IssueParts, omit: readonly string[]): Buffer {
   const picked = parts.picked;
   const start = r.pos;
   const { fields, members, readers, slots } = pickKeysOf(picks);
-  for (let i = r.firstKeyOf(fields); i !== END_OF_OBJECT; i = r.nextKeyOf(fields)) {
+  /** byte ranges of omitted members: from the end of the value before (or just inside the brace) to the end of theirs */
+  const cuts: Array<[number, number]> = [];
+  let before = start + 1;
+  for (let i = r.firstKeyOf(fields); i !== END_OF_OBJECT; before = r.pos, i = r.nextKeyOf(fields)) {
     if (i === OTHER_KEY) {
       r.skipValue();
       continue;
     }
     const name = fields.names[i]!;
+    if (omit.length > 0 && omit.includes(name)) {
+      picked[name] = r.value();
+      cuts.push([before, r.pos]);
+      continue;
+    }
     const member = members[i]!;
     const reader = readers[i];
     if (reader !== undefined) {
@@ -115,11 +127,30 @@ function readFields(r: JsonBytesReader, picks: FieldPicks, parts: IssueParts): B
       r.skipValue();
     }
   }
-  return r.bytes.subarray(start, r.pos);
+  const all = r.bytes.subarray(start, r.pos);
+  return cuts.length === 0 ? all : cutMembers(all, start, cuts);
 }
 
-function parsedWhole(value: unknown, picks: FieldPicks): BulkfetchBody {
+/** The object's bytes without the members at `cuts`; a cut first member takes the comma after it along. */
+function cutMembers(all: Buffer, start: number, cuts: Array<[number, number]>): Buffer {
+  const kept: Buffer[] = [];
+  let from = 0;
+  for (const [a, b] of cuts) {
+    let end = b - start;
+    // first: no member is kept before it (it follows the brace, or a first member cut before it)
+    if (a === start + 1 || a - start < from) {
+      while (end < all.length && (all[end] === 0x20 || all[end] === 0x0a || all[end] === 0x0d || all[end] === 0x09)) end++;
+      if (all[end] === 0x2c) end++;
+    }
+    kept.push(all.subarray(from, Math.max(from, a - start)));
+    from = end;
+  }
+  kept.push(all.subarray(from));
+  return Buffer.concat(kept);
+}
+
+function parsedWhole(value: unknown, picks: FieldPicks, omit: readonly string[]): BulkfetchBody {
   const v = (value ?? {}) as { issues?: unknown; issueErrors?: unknown };
-  const issues = Array.isArray(v.issues) ? v.issues.map((i) => partsOfParsedIssue((i ?? {}) as { id: unknown; key: unknown }, picks)) : undefined;
+  const issues = Array.isArray(v.issues) ? v.issues.map((i) => partsOfParsedIssue((i ?? {}) as { id: unknown; key: unknown }, picks, omit)) : undefined;
   return { issues, issueErrors: v.issueErrors };
 }

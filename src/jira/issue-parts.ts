@@ -22,6 +22,8 @@ export interface IssueParts {
    */
   read: unknown[];
   fields: Record<string, unknown> | RawJson;
+  /** the issue's `changelog` (PageOfChangelogs) when the search was asked to expand it (Data Center) */
+  changelog?: unknown;
 }
 
 const readerLists = new WeakMap<FieldPicks, string[]>();
@@ -35,9 +37,9 @@ export function readerNames(picks: FieldPicks): string[] {
   return names;
 }
 
-/** The same picks from an issue that was parsed whole. */
-export function partsOfParsedIssue(issue: { id: unknown; key: unknown; fields?: unknown }, picks: FieldPicks): IssueParts {
-  const fields = issue.fields !== null && typeof issue.fields === 'object' ? (issue.fields as Record<string, unknown>) : {};
+/** The same picks from an issue that was parsed whole; `omit`: fields left out of `fields` once picked. */
+export function partsOfParsedIssue(issue: { id: unknown; key: unknown; fields?: unknown; changelog?: unknown }, picks: FieldPicks, omit: readonly string[] = []): IssueParts {
+  let fields = issue.fields !== null && typeof issue.fields === 'object' ? (issue.fields as Record<string, unknown>) : {};
   const picked: Record<string, unknown> = {};
   const read: unknown[] = [];
   for (const [name, member] of Object.entries(picks)) {
@@ -46,5 +48,11 @@ export function partsOfParsedIssue(issue: { id: unknown; key: unknown; fields?: 
     else if (typeof member === 'object') read.push(member.fromValue(value)); // in readerNames order
     else if (value !== null && typeof value === 'object' && !Array.isArray(value)) picked[name] = (value as Record<string, unknown>)[member];
   }
-  return { id: String(issue.id), key: String(issue.key), picked, read, fields };
+  if (omit.some((f) => f in fields)) {
+    fields = { ...fields };
+    for (const f of omit) delete fields[f];
+  }
+  const parts: IssueParts = { id: String(issue.id), key: String(issue.key), picked, read, fields };
+  if (issue.changelog !== undefined) parts.changelog = issue.changelog;
+  return parts;
 }

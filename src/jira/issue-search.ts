@@ -44,17 +44,17 @@ export function cloudIdSearch(http: HttpClient, pageSize: number): SearchFn<Jira
 }
 
 /**
- * `fields`: what each row carries (default `*navigable`); it must hold `updated`. `path`: another
+ * `fields`: what each row carries (default `*navigable`); it must hold `updated`. `expand`: e.g. `changelog`. `path`: another
  * endpoint with the same page shape (a board's issues, agile `SearchResults`).
  */
-export function dataCenterSearch(http: HttpClient, pageSize: number, fields = '*navigable', path = '/rest/api/2/search'): SearchFn<JiraIssue> {
+export function dataCenterSearch(http: HttpClient, pageSize: number, fields = '*navigable', path = '/rest/api/2/search', expand = ''): SearchFn<JiraIssue> {
   // A page of full issues over the HTTP client's size cap is asked again with half as many, and the
   // smaller size is kept for the pages after it (the next page starts after what was returned).
   let maxResults = pageSize;
   const page = async (jql: string, startAt: number): Promise<{ issues?: unknown; total?: unknown }> => {
     for (;;) {
       try {
-        return await http.json({ method: 'GET', path, priority: true, query: { jql, startAt, maxResults, fields } });
+        return await http.json({ method: 'GET', path, priority: true, query: { jql, startAt, maxResults, fields, ...(expand === '' ? {} : { expand }) } });
       } catch (err) {
         if (!(err instanceof ResponseTooLargeError) || maxResults === 1) throw err;
         maxResults = Math.ceil(maxResults / 2);

@@ -10,7 +10,7 @@ const MAX_PER_TICK = 20_000;
 
 export class Churn {
   private timer: NodeJS.Timeout | undefined;
-  private carry = { u: 0, c: 0, d: 0, cm: 0, w: 0, mv: 0, ln: 0, sp: 0, cat: 0 };
+  private carry = { u: 0, c: 0, d: 0, cm: 0, cc: 0, w: 0, mv: 0, ln: 0, sp: 0, cat: 0 };
   private last = 0;
   rates: ChurnOptions = {};
 
@@ -19,6 +19,8 @@ export class Churn {
     private readonly clock: () => number,
     private readonly rnd: () => number,
     private readonly catalog?: CatalogChanges,
+    /** whether a comment edit or deletion moves the issue's `updated` (read per change: configure() may change it) */
+    private readonly commentChangesMoveUpdated: () => boolean = () => true,
   ) {}
 
   get running(): boolean {
@@ -68,6 +70,10 @@ export class Churn {
     for (let k = this.take('cm', r.commentsPerSecond, dt); k > 0; k--) {
       const idx = s.pickLive(this.rnd);
       if (idx >= 0) s.addComment(idx, now);
+    }
+    for (let k = this.take('cc', r.commentChangesPerSecond, dt); k > 0; k--) {
+      const idx = s.pickLive(this.rnd);
+      if (idx >= 0) s.changeComment(idx, this.rnd() < 0.5 ? 'edit' : 'delete', now, this.commentChangesMoveUpdated(), this.rnd);
     }
     for (let k = this.take('w', r.worklogsPerSecond, dt); k > 0; k--) {
       const idx = s.pickLive(this.rnd);

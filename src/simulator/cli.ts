@@ -59,6 +59,7 @@ const program = new Command('jira-sim')
   .option('--churn-creates-per-second <n>', 'background issue creates', num('--churn-creates-per-second'))
   .option('--churn-deletes-per-second <n>', 'background issue deletes', num('--churn-deletes-per-second'))
   .option('--churn-comments-per-second <n>', 'background comments', num('--churn-comments-per-second'))
+  .option('--churn-comment-changes-per-second <n>', 'background comment edits and deletions (half each)', num('--churn-comment-changes-per-second'))
   .option('--churn-worklogs-per-second <n>', 'background worklogs', num('--churn-worklogs-per-second'))
   .option('--churn-moves-per-second <n>', 'background moves to another project (new keys)', num('--churn-moves-per-second'))
   .option('--fault-429-rate <p>', 'probability of a 429 per request (0..1)', num('--fault-429-rate'))
@@ -108,7 +109,7 @@ const options: SimulatorOptions = {
   },
   churn: {
     updatesPerSecond: o.churnUpdatesPerSecond, createsPerSecond: o.churnCreatesPerSecond, deletesPerSecond: o.churnDeletesPerSecond,
-    commentsPerSecond: o.churnCommentsPerSecond, worklogsPerSecond: o.churnWorklogsPerSecond,
+    commentsPerSecond: o.churnCommentsPerSecond, commentChangesPerSecond: o.churnCommentChangesPerSecond, worklogsPerSecond: o.churnWorklogsPerSecond,
     movesPerSecond: o.churnMovesPerSecond,
   },
 };

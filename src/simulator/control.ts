@@ -119,6 +119,20 @@ export function createControl(d: ControlDeps): SimulatorControl {
       for (const idx of picked) store.setSprint(idx, sprintId ?? 0, now);
       return picked.map((i) => store.idOf(i));
     },
+    addComments(count, opts) {
+      const now = ctx.clock();
+      return pickDistinct(ctx, count, rnd, opts?.ids).map((idx) => {
+        store.addComment(idx, now);
+        return String(store.commentIds(idx).at(-1));
+      });
+    },
+    changeComments(kind, count, opts) {
+      const now = ctx.clock();
+      return pickDistinct(ctx, count, rnd, opts?.ids).flatMap((idx) => {
+        const id = store.changeComment(idx, kind, now, ctx.settings.commentChangesMoveUpdated, rnd);
+        return id === undefined ? [] : [String(id)];
+      });
+    },
     links: () =>
       store.links.all().flatMap((l) =>
         store.isLive(l.from) && store.isLive(l.to) ? [{ id: String(l.id), fromId: String(ID_BASE + l.from), toId: String(ID_BASE + l.to), typeId: LINK_TYPES[l.type]!.id }] : [],
@@ -175,6 +189,9 @@ export function controlOverHttp(control: SimulatorControl, method: string, path:
         return { status: 400, json: { errorMessages: [(e as Error).message], errors: {} } };
       }
     case 'GET /__sim/links': return { status: 200, json: control.links() };
+    case 'POST /__sim/comments/add': return { status: 200, json: { ids: control.addComments(count, { ids }) } };
+    case 'POST /__sim/comments/edit': return { status: 200, json: { ids: control.changeComments('edit', count, { ids }) } };
+    case 'POST /__sim/comments/delete': return { status: 200, json: { ids: control.changeComments('delete', count, { ids }) } };
     case 'GET /__sim/sprint-membership': return { status: 200, json: control.sprintMembership() };
     case 'POST /__sim/link':
     case 'POST /__sim/unlink':

@@ -50,7 +50,12 @@ export interface Snapshot { idx: number; exists: number; updated: number; status
 
 export interface ChangeItem { at: number; field: string; from: number; to: number }
 /** Items added after seeding (by churn or control calls), kept sparsely per issue. */
-export interface IssueExtras { comments: number[]; worklogs: number[]; deletedWorklogs: number[]; changes: ChangeItem[] }
+export interface IssueExtras {
+  comments: number[]; worklogs: number[]; deletedWorklogs: number[]; changes: ChangeItem[];
+  /** comment id -> when it was last edited */
+  editedComments?: Map<number, number>;
+  deletedComments?: Set<number>;
+}
 
 export interface DeletedWorklog { worklogId: number; at: number }
 
@@ -293,15 +298,15 @@ export class IssueStore {
   /** Link two issues (from <outward verb> to); both issues' `updated` moves to `at`. */
   link(from: number, to: number, type: number, at: number): IssueLink {
     const link = this.links.add(from, to, type);
-    this.bump(from, at);
-    this.bump(to, at);
+    this.bump(from, at, 'link');
+    this.bump(to, at, 'link');
     return link;
   }
 
   /** Remove a link; both issues' `updated` moves to `at`. */
   unlink(id: number, at: number): IssueLink | undefined {
     const link = this.links.remove(id);
-    if (link) for (const idx of [link.from, link.to]) if (this.live.exists[idx]) this.bump(idx, at);
+    if (link) for (const idx of [link.from, link.to]) if (this.live.exists[idx]) this.bump(idx, at, 'link');
     return link;
   }
 
@@ -330,11 +335,14 @@ export class IssueStore {
 
   /** Put an issue in a sprint (0: none), as a move on the board does; its `updated` moves to `at`. */
   setSprint(idx: number, sprintId: number, at: number): void {
+    const from = this.sprint[idx]!;
     this.sprint[idx] = sprintId;
-    this.bump(idx, at);
+    this.bump(idx, at, 'sprint', from, sprintId);
   }
 
-  private bump(idx: number, at: number): void {
+  /** `updated` moves to `at`, with a changelog entry for the field changed (every change has one, as in Jira). */
+  private bump(idx: number, at: number, field: string, from = 0, to = 0): void {
+    this.extrasOf(idx).changes.push({ at, field, from, to });
     this.live.updated[idx] = Math.max(at, this.live.updated[idx]!);
     this.changed(idx, at);
   }
@@ -378,6 +386,36 @@ export class IssueStore {
     this.extrasOf(idx).comments.push(at);
     this.live.updated[idx] = Math.max(at, this.live.updated[idx]!);
     this.changed(idx, at);
+  }
+
+  /** Ids of the issue's comments that are not deleted, seeded ones first. */
+  commentIds(idx: number): number[] {
+    const e = this.extras.get(idx);
+    const n = this.seedComments[idx]! + (e?.comments.length ?? 0);
+    const out: number[] = [];
+    for (let j = 0; j < n; j++) {
+      const id = (ID_BASE + idx) * 1000 + j;
+      if (!e?.deletedComments?.has(id)) out.push(id);
+    }
+    return out;
+  }
+
+  /**
+   * Edit or delete one of the issue's comments (random); its id, or undefined when it has none.
+   * `moveUpdated`: whether the issue's `updated` moves (Jira's behaviour here is not documented).
+   */
+  changeComment(idx: number, kind: 'edit' | 'delete', at: number, moveUpdated: boolean, rnd: () => number): number | undefined {
+    const ids = this.commentIds(idx);
+    if (ids.length === 0) return undefined;
+    const id = ids[Math.floor(rnd() * ids.length)]!;
+    const e = this.extrasOf(idx);
+    if (kind === 'edit') (e.editedComments ??= new Map()).set(id, at);
+    else (e.deletedComments ??= new Set()).add(id);
+    if (moveUpdated) {
+      this.live.updated[idx] = Math.max(at, this.live.updated[idx]!);
+      this.changed(idx, at);
+    } else this.liveGeneration++;
+    return id;
   }
 
   /** Time of the j-th seeded worklog of an issue, spread between its creation and seeded update. */

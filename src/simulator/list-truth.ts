@@ -57,6 +57,10 @@ export function listTruth(ctx: SimContext): Record<string, ListTruth> {
   truth.issue_links = {
     keys: store.links.all().flatMap((l) => (store.isLive(l.from) && store.isLive(l.to) ? [[store.idOf(l.from), String(l.id)], [store.idOf(l.to), String(l.id)]] : [])),
   };
+  // The history of every live issue: per issue (perParent) how many entries its own endpoint lists.
+  const r = ctx.renderer(dc ? '2' : '3');
+  truth.issue_changelogs = grouped(live, (i) => store.idOf(i), (i) => r.changes(i), (i, h) => [String(h.id), store.idOf(i)]);
+  truth.issue_comments = grouped(live, (i) => store.idOf(i), (i) => store.commentIds(i), (_i, id) => [String(id)]);
   truth.sprint_issues = { keys: live.flatMap((i) => store.sprintsOf(i).map((sp) => [`${sp}-${store.idOf(i)}`])) };
   truth.board_issues = grouped(
     ctx.catalogChanges.live(c.boards),

@@ -29,3 +29,8 @@ export function listPage(ctx: SimContext, req: SimRequest, all: unknown[], p: Li
   self.searchParams.set('maxResults', String(maxResults));
   return { status: 200, json: pageBean(self.toString(), startAt, maxResults, all.length, values) };
 }
+
+/** `n` under listPageCap when a test set one (for the lists inside other answers: embedded comments, changelogs). */
+export function underListCap(ctx: SimContext, n: number): number {
+  return ctx.settings.listPageCap > 0 ? Math.min(n, ctx.settings.listPageCap) : n;
+}

@@ -85,7 +85,7 @@ export function renderOptions(api: '2' | '3', expand: string[], commentCap: numb
   return { adf: api === '3', commentCap, changelogCap, expandChangelog: expand.includes('changelog') };
 }
 
-export interface CommentItem { id: number; at: number; author: number }
+export interface CommentItem { id: number; at: number; author: number; edited?: number }
 export interface ChangeHistory { id: number; at: number; author: number; field: string; from: number; to: number }
 
 const DAY = 86_400_000;
@@ -191,6 +191,9 @@ export class Renderer {
       projectTypeKey: 'software', simplified: false, avatarUrls: this.avatars('project', String(10400 + pIdx)),
     };
   }
+  private sprintName(id: number): string {
+    return this.catalog.sprints.find((x) => x.id === id)?.name ?? `Sprint ${id}`;
+  }
   sprintRef(id: number): Json {
     const s = this.catalog.sprints.find((x) => x.id === id)!;
     const out: Json = {
@@ -255,14 +258,18 @@ export class Renderer {
     for (let j = 0; j < n; j++) out.push({ id: id * 1000 + j, at: Math.floor(from + (span * (j + 1)) / (n + 1)), author: 1 + hashInt(s.catalog.users.length - 1, s.seed, id, 100 + j) });
     const extra = s.extras.get(idx);
     extra?.comments.forEach((at, k) => out.push({ id: id * 1000 + n + k, at, author: 1 + hashInt(s.catalog.users.length - 1, s.seed, id, 300 + k) }));
-    return out;
+    const edited = extra?.editedComments;
+    const gone = extra?.deletedComments;
+    if (!edited?.size && !gone?.size) return out;
+    return out.filter((c) => !gone?.has(c.id)).map((c) => (edited?.has(c.id) ? { ...c, edited: edited.get(c.id)! } : c));
   }
   comment(idx: number, c: CommentItem): Json {
     const u = this.userRef(c.author);
+    const text = `Comment ${c.id % 1000 + 1} on ${this.store.keyOf(idx)}: ${c.edited === undefined ? 'looks good to me.' : `edited at ${c.edited}.`}`;
     return {
       self: `${this.base}/rest/api/${this.api}/issue/${ID_BASE + idx}/comment/${c.id}`, id: String(c.id), author: u,
-      body: this.text(`Comment ${c.id % 1000 + 1} on ${this.store.keyOf(idx)}: looks good to me.`), updateAuthor: u,
-      created: this.zone.format(c.at), updated: this.zone.format(c.at), jsdPublic: true,
+      body: this.text(text), updateAuthor: u,
+      created: this.zone.format(c.at), updated: this.zone.format(c.edited ?? c.at), jsdPublic: true,
     };
   }
   worklogs(idx: number): CommentItem[] {
@@ -319,6 +326,15 @@ export class Renderer {
       case 'project': {
         const [a, b] = [c.projects[h.from]!, c.projects[h.to]!];
         return { field: 'project', fieldtype: 'jira', fieldId: 'project', from: a.id, fromString: a.name, to: b.id, toString: b.name };
+      }
+      case 'link':
+        return { field: 'Link', fieldtype: 'jira', fromString: '', toString: 'This issue links to another' };
+      case 'sprint': {
+        // Sprint history items carry sprint ids (comma-separated); an empty side has no id and an empty name.
+        const item: Json = { field: 'Sprint', fieldtype: 'custom', fieldId: CF.sprint, fromString: h.from ? this.sprintName(h.from) : '', toString: h.to ? this.sprintName(h.to) : '' };
+        if (h.from) item.from = String(h.from);
+        if (h.to) item.to = String(h.to);
+        return item;
       }
       default:
         return { field: 'labels', fieldtype: 'jira', fieldId: 'labels', fromString: '', toString: 'bulk-edit' };

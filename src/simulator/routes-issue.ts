@@ -6,6 +6,7 @@ import { fieldsWith } from './catalog.js';
 import { ID_BASE } from './issue-store.js';
 import { parseFields, renderOptions, type ChangeHistory } from './render.js';
 import type { FeedRow } from './worklog-feed.js';
+import { underListCap } from './paging.js';
 
 export function issueSlot(ctx: SimContext, req: SimRequest): number {
   const idx = ctx.store.resolve(decodeURIComponent(req.params[0]!));
@@ -16,7 +17,9 @@ export function issueSlot(ctx: SimContext, req: SimRequest): number {
 export function comments(ctx: SimContext, req: SimRequest): SimReply {
   const idx = issueSlot(ctx, req);
   const startAt = Math.max(0, intParam(req.query, 'startAt', 0));
-  const maxResults = Math.max(0, Math.min(5000, intParam(req.query, 'maxResults', 100)));
+  // Cloud serves at most 100 a page whatever maxResults asks (pycontribs/jira#1938).
+  const cap = underListCap(ctx, ctx.settings.mode === 'cloud' ? 100 : 5000);
+  const maxResults = Math.max(0, Math.min(cap, intParam(req.query, 'maxResults', 100)));
   const r = ctx.renderer(req.api);
   let all = r.comments(idx);
   if (req.query.get('orderBy') === '-created') all = [...all].reverse();
@@ -54,8 +57,9 @@ export function changelogBulk(ctx: SimContext, req: SimRequest): SimReply {
   if (!Array.isArray(ids) || ids.length < 1 || ids.length > 1000) throw badRequest('issueIdsOrKeys must hold between 1 and 1000 issue ids or keys.');
   const fieldIds = Array.isArray(b.fieldIds) ? (b.fieldIds as string[]) : [];
   if (fieldIds.length > 10) throw badRequest('fieldIds can hold at most 10 field ids.');
-  const maxResults = b.maxResults === undefined ? 1000 : Number(b.maxResults);
-  if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 10000) throw badRequest('maxResults must be between 1 and 10000.');
+  const asked = b.maxResults === undefined ? 1000 : Number(b.maxResults);
+  if (!Number.isInteger(asked) || asked < 1 || asked > 10000) throw badRequest('maxResults must be between 1 and 10000.');
+  const maxResults = underListCap(ctx, asked);
   let start = 0;
   if (b.nextPageToken !== undefined && b.nextPageToken !== null) {
     const m = /^cl-(\d+)$/.exec(String(b.nextPageToken));
@@ -132,5 +136,6 @@ export function getIssue(ctx: SimContext, req: SimRequest): SimReply {
   const sel = parseFields(listParam(req.query, 'fields'), '*all', fieldsWith(ctx.settings.extraCustomFields));
   const expand = listParam(req.query, 'expand') ?? [];
   const r = ctx.renderer(req.api);
-  return { status: 200, raw: r.issue(ctx.store.live, idx, { ...sel, idOnly: false }, renderOptions(req.api, expand, 5000, 100)) };
+  const dc = ctx.settings.mode === 'datacenter';
+  return { status: 200, raw: r.issue(ctx.store.live, idx, { ...sel, idOnly: false }, renderOptions(req.api, expand, 5000, dc ? Infinity : 100)) };
 }

@@ -6,6 +6,7 @@ import { badRequest, fromBody, HttpError, intParam, listParam, SimReply, SimRequ
 import { CompiledJql, JqlError, parseJql, UNBOUNDED_MESSAGE } from './jql.js';
 import { decodeToken, encodeToken, queryHash } from './page-token.js';
 import { parseFields, renderOptions } from './render.js';
+import { underListCap } from './paging.js';
 import { canSeek, patch, positionAfter, seekFirst, selectFirst } from './result-set.js';
 import { endlessEmptyPage, omitSome } from './lies.js';
 
@@ -168,7 +169,9 @@ export function searchDc(ctx: SimContext, req: SimRequest): SimReply {
   }
   const sel = parseFields(fields, '*navigable', fieldsWith(ctx.settings.extraCustomFields));
   const r = ctx.renderer('2');
-  const opt = renderOptions('2', expand, 20, 40);
+  // Data Center's expanded changelog is whole (Cloud cuts it to the newest 40 or 100); its
+  // embedded comments are cut at 20 here, so the connector's overflow path runs on both.
+  const opt = renderOptions('2', expand, underListCap(ctx, 20), underListCap(ctx, Infinity));
   const issues: string[] = [];
   const lies = ctx.settings.lies;
   for (let j = startAt; j < end; j++) issues.push(r.issue(lies?.liveUpdated ? ctx.store.live : ctx.store.indexed, rs.rows[j]!, { ...sel, idOnly: false }, opt));
@@ -205,7 +208,7 @@ export function bulkFetch(ctx: SimContext, req: SimRequest): SimReply {
     }
   }
   const r = ctx.renderer(req.api);
-  const opt = renderOptions(req.api, expand, 20, 40);
+  const opt = renderOptions(req.api, expand, underListCap(ctx, 20), 40);
   const answered = omitSome([...slots].sort((a, c) => a - c), lies, ctx.lieRandom);
   const issues = answered.map((idx) => r.issue(store.live, idx, { ...sel, idOnly: false }, opt));
   return { status: 200, raw: withIssues({ issues: null, issueErrors: [] }, issues), issueCount: issues.length };

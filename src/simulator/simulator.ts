@@ -55,6 +55,7 @@ export const DEFAULTS: Settings = {
   auth: undefined,
   extraCustomFields: 0,
   admin: false,
+  commentChangesMoveUpdated: true,
 };
 
 const HTML_401 = '<html><head><title>Unauthorized (401)</title></head><body><h1>Unauthorized (401)</h1><p>Client must be authenticated to access this resource.</p></body></html>';
@@ -90,7 +91,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const log = new RequestLog();
   const faultRnd = createRandom(seed ^ 0xfa017);
   const controlRnd = createRandom(seed ^ 0xc0de);
-  const churn = new Churn(store, clock, createRandom(seed ^ 0xc4a7), catalogChanges);
+  const churn = new Churn(store, clock, createRandom(seed ^ 0xc4a7), catalogChanges, () => settings.commentChangesMoveUpdated);
   let bucket: TokenBucket | undefined;
   const faultCounter = new FaultCounter();
   const tokens = new TokenIssuer(() => resolveAuth(settings.auth), clock);

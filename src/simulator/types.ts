@@ -13,6 +13,8 @@ export interface ChurnOptions {
   deletesPerSecond?: number;
   /** Comment/worklog adds per second (each also bumps the issue's `updated`, as Jira does). */
   commentsPerSecond?: number;
+  /** Comment edits and deletions per second (half each); whether they move the issue's `updated` is `commentChangesMoveUpdated`. */
+  commentChangesPerSecond?: number;
   worklogsPerSecond?: number;
   /** Issue moves to another project per second (new key; the old key still resolves). */
   movesPerSecond?: number;
@@ -175,6 +177,11 @@ export interface SimulatorOptions {
   faults?: FaultOptions;
   lies?: LieOptions;
   churn?: ChurnOptions;
+  /**
+   * Whether editing or deleting a comment moves its issue's `updated` (default true). Jira does not
+   * document it; false models a site where it does not (only a full refresh sees those changes).
+   */
+  commentChangesMoveUpdated?: boolean;
   /** Seeded custom fields beyond the fixed ones (customfield_30000…, cycling through ten common types): a site with many custom fields. Default 0. */
   extraCustomFields?: number;
   /** Time the seeded history ends at (epoch ms, default Date.now() at start). Seeded `updated` values lie before it. */
@@ -209,11 +216,11 @@ export interface RequestLogEntry {
 /** Options configure() may change at run time; anything else is fixed at start. */
 export type ConfigurableOption =
   | 'faults' | 'lies' | 'churn' | 'latencyMs' | 'jitterMs' | 'indexLagMs' | 'tokenSemantics' | 'rateLimitRps' | 'rateLimitBurst'
-  | 'fieldsPageCap' | 'listPageCap' | 'tokenTtlMs' | 'dcMaxResults' | 'dcResultWindow' | 'auth' | 'admin';
+  | 'fieldsPageCap' | 'listPageCap' | 'tokenTtlMs' | 'dcMaxResults' | 'dcResultWindow' | 'auth' | 'admin' | 'commentChangesMoveUpdated';
 
 export const CONFIGURABLE_OPTIONS: readonly ConfigurableOption[] = [
   'faults', 'lies', 'churn', 'latencyMs', 'jitterMs', 'indexLagMs', 'tokenSemantics', 'rateLimitRps', 'rateLimitBurst',
-  'fieldsPageCap', 'listPageCap', 'tokenTtlMs', 'dcMaxResults', 'dcResultWindow', 'auth', 'admin',
+  'fieldsPageCap', 'listPageCap', 'tokenTtlMs', 'dcMaxResults', 'dcResultWindow', 'auth', 'admin', 'commentChangesMoveUpdated',
 ];
 
 export interface SimulatorControl {
@@ -248,6 +255,10 @@ export interface SimulatorControl {
   unlinkIssues(linkId: string): void;
   /** Put issues in a sprint (null: the backlog); their `updated` moves. Returns the ids moved. */
   moveToSprint(ids: string[], sprintId: number | null): string[];
+  /** Add a comment to each of `count` issues (or `ids`); their `updated` moves. Returns the comment ids. */
+  addComments(count: number, opts?: { ids?: string[] }): string[];
+  /** Edit or delete one comment of each of `count` issues (or `ids`) that has one; returns the comment ids changed. */
+  changeComments(kind: 'edit' | 'delete', count: number, opts?: { ids?: string[] }): string[];
   /** Every link between live issues. */
   links(): TruthLink[];
   /** Every sprint each live issue's Sprint field lists (those it was carried over from, and its current one). */

@@ -45,7 +45,7 @@ async function* walkRange(
   const { config, http } = ctx;
   const scope: JqlScope = { userJql: config.jql, projects: config.projects };
   const cloud = deploymentOf(config) === 'cloud';
-  const search = cloud ? cloudIdSearch(http, config.page_size) : dataCenterSearch(http, config.page_size, walk.fields.join(','));
+  const search = cloud ? cloudIdSearch(http, config.page_size) : dataCenterSearch(http, config.page_size, walk.fields.join(','), undefined, walk.expand.join(','));
   const chunks = seekWalk(search, {
     start,
     upper,
@@ -57,8 +57,8 @@ async function* walkRange(
     prove: ctx.proveCredentials,
   });
   const withBodies = async (chunk: WalkChunk<JiraIssue>) => {
-    if (!cloud) return { issues: chunk.rows.map((r) => partsOfParsedIssue(r.issue, walk.picks)), position: chunk.position };
-    const fetched = await bulkFetch(http, chunk.rows.map((r) => r.id), walk.picks, ctx.proveCredentials, walk.fields);
+    if (!cloud) return { issues: chunk.rows.map((r) => partsOfParsedIssue(r.issue, walk.picks, walk.omit)), position: chunk.position };
+    const fetched = await bulkFetch(http, chunk.rows.map((r) => r.id), walk.picks, ctx.proveCredentials, walk.fields, walk.omit);
     result.gone += fetched.gone.length;
     return { issues: fetched.issues, position: chunk.position };
   };
@@ -71,7 +71,7 @@ async function* walkRange(
   // sequential walk was the critical path: 65 ms idle between pages at 100 ms latency.
   const walkAhead = 2 * Math.ceil(config.page_size / BULKFETCH_MAX_IDS);
   const ids = cloud ? mapOrdered(chunks, async (chunk) => chunk, walkAhead) : chunks;
-  for await (const batch of mapOrdered(ids, withBodies, lookahead)) {
+  for await (const batch of walk.loaded(mapOrdered(ids, withBodies, lookahead))) {
     for (const issue of batch.issues) {
       result.records++;
       yield* walk.records(issue);

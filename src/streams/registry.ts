@@ -8,16 +8,18 @@ import { issueCustomFieldContexts, issueCustomFieldOptions, issueFields, issueLi
 import { filters, groupMembers, groups, users } from './lists/people.js';
 import { projectCategories, projectComponents, projects, projectVersions } from './lists/projects.js';
 import { workflowStatusCategories, workflowStatuses } from './lists/workflow.js';
-import { issueLinks, sprintIssues } from './walk-family.js';
+import { issueChangelogs, issueComments, issueLinks, sprintIssues } from './walk-family.js';
 import { boardIssues } from './board-issues.js';
 import { deletedIssues } from './deleted-issues.js';
 
 export function allStreams(): Stream[] {
   return [
     issuesStream,
+    issueChangelogs,
     workflowStatuses,
     workflowStatusCategories,
     issueFields,
+    issueComments,
     projects,
     users,
     sprints,

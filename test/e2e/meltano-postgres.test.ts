@@ -194,6 +194,53 @@ describeOrSkip('Meltano: tap-jira -> target-postgres', skipUnlessInstalled(['pos
     }
   });
 
+  test('history under churn (comments added, edited, deleted; issues changed), two runs: issue_changelogs equals the truth, and issue_comments after the README\'s delete rule', async () => {
+    const sim: RunningSimulator = await startSim({ seed: 14, issues: 800, now: SEEDED_HISTORY_ENDS() });
+    let project: MeltanoProject | undefined;
+    try {
+      const db = await pg!.createDatabase('meltano_history');
+      project = prepareMeltanoProject({ simUrl: sim.url, pgPort: pg!.port, database: db }, { TAP_JIRA__SELECT: JSON.stringify(['issues.*', 'issue_changelogs.*', 'issue_comments.*']) });
+      sim.control.startChurn({ updatesPerSecond: 5, commentsPerSecond: 10, commentChangesPerSecond: 10 });
+      const r1 = await runMeltano(project);
+      sim.control.stopChurn();
+      assert.equal(r1.code, 0, `first meltano run failed:\n${tail(r1)}`);
+      // More comment changes on a quiet server, then run 2.
+      const live = sim.control.truth().map((t) => t.id);
+      sim.control.addComments(20);
+      sim.control.changeComments('edit', 20, { ids: live.slice(0, 40) });
+      sim.control.changeComments('delete', 20, { ids: live.slice(40, 80) });
+      const r2 = await runMeltano(project);
+      assert.equal(r2.code, 0, `second meltano run failed:\n${tail(r2)}`);
+      const column = async (table: string, name: string) =>
+        (await pg!.query(db, `SELECT column_name FROM information_schema.columns WHERE table_schema = 'jira' AND table_name = '${table}'`)).map(([c]) => c!).find((c) => c.toLowerCase() === name.toLowerCase())!;
+      const [issueId, issueUpdated] = [await column('issue_comments', 'issueId'), await column('issue_comments', 'issue_updated')];
+      // The rule: a comment row is current when its issue_updated is its issue's latest `updated`.
+      await pg!.query(db, `DELETE FROM jira.issue_comments c USING jira.issues i WHERE c."${issueId}" = i.id::text AND c."${issueUpdated}" < i.updated`);
+      const lists = sim.control.listTruth();
+      for (const [table, key] of [['issue_comments', ['id']], ['issue_changelogs', ['id', 'issueId']]] as const) {
+        const columns = await Promise.all(key.map((k) => column(table, k)));
+        const rows = (await pg!.query(db, `SELECT ${columns.map((c) => `"${c}"::text`).join(', ')} FROM jira."${table}"`)).map((r) => r.join('/')).sort();
+        const want = lists[table]!.keys.map((k) => k.join('/')).sort();
+        const missing = want.filter((k) => !rows.includes(k));
+        const extra = rows.filter((k) => !want.includes(k));
+        assert.deepEqual([missing.slice(0, 5), extra.slice(0, 5), rows.length], [[], [], want.length], `${table}: missing, extra, rows`);
+      }
+      // Each comment row holds the comment's latest edit.
+      const loaded = new Map((await pg!.query(db, `SELECT id::text, (extract(epoch from updated) * 1000)::bigint::text FROM jira.issue_comments`)).map(([id, ms]) => [id!, Number(ms)]));
+      const auth = 'Basic ' + Buffer.from('demo@example.com:demo-token').toString('base64');
+      const stale: string[] = [];
+      for (const id of live.slice(0, 40)) {
+        const page = (await (await fetch(`${sim.url}/rest/api/3/issue/${id}/comment?maxResults=100`, { headers: { authorization: auth } })).json()) as { comments: Array<{ id: string; updated: string }> };
+        for (const c of page.comments) if (loaded.has(c.id) && loaded.get(c.id) !== Date.parse(c.updated)) stale.push(c.id);
+      }
+      assert.deepEqual(stale, [], 'comments whose row is not at their latest edit');
+      console.log(`# meltano history: ${lists.issue_comments!.keys.length} comments, ${lists.issue_changelogs!.keys.length} changelog entries equal the truth after two runs under churn`);
+    } finally {
+      project?.cleanup();
+      await sim.close();
+    }
+  });
+
   test('a run killed mid-way (SIGKILL to meltano, tap and target), then run again: the table equals the truth', async () => {
     const sim: RunningSimulator = await startSim({ seed: 12, issues: 2000, now: SEEDED_HISTORY_ENDS(), latencyMs: 150, jitterMs: 10 });
     let project: MeltanoProject | undefined;

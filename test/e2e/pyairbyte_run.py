@@ -6,7 +6,7 @@ Importing PyAirbyte takes seconds, so one process serves several commands: one J
 stdin, one JSON reply per line on file descriptor 3 (PyAirbyte prints its own progress on stdout).
   {"cmd": "check", "config": {...}}                    -> {"ok": true} | {"ok": false, "error": "<class>", "message": "..."}
   {"cmd": "read", "config": {...}, "cache_dir": "..."} -> {"streams": [...], "records_read": N, "rows": [[id, updated_ms, deleted], ...]}
-  {"cmd": "read_streams", "config": {...}, "cache_dir": "...", "streams": [...] | ["*"], "keys": {stream: [fields]}?}
+  {"cmd": "read_streams", "config": {...}, "cache_dir": "...", "streams": [...] | ["*"], "keys": {stream: [fields]}?, "write_strategy": "merge"?}
                                                        -> {"counts": {stream: N}, "keys": {stream: [[key as text, ...], ...]}}
 A read into the same cache_dir continues from the state PyAirbyte saved there (incremental).
 Any other failure replies {"fatal": "<class>: message"}.
@@ -67,7 +67,7 @@ def key_of(record, fields: list) -> list:
     return out
 
 
-def read_streams(executable: str, config: dict, cache_dir: str, streams: list, keys: dict | None = None) -> dict:
+def read_streams(executable: str, config: dict, cache_dir: str, streams: list, keys: dict | None = None, write_strategy: str | None = None) -> dict:
     """Selected streams read as PyAirbyte reads them (it asks for every stream incrementally); with
     `keys` ({stream: [key fields]}), also every row's key."""
     source = ab.get_source("source-jira", config=config, local_executable=executable)
@@ -75,7 +75,7 @@ def read_streams(executable: str, config: dict, cache_dir: str, streams: list, k
         streams = source.get_available_streams()
     source.select_streams(streams)
     cache = DuckDBCache(db_path=os.path.join(cache_dir, "streams.duckdb"), schema_name="main")
-    result = source.read(cache=cache)
+    result = source.read(cache=cache, **({"write_strategy": write_strategy} if write_strategy else {}))
     reply = {"counts": {name: len(list(result[name])) for name in streams}}
     if keys:
         reply["keys"] = {name: [key_of(r, keys[name]) for r in result[name]] for name in streams if name in keys}
@@ -95,7 +95,7 @@ def main() -> int:
             if req["cmd"] == "check":
                 reply = check(args.executable, req["config"])
             elif req["cmd"] == "read_streams":
-                reply = read_streams(args.executable, req["config"], req["cache_dir"], req["streams"], req.get("keys"))
+                reply = read_streams(args.executable, req["config"], req["cache_dir"], req["streams"], req.get("keys"), req.get("write_strategy"))
             elif req["cmd"] == "read":
                 reply = read(args.executable, req["config"], req["cache_dir"])
             else:

@@ -217,3 +217,65 @@ test('after projects, users, boards, sprints, links and sprint membership change
     assert.ok(!(await c.get('/rest/agile/1.0/board', { maxResults: 50 })).json.values.some((b: { id: number }) => String(b.id) === scrum || String(b.id) === kanban));
   });
 });
+
+test('history: edited and deleted comments, and the changelog entries of every change, validate; comment pages cap at 100 on Cloud; Data Center expands the whole changelog', async () => {
+  await withSim({ issues: 300 }, async (sim, c) => {
+    const ctl = sim.control;
+    const truth = ctl.truth();
+    const heavy = truth[5]!.id; // seeded with more than 20 comments and 40 changelog entries
+    const [deleted] = ctl.changeComments('delete', 1, { ids: [heavy] });
+    await new Promise((r) => setTimeout(r, 2));
+    const [edited] = ctl.changeComments('edit', 1, { ids: [heavy] });
+    const [added] = ctl.addComments(1, { ids: [heavy] });
+    ctl.linkIssues(heavy, truth[6]!.id);
+    ctl.moveToSprint([heavy], null);
+    const page = await c.get(`/rest/api/3/issue/${heavy}/comment`, { maxResults: 5000 });
+    check(platform.forResponse('/rest/api/3/issue/{issueIdOrKey}/comment', 'GET'), page.json, 'comments after edits');
+    assert.equal(page.json.maxResults, 100, 'Cloud serves at most 100 comments a page');
+    const ids = page.json.comments.map((x: { id: string }) => x.id);
+    assert.ok(ids.includes(edited) && ids.includes(added) && !ids.includes(deleted), 'the edited and the added comment are listed, the deleted one is not');
+    const e = page.json.comments.find((x: { id: string }) => x.id === edited);
+    assert.ok(Date.parse(e.updated) > Date.parse(e.created), 'an edited comment has a later `updated`');
+    const comments = ctl.listTruth().issue_comments!.keys.map(([id]) => id);
+    assert.ok(comments.includes(edited!) && comments.includes(added!) && !comments.includes(deleted!), 'the list truth follows comment changes');
+    ctl.startChurn({ commentsPerSecond: 500, commentChangesPerSecond: 500, linksPerSecond: 500, sprintMovesPerSecond: 500 });
+    await new Promise((r) => setTimeout(r, 100));
+    ctl.stopChurn();
+    for (const t of truth.slice(0, 40)) {
+      const p = await c.get(`/rest/api/3/issue/${t.id}/comment`);
+      check(platform.forResponse('/rest/api/3/issue/{issueIdOrKey}/comment', 'GET'), p.json, 'comments under churn');
+    }
+    const bulk = await c.post('/rest/api/3/changelog/bulkfetch', { issueIdsOrKeys: truth.slice(0, 300).map((t) => t.id), maxResults: 10000 });
+    check(platform.forResponse('/rest/api/3/changelog/bulkfetch', 'POST'), bulk.json, 'changelog/bulkfetch after links and sprint moves');
+    const fields = new Set(bulk.json.issueChangeLogs.flatMap((l: { changeHistories: Array<{ items: Array<{ field: string }> }> }) => l.changeHistories.flatMap((h) => h.items.map((i) => i.field))));
+    assert.ok(fields.has('Link') && fields.has('Sprint'), `links and sprint moves leave changelog entries (${[...fields].join(', ')})`);
+    const entries = bulk.json.issueChangeLogs.reduce((n: number, l: { changeHistories: unknown[] }) => n + l.changeHistories.length, 0);
+    assert.equal(entries, ctl.listTruth().issue_changelogs!.keys.length, 'one page of changelog/bulkfetch lists every entry of the truth');
+  });
+  await withSim({ mode: 'datacenter', issues: 300 }, async (sim) => {
+    const c = new Client(sim, PAT);
+    const heavy = sim.control.truth()[5]!.id;
+    const s = await c.get('/rest/api/2/search', { jql: `id = ${heavy}`, fields: 'updated,comment', expand: 'changelog' });
+    check(platform.forResponse('/rest/api/3/search', 'GET'), s.json, 'DC search with expand=changelog');
+    const log = s.json.issues[0].changelog;
+    assert.ok(log.total > 40 && log.histories.length === log.total, 'Data Center expands the whole changelog');
+    assert.ok(s.json.issues[0].fields.comment.comments.length < s.json.issues[0].fields.comment.total, 'embedded comments are cut (the connector reads the rest from the pages)');
+    const page = await c.get(`/rest/api/2/issue/${heavy}/comment`, { startAt: 20 });
+    check(platform.forResponse('/rest/api/3/issue/{issueIdOrKey}/comment', 'GET'), page.json, 'DC comments');
+  });
+});
+
+test('comment edits and deletions move the issue\'s `updated` or not, as commentChangesMoveUpdated says', async () => {
+  for (const moves of [true, false]) {
+    await withSim({ issues: 50, commentChangesMoveUpdated: moves }, async (sim) => {
+      const ctl = sim.control;
+      const id = ctl.truth()[5]!.id;
+      const before = ctl.truth().find((t) => t.id === id)!.updated;
+      await new Promise((r) => setTimeout(r, 5));
+      assert.equal(ctl.changeComments('edit', 1, { ids: [id] }).length, 1);
+      assert.equal(ctl.changeComments('delete', 1, { ids: [id] }).length, 1);
+      const after = ctl.truth().find((t) => t.id === id)!.updated;
+      assert.equal(after > before, moves, `commentChangesMoveUpdated ${moves}`);
+    });
+  }
+});

@@ -46,3 +46,29 @@ test('bulkfetch body: a truncated answer throws SyntaxError (the HTTP client ret
   for (let cut = 0; cut < bytes.length; cut += 7) assert.throws(() => readBulkfetchBody(bytes.subarray(0, cut), picks), SyntaxError, `cut at ${cut}`);
   assert.equal(readBulkfetchBody(Buffer.from('{"issueErrors":[]}'), picks).issues, undefined);
 });
+
+test('bulkfetch body: omitted fields are picked, then cut out of the bytes kept (first, middle, last, several, all; compact and spaced)', () => {
+  const cases: Array<Record<string, unknown>> = [
+    { comment: { total: 1 }, x: 1, y: [2] },
+    { x: 1, comment: { a: [1, { b: '}' }] }, y: 2 },
+    { x: 1, comment: 3 },
+    { comment: 1 },
+    { comment: 1, worklog: 2, z: 3 },
+    { z: 0, comment: 1, worklog: 2 },
+    { x: 'no omitted field' },
+    {},
+  ];
+  const omitPicks = { comment: null, worklog: null, x: null } as const;
+  for (const fields of cases) {
+    const want = Object.fromEntries(Object.entries(fields).filter(([k]) => k !== 'comment' && k !== 'worklog'));
+    const compact = Buffer.from(JSON.stringify({ issues: [{ id: '1', key: 'K-1', fields }] }));
+    const issue = readBulkfetchBody(compact, omitPicks, ['comment', 'worklog']).issues![0]!;
+    assert.ok(issue.fields instanceof RawJson);
+    assert.equal(issue.fields.bytes.toString(), JSON.stringify(want), JSON.stringify(fields));
+    assert.deepEqual(issue.picked.comment, fields.comment);
+    // Spaces (no line breaks) between the tokens: the bytes kept still parse to the same object.
+    const spaced = Buffer.from(JSON.stringify({ issues: [{ id: '1', key: 'K-1', fields }] }).replace(/([,:{])/g, '$1 ').replace(/,/g, ' ,'));
+    const fromSpaced = readBulkfetchBody(spaced, omitPicks, ['comment', 'worklog']).issues![0]!;
+    assert.deepEqual(JSON.parse((fromSpaced.fields as RawJson).bytes.toString()), want, `spaced ${JSON.stringify(fields)}`);
+  }
+});
