@@ -71,3 +71,18 @@ export function dataCenterSearch(http: HttpClient, pageSize: number, fields = '*
     return { rows, next: more ? after : undefined, more };
   };
 }
+
+/** Cloud's estimate of the issues a JQL matches (POST /rest/api/3/search/approximate-count). */
+export function cloudCount(http: HttpClient): (jql: string) => Promise<number> {
+  const path = '/rest/api/3/search/approximate-count';
+  return async (jql) => {
+    const res = await http.json<{ count?: unknown }>({ method: 'POST', path, body: { jql }, priority: true });
+    const count = res?.count;
+    if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0) {
+      throw new ConnectorError(`Jira answered ${path} without a count (a non-negative integer); cannot size the partitions.`, 'system_error', {
+        internal: JSON.stringify(res).slice(0, 300),
+      });
+    }
+    return count;
+  };
+}

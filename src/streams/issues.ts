@@ -6,15 +6,17 @@
 import { readFileSync } from 'node:fs';
 import type { JsonObject, SharedRead, Stream, StreamContext, StreamEvent } from './stream.js';
 import { deploymentOf } from '../jira/deployment.js';
-import { cloudIdSearch, dataCenterSearch, type JiraIssue } from '../jira/issue-search.js';
+import { cloudCount, cloudIdSearch, dataCenterSearch, type JiraIssue } from '../jira/issue-search.js';
 import { bulkFetch, BULKFETCH_MAX_IDS } from '../jira/bulk-fetch.js';
-import { partsOfParsedIssue } from '../jira/issue-parts.js';
-import { instantJql, rangeJql, type JqlScope } from '../jira/jql.js';
+import { partsOfParsedIssue, type IssueParts } from '../jira/issue-parts.js';
+import { countJql, instantJql, rangeJql, type JqlScope } from '../jira/jql.js';
+import { planPartitions } from '../jira/partition-plan.js';
 import { seekWalk, type Position, type WalkChunk } from '../jira/seek-walk.js';
-import { checkStateClock, completedState, inProgressState, parseIssuesState, planRun, SETTLE_MS, type IssuesState } from '../state/issues-state.js';
+import { checkStateClock, completedState, inProgressState, parseIssuesState, planRun, SETTLE_MS, type IssuesState, type Part } from '../state/issues-state.js';
 import { browseRoot, issueRecord, ISSUE_PICKS } from './issue-record.js';
 import { TypedColumns, typedColumns } from './typed-fields.js';
 import { mapOrdered } from './map-ordered.js';
+import { mergeAsync } from './merge-async.js';
 import { prepareWalk, type PreparedWalk, type WalkMember } from './riders/rider.js';
 import { riderNamed } from './riders/riders.js';
 import { ConnectorError } from '../errors.js';
@@ -31,15 +33,14 @@ interface WalkResult {
   gone: number;
 }
 
-async function* walkRange(
-  ctx: StreamContext,
-  start: Position,
-  upper: number,
-  /** undefined: no checkpoints (the sweeps) */
-  stateAt: ((p: Position) => IssuesState) | undefined,
-  result: WalkResult,
-  walk: PreparedWalk,
-): AsyncGenerator<StreamEvent> {
+interface Batch {
+  issues: IssueParts[];
+  /** the position after these issues; undefined: no checkpoint here */
+  position: Position | undefined;
+}
+
+/** One range [start, upper) by the seek walk: its batches of issues with bodies, in walk order. */
+async function* rangeBatches(ctx: StreamContext, start: Position, upper: number, result: WalkResult, walk: PreparedWalk, ranges: number): AsyncGenerator<Batch> {
   const { config, http } = ctx;
   const scope: JqlScope = { userJql: config.jql, projects: config.projects };
   const cloud = deploymentOf(config) === 'cloud';
@@ -54,7 +55,7 @@ async function* walkRange(
     pause: (attempt) => ctx.sleep(backoffMs(attempt, Math.random)),
     prove: ctx.proveCredentials,
   });
-  const withBodies = async (chunk: WalkChunk<JiraIssue>) => {
+  const withBodies = async (chunk: WalkChunk<JiraIssue>): Promise<Batch> => {
     if (!cloud) return { issues: chunk.rows.map((r) => partsOfParsedIssue(r.issue, walk.picks)), position: chunk.position };
     const fetched = await bulkFetch(http, chunk.rows.map((r) => r.id), walk.picks, ctx.proveCredentials, walk.fields);
     result.gone += fetched.gone.length;
@@ -63,19 +64,70 @@ async function* walkRange(
   // Every batch pulled ahead is held in memory (its bulkfetch body). 1.5 x max_concurrency keeps
   // the slots busy when the head of the line is slow (jitter): max_concurrency + 1 made the latency
   // scenario 35 % slower, 2 x cost ~20 MB more RSS at the same speed (bench at 100k issues).
-  const lookahead = cloud ? Math.ceil(config.max_concurrency * 1.5) : 2;
+  // Ranges walked side by side share that budget.
+  const lookahead = cloud ? Math.max(2, Math.ceil((config.max_concurrency * 1.5) / ranges)) : 2;
   // The walk runs up to two search pages of ids (small) ahead of the bodies, so the next page is on
   // its way while bulkfetch works through this one. Pulled only as bodies were wanted, the
   // sequential walk was the critical path: 65 ms idle between pages at 100 ms latency.
   const walkAhead = 2 * Math.ceil(config.page_size / BULKFETCH_MAX_IDS);
   const ids = cloud ? mapOrdered(chunks, async (chunk) => chunk, walkAhead) : chunks;
-  for await (const batch of mapOrdered(ids, withBodies, lookahead)) {
-    for (const issue of batch.issues) {
+  yield* mapOrdered(ids, withBodies, lookahead);
+}
+
+/**
+ * The parts [position, upper) of a window, walked side by side, every record emitted as its batch
+ * comes. The STATE after a batch lists the parts not finished (the lowest one's position is the
+ * low-water mark), so it covers only rows already emitted, whichever part runs ahead.
+ */
+async function* walkRange(
+  ctx: StreamContext,
+  parts: readonly Part[],
+  /** undefined: no checkpoints (the sweeps) */
+  stateAt: ((open: readonly Part[]) => IssuesState) | undefined,
+  result: WalkResult,
+  walk: PreparedWalk,
+): AsyncGenerator<StreamEvent> {
+  const open = parts.map((p, index) => ({ ...p, index }));
+  const sources = parts.map((p) => rangeBatches(ctx, p.position, p.upper, result, walk, parts.length));
+  for await (const m of mergeAsync(sources)) {
+    const part = open.find((p) => p.index === m.index)!;
+    if (m.done) {
+      open.splice(open.indexOf(part), 1);
+      if (open.length > 0 && stateAt !== undefined) yield* walk.states(readableState(stateAt(open)));
+      continue;
+    }
+    for (const issue of m.value.issues) {
       result.records++;
       yield* walk.records(issue);
     }
-    if (batch.position !== undefined && stateAt !== undefined) yield* walk.states(readableState(stateAt(batch.position)));
+    if (m.value.position !== undefined && stateAt !== undefined) {
+      part.position = m.value.position;
+      yield* walk.states(readableState(stateAt(open)));
+    }
   }
+}
+
+/** Issues a window holds before it is worth walking in parts. */
+export const MIN_PART_ROWS = 500;
+
+/**
+ * The parts of a window to walk from `start` (Cloud: cut where approximate-count balances them,
+ * up to max_concurrency parts; Data Center, whose pages carry the bodies: one part). A count that
+ * fails costs the split, never the run: the walk reads the window as one part and says why.
+ */
+async function partsOf(ctx: StreamContext, walk: PreparedWalk, start: Position, upper: number): Promise<{ parts: Part[]; warning?: string }> {
+  const whole = [{ position: start, upper }];
+  if (deploymentOf(ctx.config) !== 'cloud') return { parts: whole };
+  const scope: JqlScope = { userJql: ctx.config.jql, projects: ctx.config.projects };
+  const count = cloudCount(ctx.http);
+  let cuts: number[];
+  try {
+    cuts = await planPartitions(start.updated, upper, (lo, hi) => count(countJql(scope, lo, hi)), { maxParts: ctx.config.max_concurrency, minRows: MIN_PART_ROWS });
+  } catch (err) {
+    if (!(err instanceof ConnectorError) || err.failureType === 'config_error') throw err;
+    return { parts: whole, warning: `${walk.label}: could not size partitions (${err.message}); the window is read in one walk` };
+  }
+  return { parts: cuts.slice(1).map((hi, i) => ({ position: i === 0 ? start : { updated: cuts[i]!, ids: [] }, upper: hi })) };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -123,8 +175,11 @@ async function* readWalk(ctx: StreamContext, members: readonly WalkMember[]): As
   for (let n = 0; n < windows && plan.window !== undefined; n++) {
     const w = plan.window;
     const current = plan;
-    yield { type: 'log', level: 'INFO', message: `${label}: reading updated in [${iso(w.start.updated)}, ${iso(w.upper)})` };
-    yield* walkRange(ctx, w.start, w.upper, (pos) => inProgressState(current, pos), result, walk);
+    const planned = w.parts === undefined ? await partsOf(ctx, walk, w.start, w.upper) : { parts: w.parts };
+    if (planned.warning !== undefined) yield { type: 'log', level: 'WARN', message: planned.warning };
+    const split = planned.parts.length > 1 ? ` in ${planned.parts.length} partitions walked side by side` : '';
+    yield { type: 'log', level: 'INFO', message: `${label}: reading updated in [${iso(w.start.updated)}, ${iso(w.upper)})${split}` };
+    yield* walkRange(ctx, planned.parts, (open) => inProgressState(current, open), result, walk);
     state = completedState(plan);
     sweepFrom = w.upper;
     plan = planRun({ ...base, fullRefresh: false, state, now: ctx.clock() });
@@ -140,7 +195,7 @@ async function* readWalk(ctx: StreamContext, members: readonly WalkMember[]): As
     const upper = ctx.clock();
     if (upper <= sweepFrom) break;
     const before = result.records;
-    yield* walkRange(ctx, { updated: sweepFrom, ids: [] }, upper, undefined, result, walk);
+    yield* walkRange(ctx, [{ position: { updated: sweepFrom, ids: [] }, upper }], undefined, result, walk);
     sweepFrom = upper;
     if (result.records === before) break;
   }
