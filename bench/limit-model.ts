@@ -22,6 +22,18 @@ export interface CloudStrategy {
   fixedRequests: number;
   /** Of those, how many are sequential round trips before or after the walk. */
   fixedRounds: number;
+  /** Rows Jira returns on a search page carrying `updated` (the simulator's fieldPageCap; Infinity: none). */
+  fieldCap?: number;
+  /**
+   * From this many issues the window is cut into leaves, each listed by one ids-only page (≤ idsPageRows
+   * rows, which no field cap touches), leavesAtOnce at a time; below it one seek walk reads it.
+   */
+  leafMinTotal?: number;
+  idsPageRows?: number;
+  leavesAtOnce?: number;
+  /** approximate-count requests and round trips that cut the leaves. */
+  countRequests?: number;
+  countRounds?: number;
 }
 
 /** Data Center: sequential /rest/api/2/search pages carrying full bodies. */
@@ -51,6 +63,18 @@ export const defaultCloudStrategy: CloudStrategy = {
   // window (one search over [upper, now), empty when nothing changed): two sequential round trips.
   fixedRequests: 2,
   fixedRounds: 2,
+};
+
+/** The connector's strategy since issue 11: windows of 1000 issues or more are cut into leaves (partition-plan.ts). */
+export const leafCloudStrategy: CloudStrategy = {
+  ...defaultCloudStrategy,
+  fieldCap: Infinity,
+  leafMinTotal: 1000,
+  idsPageRows: 5000,
+  leavesAtOnce: 3,
+  // one round of 16 buckets (partition-plan.ts)
+  countRequests: 16,
+  countRounds: 1,
 };
 
 export const defaultDataCenterStrategy: DataCenterStrategy = {
@@ -87,16 +111,21 @@ export function pagesFor(n: number, pageSize: number): number {
 export function cloudPlan(n: number, s: CloudStrategy = defaultCloudStrategy): RequestPlan {
   assertPositive('batchSize', s.batchSize);
   assertPositive('concurrency', s.concurrency);
-  const searchPages = pagesFor(n, s.pageSize);
+  // Leaves (partition-plan.ts): one ids-only page each, at best idsPageRows issues, after the counts that cut them.
+  const leaves = s.leafMinTotal !== undefined && n >= s.leafMinTotal;
+  // A seek-walk page carries `updated`, so it holds at most fieldCap rows, whatever page_size asks.
+  const searchPages = leaves ? pagesFor(n, s.idsPageRows ?? 5000) : pagesFor(n, Math.min(s.pageSize, s.fieldCap ?? Infinity));
+  const chains = leaves ? Math.min(searchPages, s.leavesAtOnce ?? 1) : 1;
   const bulkfetchCalls = ceilDiv(n, s.batchSize);
-  const total = searchPages + bulkfetchCalls + s.fixedRequests;
-  let rounds = s.fixedRounds;
+  const fixedRequests = s.fixedRequests + (leaves ? s.countRequests ?? 0 : 0);
+  const total = searchPages + bulkfetchCalls + fixedRequests;
+  let rounds = s.fixedRounds + (leaves ? s.countRounds ?? 0 : 0);
   if (n === 0) rounds += 1;
   else {
     const pooled = s.walkUsesSlot ? searchPages - 1 + bulkfetchCalls : bulkfetchCalls;
-    rounds += Math.max(searchPages + 1, 1 + ceilDiv(pooled, s.concurrency));
+    rounds += Math.max(ceilDiv(searchPages, chains) + 1, 1 + ceilDiv(pooled, s.concurrency));
   }
-  return { searchPages, bulkfetchCalls, fixedRequests: s.fixedRequests, total, rounds };
+  return { searchPages, bulkfetchCalls, fixedRequests, total, rounds };
 }
 
 /** Data Center plan: ⌈n / min(P, cap)⌉ sequential pages (at least one), plus the fixed requests. */

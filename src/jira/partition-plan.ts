@@ -1,27 +1,24 @@
-// Where to cut a window [lower, upper) into partitions of about equal size, so that the partitions
-// can be walked at once: a Jira that caps pages carrying `updated` at 100 rows makes one walk a
-// chain of round trips, and only walks side by side keep every request slot busy.
+// Where to cut a window [lower, upper) into leaves small enough for one page of ids (≤ 5000): a
+// Jira that caps pages carrying `updated` at 100 rows makes the seek walk a chain of round trips,
+// while a leaf is listed by one ids-only query and its bodies fetched side by side.
 //
-// Sizes come from `count` (Cloud: POST /search/approximate-count): a first round of buckets that
-// halve towards `upper` (recent issues are the most edited, so the newest times are the densest),
-// then rounds that split uniformly the buckets holding more than a partition's share. Counts only
-// choose the cut points: the partitions always cover the window exactly, so a wrong estimate costs
+// Sizes come from `count` (Cloud: POST /search/approximate-count), one round of buckets that halve
+// towards `upper` (recent issues are the most edited, so the newest times are the densest). Counts
+// only choose the cut points: the leaves always cover the window exactly, so a wrong estimate costs
 // speed, never an issue.
 
 export type CountFn = (lower: number, upper: number) => Promise<number>;
 
-export interface PartitionOptions {
-  /** most partitions (the walk's request slots: max_concurrency) */
-  maxParts: number;
-  /** the fewest issues worth a partition of their own */
-  minRows: number;
-  /** buckets of the first round (default 16) */
+export interface LeafOptions {
+  /** issues a leaf is cut for: well under the 5000 ids of one page, as counts are estimates */
+  leafRows: number;
+  /** below this many issues the window is not cut (one seek walk reads it) */
+  minTotal: number;
+  /** buckets of the count round (default 16) */
   buckets?: number;
-  /** rounds that split heavy buckets after the first (default 1) */
-  refineRounds?: number;
 }
 
-interface Bucket {
+export interface Bucket {
   lower: number;
   upper: number;
   count: number;
@@ -57,36 +54,37 @@ async function countAll(edges: number[], count: CountFn): Promise<Bucket[]> {
 }
 
 /**
- * Cut points lower = c0 < c1 < … < ck = upper (k ≥ 1): k partitions of about total / k issues each,
- * k = min(maxParts, ⌊total / minRows⌋). [lower, upper] alone when the window is not worth splitting.
+ * Cut points lower = c0 < c1 < … < ck = upper of leaves holding about leafRows issues each (one
+ * round of counts), or undefined when the range holds fewer than minTotal issues.
  */
-export async function planPartitions(lower: number, upper: number, count: CountFn, o: PartitionOptions): Promise<number[]> {
-  if (upper - lower < 2 || o.maxParts < 2) return [lower, upper];
-  let buckets = await countAll(halvingEdges(lower, upper, o.buckets ?? 16), count);
-  const total = buckets.reduce((s, b) => s + b.count, 0);
-  const k = Math.min(o.maxParts, Math.floor(total / o.minRows));
-  if (k < 2) return [lower, upper];
-  const share = total / k;
-  for (let round = 0; round < (o.refineRounds ?? 1); round++) {
-    const heavy = buckets.filter((b) => b.count > share && b.upper - b.lower > 1);
-    if (heavy.length === 0) break;
-    const split = await Promise.all(heavy.map((b) => countAll(uniformEdges(b.lower, b.upper, Math.min(16, Math.ceil((4 * b.count) / share))), count)));
-    const byLower = new Map(heavy.map((b, i) => [b.lower, split[i]!]));
-    buckets = buckets.flatMap((b) => byLower.get(b.lower) ?? [b]);
-  }
-  return cutsOf(buckets, k, share);
+export async function planLeaves(lower: number, upper: number, count: CountFn, o: LeafOptions): Promise<number[] | undefined> {
+  if (upper - lower < 2) return undefined;
+  const buckets = await countAll(halvingEdges(lower, upper, o.buckets ?? 16), count);
+  const total = buckets.reduce((sum, b) => sum + b.count, 0);
+  if (total < o.minTotal) return undefined;
+  return leafCuts(buckets, o.leafRows);
 }
 
-/** Cuts at bucket edges, each where the running count is nearest the next multiple of share. */
-export function cutsOf(buckets: readonly Bucket[], k: number, share: number): number[] {
-  const cuts = [buckets[0]!.lower];
-  let before = 0;
-  for (const b of buckets) {
-    const goal = share * cuts.length;
-    // Cut before this bucket when that lands nearer the goal than cutting after it.
-    if (cuts.length < k && before > 0 && b.lower > cuts[cuts.length - 1]! && goal - before <= before + b.count - goal) cuts.push(b.lower);
-    before += b.count;
+/**
+ * Greedy cuts at bucket edges, no leaf above leafRows by the counts; a heavier bucket is cut evenly
+ * as if its issues were spread evenly in it (a leaf that holds more than a page splits itself).
+ */
+export function leafCuts(buckets: readonly Bucket[], leafRows: number): number[] {
+  const atoms: Bucket[] = buckets.flatMap((b) => {
+    if (b.count <= leafRows) return [b];
+    const edges = uniformEdges(b.lower, b.upper, Math.ceil((1.25 * b.count) / leafRows));
+    const each = b.count / (edges.length - 1);
+    return edges.slice(1).map((hi, i) => ({ lower: edges[i]!, upper: hi, count: each }));
+  });
+  const cuts = [atoms[0]!.lower];
+  let acc = 0;
+  for (const a of atoms) {
+    if (acc > 0 && acc + a.count > leafRows) {
+      cuts.push(a.lower);
+      acc = 0;
+    }
+    acc += a.count;
   }
-  cuts.push(buckets[buckets.length - 1]!.upper);
+  cuts.push(atoms[atoms.length - 1]!.upper);
   return cuts;
 }

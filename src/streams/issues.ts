@@ -6,17 +6,17 @@
 import { readFileSync } from 'node:fs';
 import type { JsonObject, SharedRead, Stream, StreamContext, StreamEvent } from './stream.js';
 import { deploymentOf } from '../jira/deployment.js';
-import { cloudCount, cloudIdSearch, dataCenterSearch, type JiraIssue } from '../jira/issue-search.js';
+import { cloudCount, cloudIdSearch, cloudIdsPage, dataCenterSearch, IDS_PAGE_MAX, type JiraIssue } from '../jira/issue-search.js';
 import { bulkFetch, BULKFETCH_MAX_IDS } from '../jira/bulk-fetch.js';
 import { partsOfParsedIssue, type IssueParts } from '../jira/issue-parts.js';
 import { countJql, instantJql, rangeJql, type JqlScope } from '../jira/jql.js';
-import { planPartitions } from '../jira/partition-plan.js';
+import { planLeaves, uniformEdges } from '../jira/partition-plan.js';
 import { seekWalk, type Position, type WalkChunk } from '../jira/seek-walk.js';
 import { checkStateClock, completedState, inProgressState, parseIssuesState, planRun, SETTLE_MS, type IssuesState, type Part } from '../state/issues-state.js';
 import { browseRoot, issueRecord, ISSUE_PICKS } from './issue-record.js';
 import { TypedColumns, typedColumns } from './typed-fields.js';
 import { mapOrdered } from './map-ordered.js';
-import { mergeAsync } from './merge-async.js';
+import { mergePool } from './merge-async.js';
 import { prepareWalk, type PreparedWalk, type WalkMember } from './riders/rider.js';
 import { riderNamed } from './riders/riders.js';
 import { ConnectorError } from '../errors.js';
@@ -40,7 +40,7 @@ interface Batch {
 }
 
 /** One range [start, upper) by the seek walk: its batches of issues with bodies, in walk order. */
-async function* rangeBatches(ctx: StreamContext, start: Position, upper: number, result: WalkResult, walk: PreparedWalk, ranges: number): AsyncGenerator<Batch> {
+async function* rangeBatches(ctx: StreamContext, start: Position, upper: number, result: WalkResult, walk: PreparedWalk, lookahead: number): AsyncGenerator<Batch> {
   const { config, http } = ctx;
   const scope: JqlScope = { userJql: config.jql, projects: config.projects };
   const cloud = deploymentOf(config) === 'cloud';
@@ -57,15 +57,8 @@ async function* rangeBatches(ctx: StreamContext, start: Position, upper: number,
   });
   const withBodies = async (chunk: WalkChunk<JiraIssue>): Promise<Batch> => {
     if (!cloud) return { issues: chunk.rows.map((r) => partsOfParsedIssue(r.issue, walk.picks)), position: chunk.position };
-    const fetched = await bulkFetch(http, chunk.rows.map((r) => r.id), walk.picks, ctx.proveCredentials, walk.fields);
-    result.gone += fetched.gone.length;
-    return { issues: fetched.issues, position: chunk.position };
+    return { issues: await bodies(ctx, chunk.rows.map((r) => r.id), result, walk), position: chunk.position };
   };
-  // Every batch pulled ahead is held in memory (its bulkfetch body). 1.5 x max_concurrency keeps
-  // the slots busy when the head of the line is slow (jitter): max_concurrency + 1 made the latency
-  // scenario 35 % slower, 2 x cost ~20 MB more RSS at the same speed (bench at 100k issues).
-  // Ranges walked side by side share that budget.
-  const lookahead = cloud ? Math.max(2, Math.ceil((config.max_concurrency * 1.5) / ranges)) : 2;
   // The walk runs up to two search pages of ids (small) ahead of the bodies, so the next page is on
   // its way while bulkfetch works through this one. Pulled only as bodies were wanted, the
   // sequential walk was the critical path: 65 ms idle between pages at 100 ms latency.
@@ -74,26 +67,98 @@ async function* rangeBatches(ctx: StreamContext, start: Position, upper: number,
   yield* mapOrdered(ids, withBodies, lookahead);
 }
 
+async function bodies(ctx: StreamContext, ids: string[], result: WalkResult, walk: PreparedWalk): Promise<IssueParts[]> {
+  const fetched = await bulkFetch(ctx.http, ids, walk.picks, ctx.proveCredentials, walk.fields);
+  result.gone += fetched.gone.length;
+  return fetched.issues;
+}
+
 /**
- * The parts [position, upper) of a window, walked side by side, every record emitted as its batch
- * comes. The STATE after a batch lists the parts not finished (the lowest one's position is the
- * low-water mark), so it covers only rows already emitted, whichever part runs ahead.
+ * A leaf of a window, [position, upper): `snapshot` ones are listed by one ids-only query (Cloud),
+ * the others (and a snapshot leaf whose one page cannot hold it) by the seek walk.
+ */
+interface Leaf extends Part {
+  snapshot: boolean;
+}
+
+/**
+ * One leaf's batches. A snapshot is the whole leaf as the index stood at one instant, so it needs no
+ * position, no order and no `updated` (which Jira may cap to 100 rows a page): the leaf is done when
+ * all its bodies are emitted, and a resume lists it again. Edits while it is read move issues past
+ * the window's upper bound, where the tail sweeps read them, as with the seek walk.
+ */
+async function* leafBatches(ctx: StreamContext, leaf: Leaf, result: WalkResult, walk: PreparedWalk, lookahead: number): AsyncGenerator<Batch> {
+  const lower = leaf.position.updated;
+  if (leaf.snapshot) {
+    const scope: JqlScope = { userJql: ctx.config.jql, projects: ctx.config.projects };
+    const page = await cloudIdsPage(ctx.http)(rangeJql(scope, lower, leaf.upper));
+    if (page.complete) {
+      const ids = page.ids;
+      async function* batches() {
+        for (let i = 0; i < ids.length; i += BULKFETCH_MAX_IDS) yield ids.slice(i, i + BULKFETCH_MAX_IDS);
+      }
+      yield* mapOrdered(batches(), async (batch): Promise<Batch> => ({ issues: await bodies(ctx, batch, result, walk), position: undefined }), lookahead);
+      return;
+    }
+    // More than one page holds: four leaves, one after another. A full page at one instant, or a page
+    // that says more follow without being full, goes to the seek walk (it pages ties, and checks Jira).
+    if (page.ids.length >= IDS_PAGE_MAX && leaf.upper - lower > 1) {
+      const edges = uniformEdges(lower, leaf.upper, 4);
+      for (let i = 0; i + 1 < edges.length; i++) {
+        const position = i === 0 ? leaf.position : { updated: edges[i]!, ids: [] };
+        yield* leafBatches(ctx, { position, upper: edges[i + 1]!, snapshot: true }, result, walk, lookahead);
+      }
+      return;
+    }
+  }
+  yield* rangeBatches(ctx, leaf.position, leaf.upper, result, walk, lookahead);
+}
+
+/** Leaves read at once: each lists its ids in one request, then keeps slots busy with bulkfetch. */
+export const LEAVES_AT_ONCE = 3;
+
+/**
+ * The leaves of a window, read LEAVES_AT_ONCE at a time in order, every record emitted as its batch
+ * comes. The STATE after a batch that moves a position, and after each leaf done, lists the parts
+ * not finished (leaves not started yet merged into ranges; the lowest part's position is the
+ * low-water mark), so it covers only rows already emitted, whichever leaf runs ahead.
  */
 async function* walkRange(
   ctx: StreamContext,
-  parts: readonly Part[],
+  leaves: readonly Leaf[],
   /** undefined: no checkpoints (the sweeps) */
   stateAt: ((open: readonly Part[]) => IssuesState) | undefined,
   result: WalkResult,
   walk: PreparedWalk,
 ): AsyncGenerator<StreamEvent> {
-  const open = parts.map((p, index) => ({ ...p, index }));
-  const sources = parts.map((p) => rangeBatches(ctx, p.position, p.upper, result, walk, parts.length));
-  for await (const m of mergeAsync(sources)) {
-    const part = open.find((p) => p.index === m.index)!;
+  const cloud = deploymentOf(ctx.config) === 'cloud';
+  const width = Math.min(leaves.length, LEAVES_AT_ONCE);
+  // Every batch pulled ahead is held in memory (its bulkfetch body). 1.5 x max_concurrency keeps
+  // the slots busy when the head of the line is slow (jitter): max_concurrency + 1 made the latency
+  // scenario 35 % slower, 2 x cost ~20 MB more RSS at the same speed (bench at 100k issues).
+  // Leaves read at once share that budget.
+  const lookahead = cloud ? Math.max(2, Math.ceil((ctx.config.max_concurrency * 1.5) / width)) : 2;
+  const at = leaves.map((l) => l.position);
+  const status = leaves.map((): 'waiting' | 'open' | 'done' => 'waiting');
+  const openParts = (): Part[] => {
+    const parts: Array<Part & { waiting: boolean }> = [];
+    leaves.forEach((leaf, i) => {
+      if (status[i] === 'done') return;
+      const waiting = status[i] === 'waiting';
+      const prev = parts[parts.length - 1];
+      if (waiting && prev?.waiting && prev.upper === at[i]!.updated && at[i]!.ids.length === 0) prev.upper = leaf.upper;
+      else parts.push({ position: at[i]!, upper: leaf.upper, waiting });
+    });
+    return parts.map(({ position, upper }) => ({ position, upper }));
+  };
+  const open = (i: number) => {
+    status[i] = 'open';
+    return leafBatches(ctx, leaves[i]!, result, walk, lookahead);
+  };
+  for await (const m of mergePool(leaves.length, open, width)) {
     if (m.done) {
-      open.splice(open.indexOf(part), 1);
-      if (open.length > 0 && stateAt !== undefined) yield* walk.states(readableState(stateAt(open)));
+      status[m.index] = 'done';
+      if (stateAt !== undefined && status.some((st) => st !== 'done')) yield* walk.states(readableState(stateAt(openParts())));
       continue;
     }
     for (const issue of m.value.issues) {
@@ -101,33 +166,41 @@ async function* walkRange(
       yield* walk.records(issue);
     }
     if (m.value.position !== undefined && stateAt !== undefined) {
-      part.position = m.value.position;
-      yield* walk.states(readableState(stateAt(open)));
+      at[m.index] = m.value.position;
+      yield* walk.states(readableState(stateAt(openParts())));
     }
   }
 }
 
-/** Issues a window holds before it is worth walking in parts. */
-export const MIN_PART_ROWS = 500;
+/** Issues a window (or a part of one) holds before it is cut into leaves listed by ids-only pages. */
+export const MIN_LEAF_TOTAL = 1000;
+/** Issues a leaf is cut for by the counts: well under a page of ids, since counts are estimates. */
+export const LEAF_ROWS = 2500;
 
 /**
- * The parts of a window to walk from `start` (Cloud: cut where approximate-count balances them,
- * up to max_concurrency parts; Data Center, whose pages carry the bodies: one part). A count that
- * fails costs the split, never the run: the walk reads the window as one part and says why.
+ * The leaves of the parts still to read. Cloud: a part holding MIN_LEAF_TOTAL issues or more (by
+ * approximate-count) is cut into snapshot leaves; Data Center, whose pages carry the bodies, and
+ * smaller parts are read by the seek walk. A count that fails costs the cut, never the run.
  */
-async function partsOf(ctx: StreamContext, walk: PreparedWalk, start: Position, upper: number): Promise<{ parts: Part[]; warning?: string }> {
-  const whole = [{ position: start, upper }];
-  if (deploymentOf(ctx.config) !== 'cloud') return { parts: whole };
+async function leavesOf(ctx: StreamContext, walk: PreparedWalk, parts: readonly Part[]): Promise<{ leaves: Leaf[]; warning?: string }> {
+  const seek = parts.map((p) => ({ ...p, snapshot: false }));
+  if (deploymentOf(ctx.config) !== 'cloud') return { leaves: seek };
   const scope: JqlScope = { userJql: ctx.config.jql, projects: ctx.config.projects };
   const count = cloudCount(ctx.http);
-  let cuts: number[];
+  let planned: Array<number[] | undefined>;
   try {
-    cuts = await planPartitions(start.updated, upper, (lo, hi) => count(countJql(scope, lo, hi)), { maxParts: ctx.config.max_concurrency, minRows: MIN_PART_ROWS });
+    const o = { leafRows: LEAF_ROWS, minTotal: MIN_LEAF_TOTAL };
+    planned = await Promise.all(parts.map((p) => planLeaves(p.position.updated, p.upper, (lo, hi) => count(countJql(scope, lo, hi)), o)));
   } catch (err) {
     if (!(err instanceof ConnectorError) || err.failureType === 'config_error') throw err;
-    return { parts: whole, warning: `${walk.label}: could not size partitions (${err.message}); the window is read in one walk` };
+    return { leaves: seek, warning: `${walk.label}: could not count the window's issues to cut it into leaves (${err.message}); it is read by the seek walk alone` };
   }
-  return { parts: cuts.slice(1).map((hi, i) => ({ position: i === 0 ? start : { updated: cuts[i]!, ids: [] }, upper: hi })) };
+  const leaves = parts.flatMap((p, k): Leaf[] => {
+    const cuts = planned[k];
+    if (cuts === undefined) return [{ ...p, snapshot: false }];
+    return cuts.slice(1).map((upper, i) => ({ position: i === 0 ? p.position : { updated: cuts[i]!, ids: [] }, upper, snapshot: true }));
+  });
+  return { leaves };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -175,11 +248,11 @@ async function* readWalk(ctx: StreamContext, members: readonly WalkMember[]): As
   for (let n = 0; n < windows && plan.window !== undefined; n++) {
     const w = plan.window;
     const current = plan;
-    const planned = w.parts === undefined ? await partsOf(ctx, walk, w.start, w.upper) : { parts: w.parts };
+    const planned = await leavesOf(ctx, walk, w.parts ?? [{ position: w.start, upper: w.upper }]);
     if (planned.warning !== undefined) yield { type: 'log', level: 'WARN', message: planned.warning };
-    const split = planned.parts.length > 1 ? ` in ${planned.parts.length} partitions walked side by side` : '';
-    yield { type: 'log', level: 'INFO', message: `${label}: reading updated in [${iso(w.start.updated)}, ${iso(w.upper)})${split}` };
-    yield* walkRange(ctx, planned.parts, (open) => inProgressState(current, open), result, walk);
+    const cut = planned.leaves.length > 1 ? ` in ${planned.leaves.length} leaves, ${LEAVES_AT_ONCE} at a time` : '';
+    yield { type: 'log', level: 'INFO', message: `${label}: reading updated in [${iso(w.start.updated)}, ${iso(w.upper)})${cut}` };
+    yield* walkRange(ctx, planned.leaves, (open) => inProgressState(current, open), result, walk);
     state = completedState(plan);
     sweepFrom = w.upper;
     plan = planRun({ ...base, fullRefresh: false, state, now: ctx.clock() });
@@ -195,7 +268,7 @@ async function* readWalk(ctx: StreamContext, members: readonly WalkMember[]): As
     const upper = ctx.clock();
     if (upper <= sweepFrom) break;
     const before = result.records;
-    yield* walkRange(ctx, [{ position: { updated: sweepFrom, ids: [] }, upper }], undefined, result, walk);
+    yield* walkRange(ctx, [{ position: { updated: sweepFrom, ids: [] }, upper, snapshot: false }], undefined, result, walk);
     sweepFrom = upper;
     if (result.records === before) break;
   }
