@@ -111,19 +111,19 @@ export function pagesFor(n: number, pageSize: number): number {
 export function cloudPlan(n: number, s: CloudStrategy = defaultCloudStrategy): RequestPlan {
   assertPositive('batchSize', s.batchSize);
   assertPositive('concurrency', s.concurrency);
-  // Leaves (partition-plan.ts): one ids-only page each, at best idsPageRows issues, after the counts that cut them.
-  const leaves = s.leafMinTotal !== undefined && n >= s.leafMinTotal;
+  if (s.leafMinTotal !== undefined && n >= s.leafMinTotal) return leafPlan(n, s);
   // A seek-walk page carries `updated`, so it holds at most fieldCap rows, whatever page_size asks.
-  const searchPages = leaves ? pagesFor(n, s.idsPageRows ?? 5000) : pagesFor(n, Math.min(s.pageSize, s.fieldCap ?? Infinity));
-  const chains = leaves ? Math.min(searchPages, s.leavesAtOnce ?? 1) : 1;
+  const searchPages = pagesFor(n, Math.min(s.pageSize, s.fieldCap ?? Infinity));
   const bulkfetchCalls = ceilDiv(n, s.batchSize);
-  const fixedRequests = s.fixedRequests + (leaves ? s.countRequests ?? 0 : 0);
+  // The read in leaves first lists the window by one ids-only page, which sends a small one to the seek walk.
+  const probe = s.leafMinTotal !== undefined ? 1 : 0;
+  const fixedRequests = s.fixedRequests + probe;
   const total = searchPages + bulkfetchCalls + fixedRequests;
-  let rounds = s.fixedRounds + (leaves ? s.countRounds ?? 0 : 0);
+  let rounds = s.fixedRounds + probe;
   if (n === 0) rounds += 1;
   else {
     const pooled = s.walkUsesSlot ? searchPages - 1 + bulkfetchCalls : bulkfetchCalls;
-    rounds += Math.max(ceilDiv(searchPages, chains) + 1, 1 + ceilDiv(pooled, s.concurrency));
+    rounds += Math.max(searchPages + 1, 1 + ceilDiv(pooled, s.concurrency));
   }
   return { searchPages, bulkfetchCalls, fixedRequests, total, rounds };
 }
@@ -188,4 +188,22 @@ export function scenarioLimit(x: LimitInputs): Limit {
       if (x.stdoutBytes === undefined || !x.consumerBytesPerSecond) throw new RangeError('scenario d needs stdoutBytes and consumerBytesPerSecond');
       return pick(x.stdoutBytes / x.consumerBytesPerSecond, 'consumer');
   }
+}
+
+/**
+ * Cloud in leaves: one ids-only page lists the window (all of it up to idsPageRows issues); beyond
+ * that, one round of countRequests cuts it and each leaf is one more ids-only page, at best
+ * idsPageRows issues each, leavesAtOnce at a time. Bodies as ever: ⌈n/B⌉ bulkfetch calls, C at once.
+ */
+export function leafPlan(n: number, s: CloudStrategy): RequestPlan {
+  const pageRows = s.idsPageRows ?? 5000;
+  const cut = n > pageRows;
+  const leafPages = cut ? ceilDiv(n, pageRows) : 0;
+  const searchPages = 1 + leafPages;
+  const bulkfetchCalls = ceilDiv(n, s.batchSize);
+  const fixedRequests = s.fixedRequests + (cut ? s.countRequests ?? 0 : 0);
+  const total = searchPages + bulkfetchCalls + fixedRequests;
+  const chains = Math.max(1, s.leavesAtOnce ?? 1);
+  const rounds = s.fixedRounds + 1 + (cut ? s.countRounds ?? 0 : 0) + Math.max(ceilDiv(leafPages, chains) + 1, ceilDiv(leafPages + bulkfetchCalls, s.concurrency));
+  return { searchPages, bulkfetchCalls, fixedRequests, total, rounds };
 }

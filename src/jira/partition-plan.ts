@@ -12,8 +12,6 @@ export type CountFn = (lower: number, upper: number) => Promise<number>;
 export interface LeafOptions {
   /** issues a leaf is cut for: well under the 5000 ids of one page, as counts are estimates */
   leafRows: number;
-  /** below this many issues the window is not cut (one seek walk reads it) */
-  minTotal: number;
   /** buckets of the count round (default 16) */
   buckets?: number;
 }
@@ -53,15 +51,9 @@ async function countAll(edges: number[], count: CountFn): Promise<Bucket[]> {
   return pairs.map((p, i) => ({ ...p, count: counts[i]! }));
 }
 
-/**
- * Cut points lower = c0 < c1 < … < ck = upper of leaves holding about leafRows issues each (one
- * round of counts), or undefined when the range holds fewer than minTotal issues.
- */
-export async function planLeaves(lower: number, upper: number, count: CountFn, o: LeafOptions): Promise<number[] | undefined> {
-  if (upper - lower < 2) return undefined;
+/** Cut points lower = c0 < c1 < … < ck = upper of leaves holding about leafRows issues each (one round of counts). */
+export async function planLeaves(lower: number, upper: number, count: CountFn, o: LeafOptions): Promise<number[]> {
   const buckets = await countAll(halvingEdges(lower, upper, o.buckets ?? 16), count);
-  const total = buckets.reduce((sum, b) => sum + b.count, 0);
-  if (total < o.minTotal) return undefined;
   return leafCuts(buckets, o.leafRows);
 }
 

@@ -79,6 +79,8 @@ async function bodies(ctx: StreamContext, ids: string[], result: WalkResult, wal
  */
 interface Leaf extends Part {
   snapshot: boolean;
+  /** the leaf's ids, when the query that cut the window listed them already */
+  ids?: string[];
 }
 
 /**
@@ -91,7 +93,7 @@ async function* leafBatches(ctx: StreamContext, leaf: Leaf, result: WalkResult, 
   const lower = leaf.position.updated;
   if (leaf.snapshot) {
     const scope: JqlScope = { userJql: ctx.config.jql, projects: ctx.config.projects };
-    const page = await cloudIdsPage(ctx.http)(rangeJql(scope, lower, leaf.upper));
+    const page = leaf.ids !== undefined ? { ids: leaf.ids, complete: true } : await cloudIdsPage(ctx.http)(rangeJql(scope, lower, leaf.upper));
     if (page.complete) {
       const ids = page.ids;
       async function* batches() {
@@ -172,35 +174,42 @@ async function* walkRange(
   }
 }
 
-/** Issues a window (or a part of one) holds before it is cut into leaves listed by ids-only pages. */
+/** Issues a window (or a part of one) holds before it is read in leaves rather than by the seek walk. */
 export const MIN_LEAF_TOTAL = 1000;
 /** Issues a leaf is cut for by the counts: well under a page of ids, since counts are estimates. */
 export const LEAF_ROWS = 2500;
 
 /**
- * The leaves of the parts still to read. Cloud: a part holding MIN_LEAF_TOTAL issues or more (by
- * approximate-count) is cut into snapshot leaves; Data Center, whose pages carry the bodies, and
- * smaller parts are read by the seek walk. A count that fails costs the cut, never the run.
+ * The leaves of the parts still to read (Cloud; Data Center's pages carry the bodies: the seek walk).
+ * Each part is first listed by one ids-only page: fewer than MIN_LEAF_TOTAL issues, it goes to the
+ * seek walk (a checkpoint every batch); up to a page, those ids are its one leaf; a full page, it is
+ * cut by one round of approximate-counts. A page that says more follow without being full is not
+ * trusted to mean anything: the seek walk. A count that fails costs the cut, never the run.
  */
-async function leavesOf(ctx: StreamContext, walk: PreparedWalk, parts: readonly Part[]): Promise<{ leaves: Leaf[]; warning?: string }> {
-  const seek = parts.map((p) => ({ ...p, snapshot: false }));
-  if (deploymentOf(ctx.config) !== 'cloud') return { leaves: seek };
+async function leavesOf(ctx: StreamContext, walk: PreparedWalk, parts: readonly Part[]): Promise<{ leaves: Leaf[]; warnings: string[] }> {
+  const warnings: string[] = [];
+  if (deploymentOf(ctx.config) !== 'cloud') return { leaves: parts.map((p) => ({ ...p, snapshot: false })), warnings };
   const scope: JqlScope = { userJql: ctx.config.jql, projects: ctx.config.projects };
+  const idsPage = cloudIdsPage(ctx.http);
   const count = cloudCount(ctx.http);
-  let planned: Array<number[] | undefined>;
-  try {
-    const o = { leafRows: LEAF_ROWS, minTotal: MIN_LEAF_TOTAL };
-    planned = await Promise.all(parts.map((p) => planLeaves(p.position.updated, p.upper, (lo, hi) => count(countJql(scope, lo, hi)), o)));
-  } catch (err) {
-    if (!(err instanceof ConnectorError) || err.failureType === 'config_error') throw err;
-    return { leaves: seek, warning: `${walk.label}: could not count the window's issues to cut it into leaves (${err.message}); it is read by the seek walk alone` };
-  }
-  const leaves = parts.flatMap((p, k): Leaf[] => {
-    const cuts = planned[k];
-    if (cuts === undefined) return [{ ...p, snapshot: false }];
+  const leavesOfPart = async (p: Part): Promise<Leaf[]> => {
+    const seek = [{ ...p, snapshot: false }];
+    const lower = p.position.updated;
+    const page = await idsPage(rangeJql(scope, lower, p.upper));
+    if (page.complete) return page.ids.length < MIN_LEAF_TOTAL ? seek : [{ ...p, snapshot: true, ids: page.ids }];
+    if (page.ids.length < IDS_PAGE_MAX || p.upper - lower < 2) return seek;
+    let cuts: number[];
+    try {
+      cuts = await planLeaves(lower, p.upper, (lo, hi) => count(countJql(scope, lo, hi)), { leafRows: LEAF_ROWS });
+    } catch (err) {
+      if (!(err instanceof ConnectorError) || err.failureType === 'config_error') throw err;
+      warnings.push(`${walk.label}: could not count the issues of [${iso(lower)}, ${iso(p.upper)}) to cut it into leaves (${err.message}); it is cut in four evenly`);
+      cuts = uniformEdges(lower, p.upper, 4);
+    }
     return cuts.slice(1).map((upper, i) => ({ position: i === 0 ? p.position : { updated: cuts[i]!, ids: [] }, upper, snapshot: true }));
-  });
-  return { leaves };
+  };
+  const leaves = (await Promise.all(parts.map(leavesOfPart))).flat();
+  return { leaves, warnings };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -249,7 +258,7 @@ async function* readWalk(ctx: StreamContext, members: readonly WalkMember[]): As
     const w = plan.window;
     const current = plan;
     const planned = await leavesOf(ctx, walk, w.parts ?? [{ position: w.start, upper: w.upper }]);
-    if (planned.warning !== undefined) yield { type: 'log', level: 'WARN', message: planned.warning };
+    for (const message of planned.warnings) yield { type: 'log', level: 'WARN', message };
     const cut = planned.leaves.length > 1 ? ` in ${planned.leaves.length} leaves, ${LEAVES_AT_ONCE} at a time` : '';
     yield { type: 'log', level: 'INFO', message: `${label}: reading updated in [${iso(w.start.updated)}, ${iso(w.upper)})${cut}` };
     yield* walkRange(ctx, planned.leaves, (open) => inProgressState(current, open), result, walk);
