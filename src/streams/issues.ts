@@ -259,7 +259,8 @@ async function* readWalk(ctx: StreamContext, members: readonly WalkMember[]): As
     const current = plan;
     const planned = await leavesOf(ctx, walk, w.parts ?? [{ position: w.start, upper: w.upper }]);
     for (const message of planned.warnings) yield { type: 'log', level: 'WARN', message };
-    const cut = planned.leaves.length > 1 ? ` in ${planned.leaves.length} leaves, ${LEAVES_AT_ONCE} at a time` : '';
+    const listed = planned.leaves.filter((l) => l.snapshot).length;
+    const cut = listed > 0 ? ` in ${planned.leaves.length} leaves (${listed} listed by ids-only pages), ${LEAVES_AT_ONCE} at a time` : '';
     yield { type: 'log', level: 'INFO', message: `${label}: reading updated in [${iso(w.start.updated)}, ${iso(w.upper)})${cut}` };
     yield* walkRange(ctx, planned.leaves, (open) => inProgressState(current, open), result, walk);
     state = completedState(plan);

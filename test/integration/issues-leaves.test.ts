@@ -19,12 +19,13 @@ test('issues (cloud, field cap 100): leaves read every issue with few search pag
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual([...ids(run.records)].sort(), truth.map((t) => t.id).sort(), 'every issue emitted');
     assert.deepEqual(statesAheadOfRecords(run.messages, truth), []);
-    assert.ok(logs(run.messages, 'INFO').some((l) => /in \d+ leaves, 3 at a time/.test(l)), logs(run.messages, 'INFO').join('\n'));
+    assert.ok(logs(run.messages, 'INFO').some((l) => /in \d+ leaves \(\d+ listed by ids-only pages\), 3 at a time/.test(l)), logs(run.messages, 'INFO').join('\n'));
     const counts = s.control.requestCounts();
-    // 5100 at one instant: ~51 seek-walk pages of 100 (the cap) plus its re-list; the other 3900 issues by a few pages of ids.
+    // 5100 at one instant: the seek walk pages it by 100 (the cap) with tokens, then re-lists it until a
+    // pass finds nothing new (~3 x 51 pages); the leaves that split towards that instant, a few pages each.
     const pages = counts['POST /rest/api/3/search/jql'] ?? 0;
     console.log(`# ${run.records.length} records, requests ${JSON.stringify(counts)}`);
-    assert.ok(pages < 51 + 60 + 40, `search pages ${pages}`);
+    assert.ok(pages < 3 * 52 + 80, `search pages ${pages}`);
     assert.ok((counts['POST /rest/api/3/search/approximate-count'] ?? 0) >= 1, 'the window was sized by counts');
   } finally {
     await s.close();
@@ -33,7 +34,7 @@ test('issues (cloud, field cap 100): leaves read every issue with few search pag
 
 for (const tokenSemantics of ['keyset', 'offset'] as const) {
   test(`issues (cloud leaves, ${tokenSemantics} tokens, field cap 100): zero lost under constant churn, the run ends`, async () => {
-    const s = await sim({ issues: 4000, fieldPageCap: 100, tokenSemantics, latencyMs: 4, jitterMs: 2, now: Date.now() - 30_000 });
+    const s = await sim({ issues: 7000, fieldPageCap: 100, tokenSemantics, latencyMs: 4, jitterMs: 2, now: Date.now() - 30_000 });
     try {
       const start = s.control.truth();
       s.control.startChurn({ updatesPerSecond: 30, createsPerSecond: 5, deletesPerSecond: 10, commentsPerSecond: 5 });
@@ -62,6 +63,7 @@ test('issues (cloud leaves): kill -9 with leaves in flight, resume from the last
       { name: 'mid-leaf, record 2600', at: (type, c) => type === 'RECORD' && c.records === 2600 },
       { name: 'after the 2nd STATE', at: (type, c) => type === 'STATE' && c.states === 2 },
     ];
+    let sawParts = false;
     await Promise.all(points.map(async (p) => {
       const counts = { states: 0, records: 0 };
       const killed = await readAirbyte(config, {
@@ -73,7 +75,8 @@ test('issues (cloud leaves): kill -9 with leaves in flight, resume from the last
       });
       assert.equal(killed.signal, 'SIGKILL', `${p.name}: killed`);
       const cut = killed.lastState as { window?: { upper: number }; parts?: unknown[] } | undefined;
-      if (counts.states > 0) assert.ok(Array.isArray(cut?.parts) && cut!.parts.length >= 1, `${p.name}: the STATE lists the parts not finished: ${JSON.stringify(cut)}`);
+      if (counts.states > 0) assert.ok(cut?.window !== undefined, `${p.name}: killed mid-window: ${JSON.stringify(cut)}`);
+      if (cut?.parts !== undefined) sawParts = true;
       const resumed = await readAirbyte(config, cut === undefined ? {} : { state: cut as never });
       assert.equal(resumed.code, 0, resumed.stderr);
       const next = resumed.states.find((st) => st.window !== undefined)?.window as { upper: number } | undefined;
@@ -83,6 +86,7 @@ test('issues (cloud leaves): kill -9 with leaves in flight, resume from the last
       const reread = killed.records.length + resumed.records.length - truth.length;
       assert.ok(reread <= 3 * 2500 + 200, `${p.name}: re-read ${reread}`);
     }));
+    assert.ok(sawParts, 'at least one kill landed with several parts in flight');
   } finally {
     await s.close();
   }
