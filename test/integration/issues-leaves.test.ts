@@ -38,13 +38,17 @@ for (const tokenSemantics of ['keyset', 'offset'] as const) {
     try {
       const start = s.control.truth();
       s.control.startChurn({ updatesPerSecond: 30, createsPerSecond: 5, deletesPerSecond: 10, commentsPerSecond: 5 });
+      const began = Date.now();
       const run = await readAirbyte(configFor(s, { page_size: 1000, max_concurrency: 8 }));
+      const seconds = (Date.now() - began) / 1000;
       const end = s.control.truth();
       s.control.stopChurn();
       assert.equal(run.code, 0, run.stderr);
       assert.ok(logs(run.messages, 'INFO').some((l) => /leaves/.test(l)), 'read in leaves');
       assert.deepEqual(missingFromStart(start, end, run.records).map((t) => t.key), [], 'every issue live at start and at end was emitted at least as new as at start');
-      assert.ok(duplicatesRatio(run.records) <= 1.05, `duplicates ratio ${duplicatesRatio(run.records)}`);
+      // An issue edited while the run reads is emitted again by the sweeps: at most one per update, plus slack.
+      const allowed = 1 + (30 * seconds + 50) / start.length;
+      assert.ok(duplicatesRatio(run.records) <= allowed, `duplicates ratio ${duplicatesRatio(run.records)} > ${allowed} after ${seconds} s`);
     } finally {
       s.control.stopChurn();
       await s.close();
