@@ -71,7 +71,7 @@ export const leafCloudStrategy: CloudStrategy = {
   fieldCap: Infinity,
   leafMinTotal: 1000,
   idsPageRows: 5000,
-  leavesAtOnce: 3,
+  leavesAtOnce: 2,
   // one round of 16 buckets (partition-plan.ts)
   countRequests: 16,
   countRounds: 1,

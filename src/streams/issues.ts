@@ -117,7 +117,7 @@ async function* leafBatches(ctx: StreamContext, leaf: Leaf, result: WalkResult, 
 }
 
 /** Leaves read at once: each lists its ids in one request, then keeps slots busy with bulkfetch. */
-export const LEAVES_AT_ONCE = 3;
+export const LEAVES_AT_ONCE = 2;
 
 /**
  * The leaves of a window, read LEAVES_AT_ONCE at a time in order, every record emitted as its batch
@@ -138,9 +138,9 @@ async function* walkRange(
   // Every batch pulled ahead is held in memory (its bulkfetch body). 1.5 x max_concurrency keeps
   // the slots busy when the head of the line is slow (jitter): max_concurrency + 1 made the latency
   // scenario 35 % slower, 2 x cost ~20 MB more RSS at the same speed (bench at 100k issues).
-  // Each leaf read at once has that budget, so the last leaf alone still fills every slot (the
-  // HTTP client caps the requests in flight at max_concurrency whatever the leaves ask).
-  const lookahead = cloud ? Math.ceil(ctx.config.max_concurrency * 1.5) : 2;
+  // Leaves read at once share it, but each may have max_concurrency batches ahead, so the last leaf
+  // alone still fills every slot (3 leaves of 1.5 x each cost ~27 MB more RSS at 20k issues).
+  const lookahead = cloud ? Math.max(ctx.config.max_concurrency, Math.ceil((ctx.config.max_concurrency * 1.5) / width)) : 2;
   const at = leaves.map((l) => l.position);
   const status = leaves.map((): 'waiting' | 'open' | 'done' => 'waiting');
   const openParts = (): Part[] => {
