@@ -22,6 +22,18 @@ export interface CloudStrategy {
   fixedRequests: number;
   /** Of those, how many are sequential round trips before or after the walk. */
   fixedRounds: number;
+  /** Rows Jira returns on a search page carrying `updated` (the simulator's fieldPageCap; Infinity: none). */
+  fieldCap?: number;
+  /**
+   * From this many issues the window is cut into leaves, each listed by one ids-only page (≤ idsPageRows
+   * rows, which no field cap touches), leavesAtOnce at a time; below it one seek walk reads it.
+   */
+  leafMinTotal?: number;
+  idsPageRows?: number;
+  leavesAtOnce?: number;
+  /** approximate-count requests and round trips that cut the leaves. */
+  countRequests?: number;
+  countRounds?: number;
 }
 
 /** Data Center: sequential /rest/api/2/search pages carrying full bodies. */
@@ -51,6 +63,18 @@ export const defaultCloudStrategy: CloudStrategy = {
   // window (one search over [upper, now), empty when nothing changed): two sequential round trips.
   fixedRequests: 2,
   fixedRounds: 2,
+};
+
+/** The connector's strategy since issue 11: windows of 1000 issues or more are cut into leaves (partition-plan.ts). */
+export const leafCloudStrategy: CloudStrategy = {
+  ...defaultCloudStrategy,
+  fieldCap: Infinity,
+  leafMinTotal: 1000,
+  idsPageRows: 5000,
+  leavesAtOnce: 2,
+  // one round of 16 buckets (partition-plan.ts)
+  countRequests: 16,
+  countRounds: 1,
 };
 
 export const defaultDataCenterStrategy: DataCenterStrategy = {
@@ -87,16 +111,21 @@ export function pagesFor(n: number, pageSize: number): number {
 export function cloudPlan(n: number, s: CloudStrategy = defaultCloudStrategy): RequestPlan {
   assertPositive('batchSize', s.batchSize);
   assertPositive('concurrency', s.concurrency);
-  const searchPages = pagesFor(n, s.pageSize);
+  if (s.leafMinTotal !== undefined && n >= s.leafMinTotal) return leafPlan(n, s);
+  // A seek-walk page carries `updated`, so it holds at most fieldCap rows, whatever page_size asks.
+  const searchPages = pagesFor(n, Math.min(s.pageSize, s.fieldCap ?? Infinity));
   const bulkfetchCalls = ceilDiv(n, s.batchSize);
-  const total = searchPages + bulkfetchCalls + s.fixedRequests;
-  let rounds = s.fixedRounds;
+  // The read in leaves first lists the window by one ids-only page, which sends a small one to the seek walk.
+  const probe = s.leafMinTotal !== undefined ? 1 : 0;
+  const fixedRequests = s.fixedRequests + probe;
+  const total = searchPages + bulkfetchCalls + fixedRequests;
+  let rounds = s.fixedRounds + probe;
   if (n === 0) rounds += 1;
   else {
     const pooled = s.walkUsesSlot ? searchPages - 1 + bulkfetchCalls : bulkfetchCalls;
     rounds += Math.max(searchPages + 1, 1 + ceilDiv(pooled, s.concurrency));
   }
-  return { searchPages, bulkfetchCalls, fixedRequests: s.fixedRequests, total, rounds };
+  return { searchPages, bulkfetchCalls, fixedRequests, total, rounds };
 }
 
 /** Data Center plan: ⌈n / min(P, cap)⌉ sequential pages (at least one), plus the fixed requests. */
@@ -159,4 +188,22 @@ export function scenarioLimit(x: LimitInputs): Limit {
       if (x.stdoutBytes === undefined || !x.consumerBytesPerSecond) throw new RangeError('scenario d needs stdoutBytes and consumerBytesPerSecond');
       return pick(x.stdoutBytes / x.consumerBytesPerSecond, 'consumer');
   }
+}
+
+/**
+ * Cloud in leaves: one ids-only page lists the window (all of it up to idsPageRows issues); beyond
+ * that, one round of countRequests cuts it and each leaf is one more ids-only page, at best
+ * idsPageRows issues each, leavesAtOnce at a time. Bodies as ever: ⌈n/B⌉ bulkfetch calls, C at once.
+ */
+export function leafPlan(n: number, s: CloudStrategy): RequestPlan {
+  const pageRows = s.idsPageRows ?? 5000;
+  const cut = n > pageRows;
+  const leafPages = cut ? ceilDiv(n, pageRows) : 0;
+  const searchPages = 1 + leafPages;
+  const bulkfetchCalls = ceilDiv(n, s.batchSize);
+  const fixedRequests = s.fixedRequests + (cut ? s.countRequests ?? 0 : 0);
+  const total = searchPages + bulkfetchCalls + fixedRequests;
+  const chains = Math.max(1, s.leavesAtOnce ?? 1);
+  const rounds = s.fixedRounds + 1 + (cut ? s.countRounds ?? 0 : 0) + Math.max(ceilDiv(leafPages, chains) + 1, ceilDiv(leafPages + bulkfetchCalls, s.concurrency));
+  return { searchPages, bulkfetchCalls, fixedRequests, total, rounds };
 }

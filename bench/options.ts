@@ -5,11 +5,13 @@ import type { Front } from './record-counter.js';
 
 export interface BenchOptions {
   /** (N, scenario) pairs to run, in order; each runs once per front. */
-  plan: Array<{ n: number; scenario: Scenario }>;
+  plan: Array<{ n: number; scenario: Scenario; fieldCap?: number }>;
   fronts: Front[];
   mode: Mode;
   latencyMs: number;
   jitterMs: number;
+  /** Simulator latency per issue a reply carries (ms). */
+  perRowMs: number;
   rateLimitRps: number;
   consumerBytesPerSecond: number;
   cpuTargetPerSecond: number;
@@ -49,6 +51,9 @@ export const usage = `usage: npm run bench -- [options]
   --fronts airbyte,singer     which CLI fronts to run (default both)
   --mode cloud|datacenter     simulator deployment (default cloud)
   --latency-ms 100            mean per-request latency; --jitter-ms (default 20 % of it)
+  --field-caps 100,1000        run each (N, scenario) with the simulator capping search pages that carry any
+                              field besides id/key at each of these rows (default: no such cap)
+  --per-row-ms 0.05           simulator latency added per issue a reply carries (default 0)
   --rate-limit-rps 20         scenario b's allowed requests per second
   --consumer-bps 2000000      scenario d's stdout read rate (bytes/s)
   --cpu-target 20000          scenario c's target issues/s on one core (its "limit")
@@ -97,6 +102,8 @@ export function parseOptions(argv: string[]): BenchOptions {
       mode: { type: 'string' },
       'latency-ms': { type: 'string' },
       'jitter-ms': { type: 'string' },
+      'field-caps': { type: 'string' },
+      'per-row-ms': { type: 'string' },
       'rate-limit-rps': { type: 'string' },
       'consumer-bps': { type: 'string' },
       'cpu-target': { type: 'string' },
@@ -132,6 +139,13 @@ export function parseOptions(argv: string[]): BenchOptions {
     plan.push({ n: 1_000_000, scenario: 'a' }, { n: 1_000_000, scenario: 'c' });
   }
 
+  if (v['field-caps']) {
+    const caps = list(v['field-caps'], 'field-caps').map((c) => int(c, 'field-caps', 1)!);
+    plan = plan.flatMap((p) => caps.map((fieldCap) => ({ ...p, fieldCap })));
+  }
+  const perRowMs = Number(v['per-row-ms'] ?? 0);
+  if (!Number.isFinite(perRowMs) || perRowMs < 0) throw new Error(`--per-row-ms must be a number ≥ 0, got "${v['per-row-ms']}"`);
+
   const fronts = (v.fronts ? list(v.fronts, 'fronts') : ['airbyte', 'singer']) as Front[];
   for (const f of fronts) if (f !== 'airbyte' && f !== 'singer') throw new Error(`unknown front "${f}" (airbyte or singer)`);
   const mode = (v.mode ?? 'cloud') as Mode;
@@ -144,6 +158,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     mode,
     latencyMs,
     jitterMs: int(v['jitter-ms'], 'jitter-ms', 0) ?? Math.round(latencyMs * 0.2),
+    perRowMs,
     rateLimitRps: int(v['rate-limit-rps'], 'rate-limit-rps', 1) ?? 20,
     consumerBytesPerSecond: int(v['consumer-bps'], 'consumer-bps', 1) ?? 2_000_000,
     cpuTargetPerSecond: int(v['cpu-target'], 'cpu-target', 1) ?? 20_000,

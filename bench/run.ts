@@ -9,7 +9,7 @@ import { formatCatalogRows, runCatalogBench } from './catalog-run.js';
 import { formatHistoryRows, runHistoryBench } from './history-run.js';
 import { SimulatorProcess, diffTally, type SimSettings } from './simulator-process.js';
 import { killRunningConnectors, prepareCatalog, runRead, type ConnectorBins, type ReadResult } from './connector-process.js';
-import { cloudPlan, dataCenterPlan, defaultCloudStrategy, defaultDataCenterStrategy, scenarioLimit, type RequestPlan, type Scenario } from './limit-model.js';
+import { cloudPlan, dataCenterPlan, defaultCloudStrategy, defaultDataCenterStrategy, leafCloudStrategy, scenarioLimit, type RequestPlan, type Scenario } from './limit-model.js';
 import { formatTable, type BenchRow } from './table.js';
 import { medianRow } from './median-row.js';
 import { pinSelf, planPinning, type Pinning } from './cpu-pinning.js';
@@ -30,7 +30,7 @@ function log(msg: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 }
 
-function simSettingsFor(o: BenchOptions, n: number, scenario: Scenario): SimSettings {
+function simSettingsFor(o: BenchOptions, n: number, scenario: Scenario, fieldCap: number | undefined): SimSettings {
   const zeroLatency = scenario === 'c';
   return {
     issues: n,
@@ -39,6 +39,8 @@ function simSettingsFor(o: BenchOptions, n: number, scenario: Scenario): SimSett
     latencyMs: zeroLatency ? 0 : o.latencyMs,
     jitterMs: zeroLatency ? 0 : o.jitterMs,
     ...(scenario === 'b' ? { rateLimitRps: o.rateLimitRps } : {}),
+    ...(fieldCap !== undefined ? { fieldPageCap: fieldCap } : {}),
+    ...(o.perRowMs > 0 && !zeroLatency ? { perRowMs: o.perRowMs } : {}),
     ...(o.customFields > 0 ? { extraCustomFields: o.customFields } : {}),
   };
 }
@@ -56,12 +58,13 @@ function connectorConfig(o: BenchOptions, url: string): Record<string, unknown> 
   };
 }
 
-function modelPlan(o: BenchOptions, n: number): RequestPlan {
+function modelPlan(o: BenchOptions, n: number, fieldCap: number | undefined): RequestPlan {
   if (o.mode === 'datacenter') return dataCenterPlan(n, { ...defaultDataCenterStrategy, pageSize: o.pageSize ?? defaultDataCenterStrategy.pageSize });
   return cloudPlan(n, {
-    ...defaultCloudStrategy,
+    ...leafCloudStrategy,
     pageSize: o.pageSize ?? defaultCloudStrategy.pageSize,
     concurrency: o.maxConcurrency ?? defaultCloudStrategy.concurrency,
+    fieldCap: fieldCap ?? Infinity,
   });
 }
 
@@ -74,8 +77,8 @@ function newestProfile(dir: string): string | undefined {
   }
 }
 
-function toRow(o: BenchOptions, n: number, scenario: Scenario, front: Front, r: ReadResult, requests: ReturnType<typeof diffTally>, simCpuS: number | undefined): BenchRow {
-  const plan = modelPlan(o, n);
+function toRow(o: BenchOptions, n: number, scenario: Scenario, fieldCap: number | undefined, front: Front, r: ReadResult, requests: ReturnType<typeof diffTally>, simCpuS: number | undefined): BenchRow {
+  const plan = modelPlan(o, n, fieldCap);
   const limit = scenarioLimit({
     scenario,
     n,
@@ -100,6 +103,7 @@ function toRow(o: BenchOptions, n: number, scenario: Scenario, front: Front, r: 
     n,
     mode: o.mode,
     scenario,
+    ...(fieldCap !== undefined ? { fieldCap } : {}),
     front,
     status: r.timedOut ? 'timeout' : problems.length ? 'failed' : 'ok',
     ...(problems.length ? { problem: problems.join('; ') } : {}),
@@ -200,8 +204,8 @@ async function main(): Promise<void> {
     });
   }
   try {
-    for (const { n, scenario } of o.plan) {
-      const settings = simSettingsFor(o, n, scenario);
+    for (const { n, scenario, fieldCap } of o.plan) {
+      const settings = simSettingsFor(o, n, scenario, fieldCap);
       // Scenarios with identical simulator settings (a and d) share one simulator.
       if (JSON.stringify(settings) !== simKey) {
         await sim?.stop();
@@ -219,7 +223,7 @@ async function main(): Promise<void> {
           const profDir = join(resultsDir, `prof-${stamp}`, `${n}-${scenario}-${front}${o.repeat > 1 ? `-${run}` : ''}`);
           const before = await sim!.requests();
           const simCpuBefore = sim!.cpuSeconds();
-          log(`run N=${n} scenario=${scenario} front=${front}${o.repeat > 1 ? ` (${run} of ${o.repeat})` : ''}`);
+          log(`run N=${n} scenario=${scenario}${fieldCap ? ` field-cap=${fieldCap}` : ''} front=${front}${o.repeat > 1 ? ` (${run} of ${o.repeat})` : ''}`);
           const benchCpuBefore = process.cpuUsage();
           const hostBefore = hostCpuSeconds();
           const r = await runRead({
@@ -238,7 +242,7 @@ async function main(): Promise<void> {
           const simCpuAfter = sim!.cpuSeconds();
           const requests = diffTally(await sim!.requests(), before);
           const simCpuS = simCpuBefore !== undefined && simCpuAfter !== undefined ? simCpuAfter - simCpuBefore : undefined;
-          const row = toRow(o, n, scenario, front, r, requests, simCpuS);
+          const row = toRow(o, n, scenario, fieldCap, front, r, requests, simCpuS);
           row.consumerCpuS = (benchCpu.user + benchCpu.system) / 1e6;
           if (hostBefore && hostAfter && row.cpuS !== undefined && simCpuS !== undefined) {
             // CPU that processes outside this benchmark took from the host while the connector ran.
@@ -271,13 +275,13 @@ async function main(): Promise<void> {
         host: { loadavg: loadavg(), cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, platform: process.platform },
         settings: { ...o, plan: undefined },
         limitModel: {
-          rounds_cloud: 'fixedRounds + max(S + 1, 1 + ceil((S - 1 + F) / C)); S = max(1, ceil(N / page_size)), F = ceil(N / 100), C = max_concurrency',
+          rounds_cloud: 'fixedRounds + countRounds + max(ceil(S / leaves at once) + 1, 1 + ceil((S - 1 + F) / C)); S = max(1, ceil(N / min(page_size, field cap))), F = ceil(N / 100), C = max_concurrency, plus 1 ids-only page that lists the window; from 1000 issues (leafPlan): 1 + [N > 5000] (1 count round of 16 + ceil(N / 5000) leaf pages, 3 at a time) + max(ceil(L / 2) + 1, ceil((L + F) / C))',
           rounds_datacenter: 'fixedRounds + max(1, ceil(N / min(page_size, 1000)))',
           a: 'rounds x mean latency',
           b: 'max(rounds x latency, model requests / rate_limit_rps)',
           c: 'N / cpu_target (issues/s on one core)',
           d: 'max(rounds x latency, stdout bytes / consumer bytes per second)',
-          strategy: o.mode === 'cloud' ? defaultCloudStrategy : defaultDataCenterStrategy,
+          strategy: o.mode === 'cloud' ? leafCloudStrategy : defaultDataCenterStrategy,
         },
         rows,
         ...(o.repeat > 1 ? { runs: allRuns } : {}),

@@ -13,6 +13,9 @@ export interface SimSettings {
   latencyMs: number;
   jitterMs: number;
   rateLimitRps?: number;
+  /** jira-sim --field-page-cap and --per-row-ms */
+  fieldPageCap?: number;
+  perRowMs?: number;
   /** More jira-sim flags, e.g. the site's sizes (--projects 50 --users 500 …). */
   extraArgs?: string[];
   /** custom fields seeded beyond the simulator's fixed ones */
@@ -38,6 +41,8 @@ export class SimulatorProcess {
     const args = [bin, '--port', '0', '--seed', String(s.seed), '--issues', String(s.issues), '--mode', s.mode];
     args.push('--latency-ms', String(s.latencyMs), '--jitter-ms', String(s.jitterMs));
     if (s.rateLimitRps) args.push('--rate-limit-rps', String(s.rateLimitRps));
+    if (s.fieldPageCap) args.push('--field-page-cap', String(s.fieldPageCap));
+    if (s.perRowMs) args.push('--per-row-ms', String(s.perRowMs));
     args.push(...(s.extraArgs ?? []));
     if (s.extraCustomFields) args.push('--extra-custom-fields', String(s.extraCustomFields));
     const [command, argv] = pinned(cpus, process.execPath, args);

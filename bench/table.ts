@@ -7,6 +7,8 @@ export interface BenchRow {
   n: number;
   mode: Mode;
   scenario: Scenario;
+  /** The simulator's row cap of search pages carrying any field besides id/key (--field-caps). */
+  fieldCap?: number;
   front: Front;
   status: 'ok' | 'failed' | 'timeout';
   problem?: string;
@@ -55,7 +57,7 @@ export interface BenchRow {
 
 const columns: Array<[string, (r: BenchRow) => string]> = [
   ['N', (r) => r.n.toLocaleString('en-US')],
-  ['scen', (r) => r.scenario],
+  ['scen', (r) => (r.fieldCap === undefined ? r.scenario : `${r.scenario} cap ${r.fieldCap}`)],
   ['front', (r) => r.front],
   ['runs', (r) => String(r.runs ?? 1)],
   ['wall s', (r) => r.wallS.toFixed(2)],

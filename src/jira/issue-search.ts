@@ -71,3 +71,47 @@ export function dataCenterSearch(http: HttpClient, pageSize: number, fields = '*
     return { rows, next: more ? after : undefined, more };
   };
 }
+
+/** Cloud's estimate of the issues a JQL matches (POST /rest/api/3/search/approximate-count). */
+export function cloudCount(http: HttpClient): (jql: string) => Promise<number> {
+  const path = '/rest/api/3/search/approximate-count';
+  return async (jql) => {
+    const res = await http.json<{ count?: unknown }>({ method: 'POST', path, body: { jql }, priority: true });
+    const count = res?.count;
+    if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0) {
+      throw new ConnectorError(`Jira answered ${path} without a count (a non-negative integer); cannot size the partitions.`, 'system_error', {
+        internal: JSON.stringify(res).slice(0, 300),
+      });
+    }
+    return count;
+  };
+}
+
+/** Ids Jira lists on one page of ids only (up to 5000 a page, whatever caps pages with fields). */
+export const IDS_PAGE_MAX = 5000;
+
+/**
+ * Cloud: one ids-only page of a query. `complete`: Jira said it is the last page, so `ids` is every
+ * issue the query matched as the index stood when it answered.
+ */
+export function cloudIdsPage(http: HttpClient): (jql: string) => Promise<{ ids: string[]; complete: boolean }> {
+  const path = '/rest/api/3/search/jql';
+  return async (jql) => {
+    const res = await http.json<{ issues?: unknown; nextPageToken?: unknown; isLast?: unknown }>({
+      method: 'POST',
+      path,
+      body: { jql, maxResults: IDS_PAGE_MAX, fields: ['id'] },
+      priority: true,
+    });
+    if (!Array.isArray(res.issues)) throw new ConnectorError(`Jira answered ${path} without an issues array; check that base_url is a Jira site.`, 'system_error');
+    const ids = res.issues.map((raw) => {
+      const id = (raw as { id?: unknown })?.id;
+      if (typeof id !== 'string') {
+        throw new ConnectorError(`Jira answered ${path} with an issue lacking an id; cannot list issues safely.`, 'system_error', { internal: JSON.stringify(raw).slice(0, 300) });
+      }
+      return id;
+    });
+    const token = typeof res.nextPageToken === 'string' && res.nextPageToken !== '' ? res.nextPageToken : undefined;
+    return { ids, complete: res.isLast === true && token === undefined };
+  };
+}

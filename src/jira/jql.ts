@@ -42,3 +42,8 @@ export function instantJql(scope: JqlScope, at: number): string {
 export function idsAfterJql(scope: JqlScope, from: number, after: number): string {
   return [...scopeClauses(scope), `updated >= ${from}`, `id > ${after}`].join(' AND ') + ' ORDER BY id ASC';
 }
+
+/** The rows of rangeJql without an order, for counting (approximate-count). */
+export function countJql(scope: JqlScope, lower: number, upper: number): string {
+  return [...scopeClauses(scope), `updated >= ${lower}`, `updated < ${upper}`].join(' AND ');
+}

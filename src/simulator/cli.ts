@@ -47,12 +47,14 @@ const program = new Command('jira-sim')
   .addOption(new Option('--token-semantics <kind>', 'what a nextPageToken means').choices(['keyset', 'offset']).default('keyset'))
   .option('--token-ttl-ms <n>', 'page token lifetime', num('--token-ttl-ms'))
   .option('--fields-page-cap <n>', 'largest /search/jql page when many fields are requested', int('--fields-page-cap'))
+  .option('--field-page-cap <n>', 'largest /search/jql page when any field besides id/key is requested (default 5000)', int('--field-page-cap'))
   .option('--list-page-cap <n>', 'a further silent cap on every paged list endpoint (0 = off)', int('--list-page-cap'))
   .option('--dc-max-results <n>', 'Data Center silent maxResults cap', int('--dc-max-results'))
   .option('--dc-result-window <n>', 'Data Center deep-paging window', int('--dc-result-window'))
   .option('--index-lag-ms <n>', 'search sees changes this late', num('--index-lag-ms'))
   .option('--latency-ms <n>', 'fixed latency per request', num('--latency-ms'))
   .option('--jitter-ms <n>', 'uniform latency jitter (+/-)', num('--jitter-ms'))
+  .option('--per-row-ms <n>', 'latency added per issue a reply carries (search pages, bulkfetch)', num('--per-row-ms'))
   .option('--rate-limit-rps <n>', 'token-bucket requests per second (429 beyond)', num('--rate-limit-rps'))
   .option('--rate-limit-burst <n>', 'token-bucket size', num('--rate-limit-burst'))
   .option('--churn-updates-per-second <n>', 'background issue updates', num('--churn-updates-per-second'))
@@ -93,7 +95,7 @@ const o = program.opts();
 const options: SimulatorOptions = {
   port: o.port, host: o.host, seed: o.seed, issues: o.issues, projects: o.projects, extraCustomFields: o.extraCustomFields, mode: o.mode,
   users: o.users, boards: o.boards, sprints: o.sprints, versionsPerProject: o.versionsPerProject, dcUserList: o.dcUserList, admin: o.admin === true,
-  userTimeZone: o.timeZone, tokenSemantics: o.tokenSemantics, tokenTtlMs: o.tokenTtlMs, fieldsPageCap: o.fieldsPageCap,
+  userTimeZone: o.timeZone, tokenSemantics: o.tokenSemantics, tokenTtlMs: o.tokenTtlMs, fieldsPageCap: o.fieldsPageCap, fieldPageCap: o.fieldPageCap, perRowMs: o.perRowMs,
   listPageCap: o.listPageCap, dcMaxResults: o.dcMaxResults, dcResultWindow: o.dcResultWindow, indexLagMs: o.indexLagMs, latencyMs: o.latencyMs,
   jitterMs: o.jitterMs, rateLimitRps: o.rateLimitRps, rateLimitBurst: o.rateLimitBurst, now: o.now,
   faults: {

@@ -41,12 +41,14 @@ export const DEFAULTS: Settings = {
   tokenSemantics: 'keyset',
   tokenTtlMs: 7 * 86_400_000,
   fieldsPageCap: 100,
+  fieldPageCap: 5000,
   listPageCap: 0,
   dcMaxResults: 1000,
   dcResultWindow: 10_000,
   indexLagMs: 0,
   latencyMs: 0,
   jitterMs: 0,
+  perRowMs: 0,
   rateLimitRps: 0,
   rateLimitBurst: 0,
   faults: undefined,
@@ -178,11 +180,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     // server's latency includes its processing: the simulator's own CPU time (it shares the machine
     // with the connector in benchmarks) is not added on top of the configured latency.
     const arrived = performance.now();
+    answeredRows = 0;
     const respond = answer(req, res, s, url, method, gateway?.path ?? path, body, bodyError, isJson, contentType, path, gateway !== undefined);
-    const wait = delay - (performance.now() - arrived);
+    // A real server's time grows with the rows it returns: base latency plus a cost per issue.
+    const wait = delay + answeredRows * (s.perRowMs ?? 0) - (performance.now() - arrived);
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     respond();
   }
+
+  /** Issues in the reply the last answer() worked out (answer is synchronous, so no request interleaves). */
+  let answeredRows = 0;
 
   /** Works out the answer now; the returned function sends it. */
   function answer(
@@ -286,6 +293,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     const encoded = encode(reply, fault === 'truncated');
     const transport = faults !== undefined && (replaced !== undefined || altersSending(faults)) ? faults : undefined;
     if (transport !== undefined && fault === 'none') faultCounter.count();
+    answeredRows = reply.issueCount ?? 0;
     return () => {
       if (transport === undefined) write(res, encoded);
       else sendWithFaults(res, encoded, transport, reply.issueCount ?? 0);

@@ -161,6 +161,8 @@ export interface SimulatorOptions {
   tokenTtlMs?: number;
   /** Largest page /search/jql returns when fields other than id/key are requested (default 100). */
   fieldsPageCap?: number;
+  /** Largest /search/jql page when any field besides id/key is requested (e.g. `key,updated`); default 5000 (no cap beyond Jira's). */
+  fieldPageCap?: number;
   /** A further silent cap on every paged list endpoint (projects, users, boards, sprints, ...); 0 = off (default). */
   listPageCap?: number;
   /** Data Center: silent cap on maxResults (default 1000) and deep-paging window (default 10000). */
@@ -171,6 +173,8 @@ export interface SimulatorOptions {
   /** Per-request latency: fixed ms plus uniform jitter of +/- jitterMs (default 0). */
   latencyMs?: number;
   jitterMs?: number;
+  /** Added to a reply's latency per issue it carries (search pages, bulkfetch), as a real server's time grows with rows (default 0). */
+  perRowMs?: number;
   /** Token-bucket requests-per-second limit (default off); excess answered 429. */
   rateLimitRps?: number;
   rateLimitBurst?: number;
@@ -216,11 +220,11 @@ export interface RequestLogEntry {
 /** Options configure() may change at run time; anything else is fixed at start. */
 export type ConfigurableOption =
   | 'faults' | 'lies' | 'churn' | 'latencyMs' | 'jitterMs' | 'indexLagMs' | 'tokenSemantics' | 'rateLimitRps' | 'rateLimitBurst'
-  | 'fieldsPageCap' | 'listPageCap' | 'tokenTtlMs' | 'dcMaxResults' | 'dcResultWindow' | 'auth' | 'admin' | 'commentChangesMoveUpdated';
+  | 'fieldsPageCap' | 'fieldPageCap' | 'perRowMs' | 'listPageCap' | 'tokenTtlMs' | 'dcMaxResults' | 'dcResultWindow' | 'auth' | 'admin' | 'commentChangesMoveUpdated';
 
 export const CONFIGURABLE_OPTIONS: readonly ConfigurableOption[] = [
   'faults', 'lies', 'churn', 'latencyMs', 'jitterMs', 'indexLagMs', 'tokenSemantics', 'rateLimitRps', 'rateLimitBurst',
-  'fieldsPageCap', 'listPageCap', 'tokenTtlMs', 'dcMaxResults', 'dcResultWindow', 'auth', 'admin', 'commentChangesMoveUpdated',
+  'fieldsPageCap', 'fieldPageCap', 'perRowMs', 'listPageCap', 'tokenTtlMs', 'dcMaxResults', 'dcResultWindow', 'auth', 'admin', 'commentChangesMoveUpdated',
 ];
 
 export interface SimulatorControl {

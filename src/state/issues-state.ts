@@ -4,15 +4,28 @@
 // cursor: the upper bound of the last completed window (everything updated before it, as the search
 // index showed it, has been emitted). window/position: only while a window is in progress; a resume
 // continues that window (same upper bound) from the position, so nothing is re-read needlessly.
+// parts: only while a window is walked in partitions (see jira/partition-plan.ts): the partitions not
+// finished, lowest first, each [position, upper); everything else in the window has been emitted, and
+// position (the low-water mark) is the first part's. Absent: one part, [position, window.upper).
 import { isRfc3339, lacksTimeZone } from '../config/rfc3339.js';
 import { configError } from '../errors.js';
 import type { Position } from '../jira/seek-walk.js';
+
+/** A partition of a window still to read: [position, upper). */
+export interface Part {
+  position: Position;
+  upper: number;
+}
 
 export interface IssuesState {
   cursor?: string;
   window?: { lower: number; upper: number };
   position?: Position;
+  parts?: Part[];
 }
+
+/** More parts than this in a state is not one this connector wrote. */
+export const MAX_STATE_PARTS = 1000;
 
 /** The window ends this long before the run starts: edits newer than that may not be searchable yet. */
 export const SETTLE_MS = 10_000;
@@ -30,7 +43,7 @@ export function parseIssuesState(raw: unknown, stream = 'issues'): IssuesState {
   if (raw === undefined || raw === null) return {};
   if (typeof raw !== 'object' || Array.isArray(raw)) bad('expected an object like {"cursor": "2026-01-01T00:00:00.000Z"}');
   const o = raw as Record<string, unknown>;
-  const known = new Set(['cursor', 'window', 'position']);
+  const known = new Set(['cursor', 'window', 'position', 'parts']);
   const unknown = Object.keys(o).filter((k) => !known.has(k));
   if (unknown.length > 0) bad(`unexpected key ${JSON.stringify(unknown[0])}`);
   const s: IssuesState = {};
@@ -57,8 +70,34 @@ export function parseIssuesState(raw: unknown, stream = 'issues'): IssuesState {
     if (p.updated < w.lower || p.updated > w.upper) bad('position.updated lies outside the window');
     s.window = { lower: w.lower, upper: w.upper };
     s.position = { updated: p.updated, ids: [...(p.ids as string[])] };
+    if (o.parts !== undefined) s.parts = parseParts(o.parts, s.window, s.position, bad);
+  } else if (o.parts !== undefined) {
+    bad('parts are only valid with window and position');
   }
   return s;
+}
+
+function parseParts(raw: unknown, w: { lower: number; upper: number }, position: Position, bad: (what: string) => never): Part[] {
+  const shape = 'parts must be a list of {"position": {"updated": <epoch ms>, "ids": [...]}, "upper": <epoch ms>}';
+  if (!Array.isArray(raw) || raw.length === 0 || raw.length > MAX_STATE_PARTS) bad(`${shape}, 1 to ${MAX_STATE_PARTS} of them`);
+  const parts = raw.map((x: unknown): Part => {
+    const o = x as Record<string, unknown>;
+    const p = o?.position as Record<string, unknown> | undefined;
+    if (typeof o !== 'object' || o === null || !isMs(o.upper) || typeof p !== 'object' || p === null || !isMs(p.updated) || !Array.isArray(p.ids) || !p.ids.every((id) => typeof id === 'string')) {
+      bad(shape);
+    }
+    return { position: { updated: p.updated, ids: [...(p.ids as string[])] }, upper: o.upper };
+  });
+  let floor = w.lower;
+  for (const part of parts) {
+    if (part.position.updated < floor || part.position.updated > part.upper || part.upper > w.upper) {
+      bad('parts must lie inside the window, in order, without overlapping');
+    }
+    floor = part.upper;
+  }
+  const first = parts[0]!.position;
+  if (first.updated !== position.updated || first.ids.join('\n') !== position.ids.join('\n')) bad('position must be the first part\'s position');
+  return parts;
 }
 
 /**
@@ -110,7 +149,7 @@ export function checkStateClock(state: IssuesState, now: number): ClockCheck | u
 
 export interface RunPlan {
   /** the window to walk, or undefined when there is nothing to read (e.g. a cursor in the future) */
-  window: { lower: number; upper: number; start: Position } | undefined;
+  window: { lower: number; upper: number; start: Position; parts?: Part[] } | undefined;
   /** the cursor once the window is done (never behind the incoming cursor) */
   finalCursor: string | undefined;
   /** the incoming cursor, carried in in-progress states */
@@ -132,7 +171,8 @@ export function planRun(input: PlanInput): RunPlan {
   const prior = s.cursor === undefined ? undefined : Date.parse(s.cursor);
   const latest = (upper: number) => new Date(Math.max(upper, prior ?? upper)).toISOString();
   if (s.window && s.position) {
-    return { window: { ...s.window, start: s.position }, finalCursor: latest(s.window.upper), priorCursor: s.cursor };
+    const parts = s.parts === undefined ? {} : { parts: s.parts };
+    return { window: { ...s.window, start: s.position, ...parts }, finalCursor: latest(s.window.upper), priorCursor: s.cursor };
   }
   const upper = input.now - SETTLE_MS;
   const lower = prior === undefined ? startMs : Math.max(startMs, prior - input.lookbackMinutes * 60_000);
@@ -140,13 +180,20 @@ export function planRun(input: PlanInput): RunPlan {
   return { window: { lower, upper, start: { updated: lower, ids: [] } }, finalCursor: latest(upper), priorCursor: s.cursor };
 }
 
-/** The state while a window is in progress. */
-export function inProgressState(plan: RunPlan, position: Position): IssuesState {
+/**
+ * The state while a window is in progress: `at` is its position, or the partitions not finished
+ * (lowest first; one part reaching the window's upper bound is written as the position alone).
+ */
+export function inProgressState(plan: RunPlan, at: Position | readonly Part[]): IssuesState {
   const w = plan.window!;
+  const parts = Array.isArray(at) ? (at as readonly Part[]) : undefined;
+  const position = parts === undefined ? (at as Position) : parts[0]!.position;
+  const single = parts === undefined || (parts.length === 1 && parts[0]!.upper === w.upper);
   return {
     ...(plan.priorCursor === undefined ? {} : { cursor: plan.priorCursor }),
     window: { lower: w.lower, upper: w.upper },
     position,
+    ...(single ? {} : { parts: parts!.map((p) => ({ position: p.position, upper: p.upper })) }),
   };
 }
 

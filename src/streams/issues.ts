@@ -6,15 +6,17 @@
 import { readFileSync } from 'node:fs';
 import type { JsonObject, SharedRead, Stream, StreamContext, StreamEvent } from './stream.js';
 import { deploymentOf } from '../jira/deployment.js';
-import { cloudIdSearch, dataCenterSearch, type JiraIssue } from '../jira/issue-search.js';
+import { cloudCount, cloudIdSearch, cloudIdsPage, dataCenterSearch, IDS_PAGE_MAX, type JiraIssue } from '../jira/issue-search.js';
 import { bulkFetch, BULKFETCH_MAX_IDS } from '../jira/bulk-fetch.js';
-import { partsOfParsedIssue } from '../jira/issue-parts.js';
-import { instantJql, rangeJql, type JqlScope } from '../jira/jql.js';
+import { partsOfParsedIssue, type IssueParts } from '../jira/issue-parts.js';
+import { countJql, instantJql, rangeJql, type JqlScope } from '../jira/jql.js';
+import { planLeaves, uniformEdges } from '../jira/partition-plan.js';
 import { seekWalk, type Position, type WalkChunk } from '../jira/seek-walk.js';
-import { checkStateClock, completedState, inProgressState, parseIssuesState, planRun, SETTLE_MS, type IssuesState } from '../state/issues-state.js';
+import { checkStateClock, completedState, inProgressState, parseIssuesState, planRun, SETTLE_MS, type IssuesState, type Part } from '../state/issues-state.js';
 import { browseRoot, issueRecord, ISSUE_PICKS } from './issue-record.js';
 import { TypedColumns, typedColumns } from './typed-fields.js';
 import { mapOrdered } from './map-ordered.js';
+import { mergePool } from './merge-async.js';
 import { prepareWalk, type PreparedWalk, type WalkMember } from './riders/rider.js';
 import { riderNamed } from './riders/riders.js';
 import { ConnectorError } from '../errors.js';
@@ -33,15 +35,14 @@ interface WalkResult {
   gone: number;
 }
 
-async function* walkRange(
-  ctx: StreamContext,
-  start: Position,
-  upper: number,
-  /** undefined: no checkpoints (the sweeps) */
-  stateAt: ((p: Position) => IssuesState) | undefined,
-  result: WalkResult,
-  walk: PreparedWalk,
-): AsyncGenerator<StreamEvent> {
+interface Batch {
+  issues: IssueParts[];
+  /** the position after these issues; undefined: no checkpoint here */
+  position: Position | undefined;
+}
+
+/** One range [start, upper) by the seek walk: its batches of issues with bodies, in walk order. */
+async function* rangeBatches(ctx: StreamContext, start: Position, upper: number, result: WalkResult, walk: PreparedWalk, lookahead: number): AsyncGenerator<Batch> {
   const { config, http } = ctx;
   const scope: JqlScope = { userJql: config.jql, projects: config.projects };
   const cloud = deploymentOf(config) === 'cloud';
@@ -56,28 +57,163 @@ async function* walkRange(
     pause: (attempt) => ctx.sleep(backoffMs(attempt, Math.random)),
     prove: ctx.proveCredentials,
   });
-  const withBodies = async (chunk: WalkChunk<JiraIssue>) => {
+  const withBodies = async (chunk: WalkChunk<JiraIssue>): Promise<Batch> => {
     if (!cloud) return { issues: chunk.rows.map((r) => partsOfParsedIssue(r.issue, walk.picks, walk.omit)), position: chunk.position };
-    const fetched = await bulkFetch(http, chunk.rows.map((r) => r.id), walk.picks, ctx.proveCredentials, walk.fields, walk.omit);
-    result.gone += fetched.gone.length;
-    return { issues: fetched.issues, position: chunk.position };
+    return { issues: await bodies(ctx, chunk.rows.map((r) => r.id), result, walk), position: chunk.position };
   };
-  // Every batch pulled ahead is held in memory (its bulkfetch body). 1.5 x max_concurrency keeps
-  // the slots busy when the head of the line is slow (jitter): max_concurrency + 1 made the latency
-  // scenario 35 % slower, 2 x cost ~20 MB more RSS at the same speed (bench at 100k issues).
-  const lookahead = cloud ? Math.ceil(config.max_concurrency * 1.5) : 2;
   // The walk runs up to two search pages of ids (small) ahead of the bodies, so the next page is on
   // its way while bulkfetch works through this one. Pulled only as bodies were wanted, the
   // sequential walk was the critical path: 65 ms idle between pages at 100 ms latency.
   const walkAhead = 2 * Math.ceil(config.page_size / BULKFETCH_MAX_IDS);
   const ids = cloud ? mapOrdered(chunks, async (chunk) => chunk, walkAhead) : chunks;
-  for await (const batch of walk.loaded(mapOrdered(ids, withBodies, lookahead))) {
-    for (const issue of batch.issues) {
+  yield* mapOrdered(ids, withBodies, lookahead);
+}
+
+async function bodies(ctx: StreamContext, ids: string[], result: WalkResult, walk: PreparedWalk): Promise<IssueParts[]> {
+  const fetched = await bulkFetch(ctx.http, ids, walk.picks, ctx.proveCredentials, walk.fields, walk.omit);
+  result.gone += fetched.gone.length;
+  return fetched.issues;
+}
+
+/**
+ * A leaf of a window, [position, upper): `snapshot` ones are listed by one ids-only query (Cloud),
+ * the others (and a snapshot leaf whose one page cannot hold it) by the seek walk.
+ */
+interface Leaf extends Part {
+  snapshot: boolean;
+  /** the leaf's ids, when the query that cut the window listed them already */
+  ids?: string[];
+}
+
+/**
+ * One leaf's batches. A snapshot is the whole leaf as the index stood at one instant, so it needs no
+ * position, no order and no `updated` (which Jira may cap to 100 rows a page): the leaf is done when
+ * all its bodies are emitted, and a resume lists it again. Edits while it is read move issues past
+ * the window's upper bound, where the tail sweeps read them, as with the seek walk.
+ */
+async function* leafBatches(ctx: StreamContext, leaf: Leaf, result: WalkResult, walk: PreparedWalk, lookahead: number): AsyncGenerator<Batch> {
+  const lower = leaf.position.updated;
+  if (leaf.snapshot) {
+    const scope: JqlScope = { userJql: ctx.config.jql, projects: ctx.config.projects };
+    const page = leaf.ids !== undefined ? { ids: leaf.ids, complete: true } : await cloudIdsPage(ctx.http)(rangeJql(scope, lower, leaf.upper));
+    if (page.complete) {
+      const ids = page.ids;
+      async function* batches() {
+        for (let i = 0; i < ids.length; i += BULKFETCH_MAX_IDS) yield ids.slice(i, i + BULKFETCH_MAX_IDS);
+      }
+      yield* mapOrdered(batches(), async (batch): Promise<Batch> => ({ issues: await bodies(ctx, batch, result, walk), position: undefined }), lookahead);
+      return;
+    }
+    // More than one page holds: four leaves, one after another. A full page at one instant, or a page
+    // that says more follow without being full, goes to the seek walk (it pages ties, and checks Jira).
+    if (page.ids.length >= IDS_PAGE_MAX && leaf.upper - lower > 1) {
+      const edges = uniformEdges(lower, leaf.upper, 4);
+      for (let i = 0; i + 1 < edges.length; i++) {
+        const position = i === 0 ? leaf.position : { updated: edges[i]!, ids: [] };
+        yield* leafBatches(ctx, { position, upper: edges[i + 1]!, snapshot: true }, result, walk, lookahead);
+      }
+      return;
+    }
+  }
+  yield* rangeBatches(ctx, leaf.position, leaf.upper, result, walk, lookahead);
+}
+
+/** Leaves read at once: each lists its ids in one request, then keeps slots busy with bulkfetch. */
+export const LEAVES_AT_ONCE = 2;
+
+/**
+ * The leaves of a window, read LEAVES_AT_ONCE at a time in order, every record emitted as its batch
+ * comes. The STATE after a batch that moves a position, and after each leaf done, lists the parts
+ * not finished (leaves not started yet merged into ranges; the lowest part's position is the
+ * low-water mark), so it covers only rows already emitted, whichever leaf runs ahead.
+ */
+async function* walkRange(
+  ctx: StreamContext,
+  leaves: readonly Leaf[],
+  /** undefined: no checkpoints (the sweeps) */
+  stateAt: ((open: readonly Part[]) => IssuesState) | undefined,
+  result: WalkResult,
+  walk: PreparedWalk,
+): AsyncGenerator<StreamEvent> {
+  const cloud = deploymentOf(ctx.config) === 'cloud';
+  const width = Math.min(leaves.length, LEAVES_AT_ONCE);
+  // Every batch pulled ahead is held in memory (its bulkfetch body). 1.5 x max_concurrency keeps
+  // the slots busy when the head of the line is slow (jitter): max_concurrency + 1 made the latency
+  // scenario 35 % slower, 2 x cost ~20 MB more RSS at the same speed (bench at 100k issues).
+  // Leaves read at once share it, but each may have max_concurrency batches ahead, so the last leaf
+  // alone still fills every slot (3 leaves of 1.5 x each cost ~27 MB more RSS at 20k issues).
+  const lookahead = cloud ? Math.max(ctx.config.max_concurrency, Math.ceil((ctx.config.max_concurrency * 1.5) / width)) : 2;
+  const at = leaves.map((l) => l.position);
+  const status = leaves.map((): 'waiting' | 'open' | 'done' => 'waiting');
+  const openParts = (): Part[] => {
+    const parts: Array<Part & { waiting: boolean }> = [];
+    leaves.forEach((leaf, i) => {
+      if (status[i] === 'done') return;
+      const waiting = status[i] === 'waiting';
+      const prev = parts[parts.length - 1];
+      if (waiting && prev?.waiting && prev.upper === at[i]!.updated && at[i]!.ids.length === 0) prev.upper = leaf.upper;
+      else parts.push({ position: at[i]!, upper: leaf.upper, waiting });
+    });
+    return parts.map(({ position, upper }) => ({ position, upper }));
+  };
+  const open = (i: number) => {
+    status[i] = 'open';
+    // Riders that load per group of issues (changelogs) see each leaf's batches before they are emitted.
+    return walk.loaded(leafBatches(ctx, leaves[i]!, result, walk, lookahead))[Symbol.asyncIterator]();
+  };
+  for await (const m of mergePool(leaves.length, open, width)) {
+    if (m.done) {
+      status[m.index] = 'done';
+      if (stateAt !== undefined && status.some((st) => st !== 'done')) yield* walk.states(readableState(stateAt(openParts())));
+      continue;
+    }
+    for (const issue of m.value.issues) {
       result.records++;
       yield* walk.records(issue);
     }
-    if (batch.position !== undefined && stateAt !== undefined) yield* walk.states(readableState(stateAt(batch.position)));
+    if (m.value.position !== undefined && stateAt !== undefined) {
+      at[m.index] = m.value.position;
+      yield* walk.states(readableState(stateAt(openParts())));
+    }
   }
+}
+
+/** Issues a window (or a part of one) holds before it is read in leaves rather than by the seek walk. */
+export const MIN_LEAF_TOTAL = 1000;
+/** Issues a leaf is cut for by the counts: well under a page of ids, since counts are estimates. */
+export const LEAF_ROWS = 2500;
+
+/**
+ * The leaves of the parts still to read (Cloud; Data Center's pages carry the bodies: the seek walk).
+ * Each part is first listed by one ids-only page: fewer than MIN_LEAF_TOTAL issues, it goes to the
+ * seek walk (a checkpoint every batch); up to a page, those ids are its one leaf; a full page, it is
+ * cut by one round of approximate-counts. A page that says more follow without being full is not
+ * trusted to mean anything: the seek walk. A count that fails costs the cut, never the run.
+ */
+async function leavesOf(ctx: StreamContext, walk: PreparedWalk, parts: readonly Part[]): Promise<{ leaves: Leaf[]; warnings: string[] }> {
+  const warnings: string[] = [];
+  if (deploymentOf(ctx.config) !== 'cloud') return { leaves: parts.map((p) => ({ ...p, snapshot: false })), warnings };
+  const scope: JqlScope = { userJql: ctx.config.jql, projects: ctx.config.projects };
+  const idsPage = cloudIdsPage(ctx.http);
+  const count = cloudCount(ctx.http);
+  const leavesOfPart = async (p: Part): Promise<Leaf[]> => {
+    const seek = [{ ...p, snapshot: false }];
+    const lower = p.position.updated;
+    const page = await idsPage(rangeJql(scope, lower, p.upper));
+    if (page.complete) return page.ids.length < MIN_LEAF_TOTAL ? seek : [{ ...p, snapshot: true, ids: page.ids }];
+    if (page.ids.length < IDS_PAGE_MAX || p.upper - lower < 2) return seek;
+    let cuts: number[];
+    try {
+      cuts = await planLeaves(lower, p.upper, (lo, hi) => count(countJql(scope, lo, hi)), { leafRows: LEAF_ROWS });
+    } catch (err) {
+      if (!(err instanceof ConnectorError) || err.failureType === 'config_error') throw err;
+      warnings.push(`${walk.label}: could not count the issues of [${iso(lower)}, ${iso(p.upper)}) to cut it into leaves (${err.message}); it is cut in four evenly`);
+      cuts = uniformEdges(lower, p.upper, 4);
+    }
+    return cuts.slice(1).map((upper, i) => ({ position: i === 0 ? p.position : { updated: cuts[i]!, ids: [] }, upper, snapshot: true }));
+  };
+  const leaves = (await Promise.all(parts.map(leavesOfPart))).flat();
+  return { leaves, warnings };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -129,8 +265,12 @@ async function* readWalk(ctx: StreamContext, members: readonly WalkMember[], nam
   for (let n = 0; n < windows && plan.window !== undefined; n++) {
     const w = plan.window;
     const current = plan;
-    yield { type: 'log', level: 'INFO', message: `${label}: reading updated in [${iso(w.start.updated)}, ${iso(w.upper)})` };
-    yield* walkRange(ctx, w.start, w.upper, (pos) => inProgressState(current, pos), result, walk);
+    const planned = await leavesOf(ctx, walk, w.parts ?? [{ position: w.start, upper: w.upper }]);
+    for (const message of planned.warnings) yield { type: 'log', level: 'WARN', message };
+    const listed = planned.leaves.filter((l) => l.snapshot).length;
+    const cut = listed > 0 ? ` in ${planned.leaves.length} leaves (${listed} listed by ids-only pages), ${LEAVES_AT_ONCE} at a time` : '';
+    yield { type: 'log', level: 'INFO', message: `${label}: reading updated in [${iso(w.start.updated)}, ${iso(w.upper)})${cut}` };
+    yield* walkRange(ctx, planned.leaves, (open) => inProgressState(current, open), result, walk);
     state = completedState(plan);
     sweepFrom = w.upper;
     plan = planRun({ ...base, fullRefresh: false, state, now: ctx.clock() });
@@ -146,7 +286,7 @@ async function* readWalk(ctx: StreamContext, members: readonly WalkMember[], nam
     const upper = ctx.clock();
     if (upper <= sweepFrom) break;
     const before = result.records;
-    yield* walkRange(ctx, { updated: sweepFrom, ids: [] }, upper, undefined, result, walk);
+    yield* walkRange(ctx, [{ position: { updated: sweepFrom, ids: [] }, upper, snapshot: false }], undefined, result, walk);
     sweepFrom = upper;
     if (result.records === before) break;
   }

@@ -140,3 +140,19 @@ test('queries answered without the cache (relative dates) page the same in both 
     });
   }
 });
+
+test('fieldPageCap caps pages asking for any field besides id/key; id/key pages keep up to 5000; perRowMs grows a reply\'s latency with its rows', async () => {
+  await withSim({ fieldPageCap: 30, perRowMs: 1 }, async (_sim, c) => {
+    const capped = await c.get(PATH, { jql: ALL, maxResults: 200, fields: 'key,updated' });
+    assert.equal(capped.json.issues.length, 30);
+    assert.equal(capped.json.isLast, false);
+    for (const fields of ['id', 'key', 'id,key']) assert.equal((await c.get(PATH, { jql: ALL, maxResults: 200, fields })).json.issues.length, 200, fields);
+    let began = performance.now();
+    await c.get(PATH, { jql: ALL, maxResults: 1, fields: 'id' });
+    const one = performance.now() - began;
+    began = performance.now();
+    await c.get(PATH, { jql: ALL, maxResults: 300, fields: 'id' });
+    const many = performance.now() - began;
+    assert.ok(many - one >= 250, `300 rows took ${many.toFixed(0)} ms, 1 row ${one.toFixed(0)} ms`);
+  });
+});
