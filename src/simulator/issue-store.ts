@@ -79,6 +79,10 @@ export class IssueStore {
   deletedWorklogIds = new Set<number>();
   /** Worklogs added after seeding, in the order (and so the time) they were added. */
   addedWorklogs: Array<{ id: number; at: number }> = [];
+  /** Worklog edits in the order (and so the time) they were made; an edit moves the worklog's `updated`. */
+  worklogEdits: Array<{ id: number; at: number }> = [];
+  /** Each edited worklog's latest edit (its index in worklogEdits) and how many it had. */
+  lastWorklogEdit = new Map<number, { index: number; times: number }>();
   /** Bumped on every change to live data / to the index (caches key on these). */
   liveGeneration = 0;
   indexGeneration = 0;
@@ -377,8 +381,8 @@ export class IssueStore {
     this.changed(idx, at);
   }
 
-  /** Delete one of the issue's worklogs (a tombstone for /worklog/deleted); false when it has none left. */
-  deleteWorklog(idx: number, at: number, rnd: () => number): boolean {
+  /** One of the issue's live worklogs, at random; undefined when it has none left. */
+  private pickWorklog(idx: number, rnd: () => number): number | undefined {
     const e = this.extrasOf(idx);
     const total = this.seedWorklogs[idx]! + e.worklogs.length;
     const alive: number[] = [];
@@ -386,8 +390,31 @@ export class IssueStore {
       const id = (ID_BASE + idx) * 1000 + j;
       if (!e.deletedWorklogs.includes(id)) alive.push(id);
     }
-    if (!alive.length) return false;
-    const id = alive[Math.floor(rnd() * alive.length)]!;
+    return alive.length ? alive[Math.floor(rnd() * alive.length)]! : undefined;
+  }
+
+  /** Edit one of the issue's worklogs (its time spent): its `updated` moves to `at`, as does the issue's; false when it has none. */
+  editWorklog(idx: number, at: number, rnd: () => number): boolean {
+    const id = this.pickWorklog(idx, rnd);
+    if (id === undefined) return false;
+    this.lastWorklogEdit.set(id, { index: this.worklogEdits.length, times: (this.lastWorklogEdit.get(id)?.times ?? 0) + 1 });
+    this.worklogEdits.push({ id, at });
+    this.live.updated[idx] = Math.max(at, this.live.updated[idx]!);
+    this.changed(idx, at);
+    return true;
+  }
+
+  /** How often a worklog was edited, and when last (undefined: never). */
+  worklogEdited(id: number): { times: number; at: number } | undefined {
+    const last = this.lastWorklogEdit.get(id);
+    return last === undefined ? undefined : { times: last.times, at: this.worklogEdits[last.index]!.at };
+  }
+
+  /** Delete one of the issue's worklogs (a tombstone for /worklog/deleted); false when it has none left. */
+  deleteWorklog(idx: number, at: number, rnd: () => number): boolean {
+    const e = this.extrasOf(idx);
+    const id = this.pickWorklog(idx, rnd);
+    if (id === undefined) return false;
     e.deletedWorklogs.push(id);
     this.deletedWorklogs.push({ worklogId: id, at });
     this.deletedWorklogIds.add(id);
