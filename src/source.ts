@@ -4,6 +4,7 @@ import type { Config } from './config/config.js';
 import { asConnectorError, OutputClosedError, type ConnectorError } from './errors.js';
 import type { HttpClient, HttpDeps } from './http/http-client.js';
 import type { Logger } from './logger.js';
+import type { Front } from './protocol/deletion-marker.js';
 import { projectRecord } from './protocol/select-fields.js';
 import { midRunProof, ProvenStates } from './proven-states.js';
 import { readUnits } from './shared-reads.js';
@@ -22,6 +23,8 @@ export interface SourceDeps {
   learnSecret?: (secret: string) => void;
   /** Persists rotated OAuth credentials: a CONTROL message (Airbyte) or the config file rewritten (Singer). */
   persistCredentials?: (credentials: Record<string, unknown>) => Promise<void>;
+  /** The protocol front reading (the column tombstones carry, see protocol/deletion-marker.ts). */
+  front?: Front;
 }
 
 /** One stream to read, as the catalog and state files asked for it. */
@@ -106,7 +109,7 @@ export async function check(config: Config, deps: SourceDeps): Promise<void> {
 export async function discover(config: Config, streams: Stream[], deps: SourceDeps): Promise<Stream[]> {
   return withHttp(config, deps, async (http) => {
     await deps.checkConnection(http);
-    const ctx = { config, http, logger: deps.logger };
+    const ctx = { config, http, logger: deps.logger, front: deps.front };
     const out: Stream[] = [];
     for (const s of streams) out.push(s.prepare ? await s.prepare(ctx, undefined) : s);
     return out;
@@ -236,7 +239,7 @@ export async function read(config: Config, plan: PlannedStream[], deps: SourceDe
     // and move the cursor past everything. So the credentials are proven first (one /myself call).
     await deps.checkConnection(http);
     const proveCredentials = midRunProof(() => deps.checkConnection(http));
-    const ctx: BaseContext = { config, http, logger: deps.logger, clock: deps.clock, sleep: deps.sleep, proveCredentials, memo: new RunMemo() };
+    const ctx: BaseContext = { config, http, logger: deps.logger, clock: deps.clock, sleep: deps.sleep, proveCredentials, memo: new RunMemo(), front: deps.front };
     const units = readUnits(plan);
     const ahead = new Map<PlannedStream, ReadAhead>();
     try {

@@ -29,6 +29,7 @@ export async function runAirbyte(argv: string[], io: CliIo, deps: CliDeps): Prom
   // Rotated OAuth tokens: redacted from every other line, and handed to the platform in a CONTROL message.
   const sourceDeps = {
     ...deps,
+    front: 'airbyte' as const,
     logger,
     learnSecret: (secret: string) => redactor?.add(secret),
     persistCredentials: persistByControlMessage(sink, configFile, deps.clock),

@@ -88,7 +88,7 @@ export async function runSinger(argv: string[], io: CliIo, deps: CliDeps): Promi
     if (catalogPath !== undefined && plan.length === 0) logger.warn(`no stream is selected in ${catalogPath}; nothing to sync`);
     const listener = new SingerReadListener(sink, logger, deps.clock, state);
     const learnSecret = (secret: string): void => growing?.add(secret);
-    const { failed } = await read(config, plan, { ...deps, logger, learnSecret, persistCredentials }, listener);
+    const { failed } = await read(config, plan, { ...deps, front: 'singer', logger, learnSecret, persistCredentials }, listener);
     if (failed.length > 0) writeErr(redact(`CRITICAL sync failed for ${failed.length} stream(s): ${failed.join(', ')}`));
     return failed.length > 0 ? 1 : 0;
   };
@@ -109,7 +109,7 @@ export async function runSinger(argv: string[], io: CliIo, deps: CliDeps): Promi
       // Exactly one JSON document: Meltano parses the whole of stdout as the catalog.
       // Discover asks the site (typed custom fields): a rotated OAuth token is written back here too.
       const learnSecret = (secret: string): void => growing?.add(secret);
-      const streams = await discover(config, streamsFor(deps.streams, deploymentOf(config)), { ...deps, logger, learnSecret, persistCredentials });
+      const streams = await discover(config, streamsFor(deps.streams, deploymentOf(config)), { ...deps, front: 'singer', logger, learnSecret, persistCredentials });
       await sink.write(singerCatalog(streams));
       return 0;
     }

@@ -34,3 +34,8 @@ export function rangeJql(scope: JqlScope, lower: number, upper: number): string 
 export function instantJql(scope: JqlScope, at: number): string {
   return [...scopeClauses(scope), `updated >= ${at}`, `updated < ${at + 1}`].join(' AND ') + ' ORDER BY key ASC';
 }
+
+/** The issues among `ids` that the scope holds (`scope` empty: the ids alone). */
+export function idsJql(scope: JqlScope, ids: readonly string[]): string {
+  return [...scopeClauses(scope), `id in (${ids.join(', ')})`].join(' AND ');
+}

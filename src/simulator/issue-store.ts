@@ -169,6 +169,7 @@ export class IssueStore {
       this.seedUpdated[i] = this.live.updated[i]!;
       this.indexed.apply(this.live.snapshot(i));
     }
+    this.seedWorklogDeletions(n);
     this.liveGeneration++;
     this.indexGeneration++;
     this.indexLogBase = this.indexGeneration;
@@ -365,6 +366,22 @@ export class IssueStore {
     this.extrasOf(idx).comments.push(at);
     this.live.updated[idx] = Math.max(at, this.live.updated[idx]!);
     this.changed(idx, at);
+  }
+
+  /** A site with history has deleted worklogs: one issue in 41 with two or more lost its first, before its seeded update. */
+  private seedWorklogDeletions(n: number): void {
+    for (let i = 3; i < n; i += 41) {
+      if (this.seedWorklogs[i]! < 2) continue;
+      const logged = this.seedWorklogAt(i, 0);
+      const at = Math.floor((logged + this.seedUpdated[i]!) / 2);
+      if (at <= logged) continue;
+      const id = (ID_BASE + i) * 1000;
+      this.extrasOf(i).deletedWorklogs.push(id);
+      this.deletedWorklogs.push({ worklogId: id, at });
+      this.deletedWorklogIds.add(id);
+    }
+    // /worklog/deleted lists deletions oldest first.
+    this.deletedWorklogs.sort((a, b) => a.at - b.at || a.worklogId - b.worklogId);
   }
 
   /** Time of the j-th seeded worklog of an issue, spread between its creation and seeded update. */

@@ -10,6 +10,7 @@ import { projectCategories, projectComponents, projects, projectVersions } from 
 import { workflowStatusCategories, workflowStatuses } from './lists/workflow.js';
 import { issueLinks, sprintIssues } from './walk-family.js';
 import { boardIssues } from './board-issues.js';
+import { deletedWorklogs, issueWorklogs } from './worklogs.js';
 
 export function allStreams(): Stream[] {
   return [
@@ -29,6 +30,8 @@ export function allStreams(): Stream[] {
     issueResolutions,
     issueLinks,
     issueLinkTypes,
+    issueWorklogs,
+    deletedWorklogs,
     projectVersions,
     projectComponents,
     issueCustomFieldContexts,

@@ -4,6 +4,7 @@ import type { Config } from '../config/config.js';
 import type { Logger } from '../logger.js';
 import type { HttpClient } from '../http/http-client.js';
 import type { Deployment } from '../jira/deployment.js';
+import type { Front } from '../protocol/deletion-marker.js';
 import type { RunMemo } from './run-memo.js';
 
 export type JsonObject = Record<string, unknown>;
@@ -24,6 +25,8 @@ export interface StreamContext {
   signal?: AbortSignal;
   /** Lists shared by the streams of one run (a parent read once for all its child streams); absent outside a run. */
   memo?: RunMemo;
+  /** The protocol front reading: only for the column a tombstone carries (protocol/deletion-marker.ts). */
+  front?: Front;
 }
 
 /**
@@ -48,7 +51,7 @@ export interface SharedRead {
 }
 
 /** What prepare() may use: the site, not a sync mode or a state. */
-export type PrepareContext = Pick<StreamContext, 'config' | 'http' | 'logger'> & { memo?: StreamContext['memo'] };
+export type PrepareContext = Pick<StreamContext, 'config' | 'http' | 'logger'> & { memo?: StreamContext['memo']; front?: StreamContext['front'] };
 
 export interface Stream {
   /** snake_case name on the wire */
