@@ -1,10 +1,13 @@
 // Which issues, of a set of ids, lie in the configured scope (`projects`, `jql`): for streams read from
 // site-wide feeds (worklogs) that must keep only the scope's rows. One ids-only search per batch:
 // `id in (...) AND <scope>` (Cloud POST /search/jql, Data Center POST /search), then for the ids it
-// did not list, the same without the scope: listed there, the issue is outside the scope; listed in
-// neither, the search index does not know the issue yet (created a moment ago), and it is kept (at
-// worst a row outside the scope, never a lost one). Answers are remembered for the run.
+// did not list, the same without the scope: listed there, the issue is outside the scope. Listed in
+// neither, the search index does not know the issue yet (created a moment ago): it is read itself
+// (`GET /issue/{id}?fields=project`, rare) and kept when its project is in `projects`; with a `jql`
+// that only the search can evaluate, it is kept (at worst a row outside the scope, never a lost one);
+// gone (404), it is dropped. Answers are remembered for the run.
 import type { HttpClient } from '../http/http-client.js';
+import { HttpStatusError } from '../http/jira-error.js';
 import type { Deployment } from './deployment.js';
 import { idsJql, type JqlScope } from './jql.js';
 
@@ -13,8 +16,9 @@ const IDS_PER_SEARCH = 1000;
 
 export class IssueScope {
   private known = new Map<string, boolean>();
-  /** searches made, for the request budget */
+  /** requests made (searches, and single issues the index did not know yet), for the request budget */
   searches = 0;
+  lookups = 0;
 
   constructor(
     private readonly http: HttpClient,
@@ -37,9 +41,24 @@ export class IssueScope {
       const inside = await this.search(idsJql(this.scope, chunk));
       const rest = chunk.filter((id) => !inside.has(id));
       const anywhere = rest.length > 0 ? await this.search(idsJql({}, rest)) : new Set<string>();
-      for (const id of chunk) this.known.set(id, inside.has(id) || !anywhere.has(id));
+      for (const id of chunk) if (inside.has(id) || anywhere.has(id)) this.known.set(id, inside.has(id));
+      for (const id of chunk) if (!this.known.has(id)) this.known.set(id, await this.unindexed(id));
     }
     return new Set(all.filter((id) => this.known.get(id)));
+  }
+
+  /** An issue the search does not list at all: in scope when its project is (a jql cannot be checked here). */
+  private async unindexed(id: string): Promise<boolean> {
+    this.lookups++;
+    try {
+      const path = `${this.deployment === 'cloud' ? '/rest/api/3' : '/rest/api/2'}/issue/${encodeURIComponent(id)}`;
+      const issue = await this.http.json<{ fields?: { project?: { key?: unknown } } }>({ method: 'GET', path, query: { fields: 'project' } });
+      const key = issue.fields?.project?.key;
+      return !this.scope.projects?.length || (typeof key === 'string' && this.scope.projects.includes(key));
+    } catch (err) {
+      if (err instanceof HttpStatusError && err.status === 404) return false;
+      throw err;
+    }
   }
 
   private async search(jql: string): Promise<Set<string>> {

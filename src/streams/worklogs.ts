@@ -95,7 +95,7 @@ async function* readIssueWorklogs(ctx: StreamContext): AsyncGenerator<StreamEven
     }
   }
   yield { type: 'state', state: incremental ? stateOf(cur) : {} };
-  const scoped = scope.everything ? '' : `; ${outside} worklogs of issues outside projects/jql left out (${scope.searches} searches)`;
+  const scoped = scope.everything ? '' : `; ${outside} worklogs of issues outside projects/jql left out (${scope.searches} searches, ${scope.lookups} single issues)`;
   yield { type: 'log', level: 'INFO', message: `${NAME}: ${records} worklogs and ${tombstones} tombstones (${deletionColumn(front)}) emitted${scoped}` };
 }
 
