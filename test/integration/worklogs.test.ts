@@ -6,19 +6,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { configFor, delay, sim, type RunningSimulator } from './issues-harness.js';
-import type { ChildProcess } from 'node:child_process';
-import type { WalkRun } from './riders-harness.js';
-import { allOutput } from './issues-harness.js';
-import { assertValidAirbyte } from '../helpers/protocol-checks.js';
+import { readWalk as readWith, type WalkRun } from './riders-harness.js';
 import { airbyteStream } from '../../src/protocol/airbyte-catalog.js';
 import { allStreams } from '../../src/streams/registry.js';
 import type { Config } from '../../src/config/config.js';
-import type { Message } from '../helpers/run-cli.js';
-import type { PrepareContext } from '../../src/streams/stream.js';
 import { airbyteBin, runCli, singerBin, writeJsonFiles } from '../helpers/run-cli.js';
 import { assertValidSinger } from '../helpers/protocol-checks.js';
 import { parseJiraTime } from '../../src/jira/jira-time.js';
-import type { JsonObject } from '../../src/streams/stream.js';
+import type { JsonObject, PrepareContext } from '../../src/streams/stream.js';
 
 const STREAMS = ['issue_worklogs', 'deleted_worklogs'] as const;
 
@@ -32,20 +27,9 @@ async function worklogCatalog(names: readonly string[]): Promise<{ streams: Json
   return { streams };
 }
 
-/** The real Airbyte CLI reading `names`, per-stream states in and out. */
-async function readWalk(config: Config, names: readonly string[], opts: { states?: Record<string, JsonObject>; onMessage?: (m: Message, child: ChildProcess) => boolean | void; timeoutMs?: number } = {}): Promise<WalkRun> {
-  const catalog = await worklogCatalog(names);
-  const states = Object.entries(opts.states ?? {}).map(([name, stream_state]) => ({ type: 'STREAM', stream: { stream_descriptor: { name }, stream_state } }));
-  const files = writeJsonFiles({ config, catalog, ...(states.length ? { state: states } : {}) });
-  const args = ['read', '--config', files.config!, '--catalog', files.catalog!, ...(files.state ? ['--state', files.state] : [])];
-  const r = await runCli(airbyteBin, args, { onMessage: opts.onMessage, timeoutMs: opts.timeoutMs ?? 60_000 });
-  allOutput.push(r.stdout, r.stderr);
-  if (r.signal === null) assertValidAirbyte(r.messages, { catalog: catalog as { streams: Array<Record<string, any>> } });
-  const records = (n: string) => r.messages.filter((m) => m.type === 'RECORD' && m.record.stream === n).map((m) => m.record.data as JsonObject);
-  const statesOf = (n: string) => r.messages.filter((m) => m.type === 'STATE' && m.state.stream.stream_descriptor.name === n).map((m) => m.state.stream.stream_state as JsonObject);
-  const lastStates: Record<string, JsonObject> = {};
-  for (const m of r.messages) if (m.type === 'STATE') lastStates[m.state.stream.stream_descriptor.name] = m.state.stream.stream_state;
-  return { ...r, records, states: statesOf, lastStates };
+/** The walk harness's read of `names`, with the catalog discover gives. */
+async function readWalk(config: Config, names: readonly string[], opts: Parameters<typeof readWith>[2] = {}): Promise<WalkRun> {
+  return readWith(config, names, { ...opts, catalog: await worklogCatalog(names) });
 }
 const FEED_DELAY_MS = 800;
 const BASIC = 'Basic ' + Buffer.from('demo@example.com:demo-token').toString('base64');
