@@ -40,11 +40,12 @@ interface TruthWorklog {
 }
 
 /** Every live worklog at its current `updated`, read from the simulator's own worklog/list. */
-async function worklogTruth(s: RunningSimulator): Promise<Map<string, TruthWorklog>> {
+async function worklogTruth(s: RunningSimulator, mode: 'cloud' | 'datacenter' = 'cloud'): Promise<Map<string, TruthWorklog>> {
   const ids = s.control.listTruth().issue_worklogs!.keys.map(([k]) => Number(k));
   const out = new Map<string, TruthWorklog>();
+  const [api, authorization] = mode === 'cloud' ? ['3', BASIC] : ['2', 'Bearer demo-pat'];
   for (let i = 0; i < ids.length; i += 1000) {
-    const r = await fetch(`${s.url}/rest/api/3/worklog/list`, { method: 'POST', headers: { authorization: BASIC, 'content-type': 'application/json' }, body: JSON.stringify({ ids: ids.slice(i, i + 1000) }) });
+    const r = await fetch(`${s.url}/rest/api/${api}/worklog/list`, { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body: JSON.stringify({ ids: ids.slice(i, i + 1000) }) });
     for (const w of (await r.json()) as Array<{ id: string; updated: string; issueId: string }>) out.set(w.id, { updated: parseJiraTime(w.updated), issueId: w.issueId });
   }
   return out;
@@ -214,8 +215,8 @@ test('kill -9 at 6 points, resume from the last STATE: the deduped union equals 
   }
 });
 
-test('projects scope: only worklogs of the configured projects, checked with ids-only searches', async () => {
-  const s = await sim({ issues: 2000, seed: 3, worklogFeedDelayMs: FEED_DELAY_MS, indexLagMs: 2000, now: Date.now() - 3_600_000 });
+for (const mode of ['cloud', 'datacenter'] as const) test(`projects scope (${mode}): only worklogs of the configured projects, checked with ids-only searches`, async () => {
+  const s = await sim({ issues: 2000, seed: 3, mode, worklogFeedDelayMs: FEED_DELAY_MS, indexLagMs: 2000, now: Date.now() - 3_600_000 });
   try {
     const project = s.control.truth()[0]!.projectKey;
     const inProject = new Set(s.control.truth().filter((t) => t.projectKey === project).map((t) => t.id));
@@ -224,15 +225,16 @@ test('projects scope: only worklogs of the configured projects, checked with ids
     await delay(300);
     s.control.stopChurn();
     await delay(FEED_DELAY_MS + 200);
-    const r = await readWalk(configFor(s, { projects: [project] }), ['issue_worklogs']);
+    const r = await readWalk(configFor(s, { projects: [project] }, mode), ['issue_worklogs']);
     assert.equal(r.code, 0, r.stderr.slice(-2000));
-    const truth = await worklogTruth(s);
+    const truth = await worklogTruth(s, mode);
     const projectNow = new Set(s.control.truth().filter((t) => t.projectKey === project).map((t) => t.id));
     const want = [...truth].filter(([, w]) => projectNow.has(w.issueId)).map(([id]) => id).sort();
     const got = r.records('issue_worklogs').filter((x) => x._ab_cdc_deleted_at == null);
     assert.deepEqual([...new Set(got.map((x) => String(x.id)))].sort(), want);
     assert.ok(got.every((x) => projectNow.has(String(x.issueId))));
     assert.ok(projectNow.size > inProject.size, 'the churn created issues in the project');
+    assert.match(r.stderr + r.stdout, /worklogs of issues outside projects\/jql left out \(\d+ searches, [1-9]\d* single issues\)/, 'issues not yet indexed were read one by one');
   } finally {
     await s.close();
   }
@@ -260,6 +262,27 @@ test('Singer: tombstones carry _sdc_deleted_at, declared in SCHEMA; Airbyte disc
     const d = await runCli(airbyteBin, ['discover', '--config', files.config!]);
     const entry = d.messages.find((m) => m.type === 'CATALOG')!.catalog.streams.find((x: JsonObject) => x.name === 'issue_worklogs');
     assert.ok('_ab_cdc_deleted_at' in entry.json_schema.properties && !('_sdc_deleted_at' in entry.json_schema.properties));
+  } finally {
+    await s.close();
+  }
+});
+
+test('more than 1000 worklog changes in one millisecond: the feed cannot page past it, the stream fails saying so, its state stays before it', async () => {
+  const s = await sim({ issues: 300, seed: 6, worklogFeedDelayMs: 300, now: Date.now() - 3_600_000 });
+  try {
+    // One churn tick (50 ms) at this rate makes ~2500 changes, all at the tick's instant.
+    s.control.startChurn({ worklogsPerSecond: 50_000 });
+    await delay(70);
+    s.control.stopChurn();
+    await delay(500);
+    const r = await readWalk(configFor(s), ['issue_worklogs']);
+    assert.equal(r.code, 1);
+    const error = r.messages.find((m) => m.trace?.type === 'ERROR');
+    assert.match(error?.trace.error.message ?? '', /full page of worklog changes all at .* cannot page past that millisecond/);
+    assert.ok(r.records('issue_worklogs').length > 0, 'what came before was emitted');
+    const last = r.states('issue_worklogs').at(-1) as { updated: { since: number } } | undefined;
+    const stuck = Date.parse(/all at (\S+) and/.exec(error!.trace.error.message)![1]!);
+    assert.ok(last !== undefined && last.updated.since <= stuck, 'the state does not pass the instant it could not read');
   } finally {
     await s.close();
   }
