@@ -51,9 +51,10 @@ export class FeedCursor {
   /** Everything up to `until` is emitted: the next read starts an overlap before it, never earlier than now. */
   advance(until: number): void {
     const since = Math.max(this.since, until - FEED_OVERLAP_MS);
-    if (since === this.since) return;
-    this.since = since;
-    for (const [id, at] of this.seen) if (at < since) this.seen.delete(id);
+    if (since > this.since) {
+      this.since = since;
+      for (const [id, at] of this.seen) if (at < since) this.seen.delete(id);
+    }
     if (this.seen.size > SEEN_MAX) this.seen.clear();
   }
 
