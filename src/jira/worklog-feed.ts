@@ -20,6 +20,9 @@ export interface FeedPage {
   last: boolean;
 }
 
+/** Most changes a feed page lists. */
+const FEED_PAGE = 1000;
+
 /** Most ids POST /worklog/list takes. */
 export const WORKLOG_LIST_MAX = 1000;
 
@@ -51,7 +54,7 @@ export async function* feedPages(http: HttpClient, root: string, feed: WorklogFe
   const path = `${root}/worklog/${feed}`;
   let at = since;
   for (;;) {
-    const res = await http.json<{ values?: unknown; until?: unknown; lastPage?: unknown; nextPage?: unknown }>({ method: 'GET', path, query: { since: at } });
+    const res = await http.json<{ values?: unknown; until?: unknown; lastPage?: unknown; isLastPage?: unknown; nextPage?: unknown }>({ method: 'GET', path, query: { since: at } });
     if (res === null || typeof res !== 'object' || !Array.isArray(res.values)) throw badAnswer(path, 'no values list', res);
     const entries = res.values.map((v: unknown) => {
       const e = v as Partial<FeedEntry> | null;
@@ -61,7 +64,9 @@ export async function* feedPages(http: HttpClient, root: string, feed: WorklogFe
     const youngest = entries.reduce((m, e) => Math.max(m, e.updatedTime), 0);
     // `until` should be the youngest entry's time; an answer without it is read as exactly that.
     const until = isMs(res.until) ? res.until : entries.length > 0 ? youngest : at;
-    const last = res.lastPage !== false;
+    // Cloud says `lastPage`; Data Center clients also know `isLastPage`. Neither: a full page means more.
+    const flag = [res.lastPage, res.isLastPage].find((v): v is boolean => typeof v === 'boolean');
+    const last = flag ?? entries.length < FEED_PAGE;
     yield { entries, until, last };
     if (last) return;
     const next = sinceOf(res.nextPage) ?? until;
