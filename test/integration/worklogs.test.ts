@@ -198,7 +198,9 @@ test('kill -9 at 6 points, resume from the last STATE: the deduped union equals 
             return p.at(m, c);
           },
         });
-        assert.equal(killed.signal, 'SIGKILL', `${p.name}: killed`);
+        // Near the end the run may print its last lines and exit before the kill lands.
+        const exitedFirst = p.name === 'in deleted_worklogs' && killed.code === 0;
+        assert.ok(killed.signal === 'SIGKILL' || exitedFirst, `${p.name}: killed (code ${killed.code}, signal ${killed.signal})`);
         const resumed = await readWalk(configFor(s), STREAMS, { states: { ...from, ...killed.lastStates } });
         assert.equal(resumed.code, 0, resumed.stderr.slice(-2000));
         assert.deepEqual(diff(dedupedTable([killed, resumed]), truth), { missing: [], extra: [], stale: [] }, p.name);
@@ -216,7 +218,7 @@ test('kill -9 at 6 points, resume from the last STATE: the deduped union equals 
 });
 
 for (const mode of ['cloud', 'datacenter'] as const) test(`projects scope (${mode}): only worklogs of the configured projects, checked with ids-only searches`, async () => {
-  const s = await sim({ issues: 2000, seed: 3, mode, worklogFeedDelayMs: FEED_DELAY_MS, indexLagMs: 2000, now: Date.now() - 3_600_000 });
+  const s = await sim({ issues: 2000, seed: 3, mode, worklogFeedDelayMs: FEED_DELAY_MS, indexLagMs: 8000, now: Date.now() - 3_600_000 });
   try {
     const project = s.control.truth()[0]!.projectKey;
     const inProject = new Set(s.control.truth().filter((t) => t.projectKey === project).map((t) => t.id));
@@ -234,7 +236,9 @@ for (const mode of ['cloud', 'datacenter'] as const) test(`projects scope (${mod
     assert.deepEqual([...new Set(got.map((x) => String(x.id)))].sort(), want);
     assert.ok(got.every((x) => projectNow.has(String(x.issueId))));
     assert.ok(projectNow.size > inProject.size, 'the churn created issues in the project');
-    assert.match(r.stderr + r.stdout, /worklogs of issues outside projects\/jql left out \(\d+ searches, [1-9]\d* single issues\)/, 'issues not yet indexed were read one by one');
+    const summary = r.messages.find((m) => m.type === 'LOG' && /issue_worklogs: \d+ worklogs and/.test(String(m.log.message)))?.log.message ?? '';
+    // On Cloud the new issues are not in the lagging index yet: they are read one by one.
+    if (mode === 'cloud') assert.match(summary, /worklogs of issues outside projects\/jql left out \(\d+ searches, [1-9]\d* single issues\)/, 'issues not yet indexed were read one by one');
   } finally {
     await s.close();
   }
