@@ -10,6 +10,9 @@ export type Front = 'airbyte' | 'singer';
 
 const COLUMN: Record<Front, string> = { airbyte: '_ab_cdc_deleted_at', singer: '_sdc_deleted_at' };
 
+/** Both fronts' deletion columns: field selection never drops them (protocol/select-fields.ts). */
+export const DELETION_COLUMNS: readonly string[] = Object.values(COLUMN);
+
 /** The deletion column of a front. */
 export function deletionColumn(front: Front): string {
   return COLUMN[front];

@@ -1,6 +1,7 @@
 // Field selection shared by both fronts: a catalog names the top-level fields a user wants; the
 // primary key and the cursor are always kept (targets upsert on one and resume on the other).
 import type { JsonObject, Stream } from '../streams/stream.js';
+import { DELETION_COLUMNS } from './deletion-marker.js';
 
 /** Top-level fields that can never be deselected. */
 export function requiredFields(stream: Stream): string[] {
@@ -18,6 +19,8 @@ export function projectRecord(data: JsonObject, fields: ReadonlySet<string> | un
   if (fields === undefined) return data;
   const out: JsonObject = {};
   for (const field of fields) if (field in data) out[field] = data[field];
+  // A tombstone keeps its deletion column whatever the selection: without it, it reads as a live row.
+  for (const field of DELETION_COLUMNS) if (field in data) out[field] = data[field];
   return out;
 }
 

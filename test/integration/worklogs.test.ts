@@ -266,6 +266,14 @@ test('Singer: tombstones carry _sdc_deleted_at, declared in SCHEMA; Airbyte disc
     const d = await runCli(airbyteBin, ['discover', '--config', files.config!]);
     const entry = d.messages.find((m) => m.type === 'CATALOG')!.catalog.streams.find((x: JsonObject) => x.name === 'issue_worklogs');
     assert.ok('_ab_cdc_deleted_at' in entry.json_schema.properties && !('_sdc_deleted_at' in entry.json_schema.properties));
+    // A catalog that selects a few fields only (or predates the column) still gets the marker: a
+    // tombstone without it would read as a live worklog with empty fields.
+    const few = { ...entry, json_schema: { ...entry.json_schema, properties: { id: {}, updated: {}, issueId: {} } } };
+    const picked = writeJsonFiles({ catalog: { streams: [{ stream: few, sync_mode: 'incremental', destination_sync_mode: 'append_dedup', cursor_field: ['updated'], primary_key: [['id']] }] }, state: [{ type: 'STREAM', stream: { stream_descriptor: { name: 'issue_worklogs' }, stream_state: first.lastStates.issue_worklogs } }] });
+    const a = await runCli(airbyteBin, ['read', '--config', files.config!, '--catalog', picked.catalog!, '--state', picked.state!]);
+    const rows = a.messages.filter((m) => m.type === 'RECORD').map((m) => m.record.data as JsonObject);
+    assert.ok(rows.some((x) => x._ab_cdc_deleted_at != null), 'tombstones keep _ab_cdc_deleted_at');
+    assert.ok(rows.every((x) => Object.keys(x).every((k) => ['id', 'updated', 'issueId', '_ab_cdc_deleted_at'].includes(k))), 'only the selected fields and the marker');
   } finally {
     await s.close();
   }
