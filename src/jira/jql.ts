@@ -47,3 +47,8 @@ export function idsAfterJql(scope: JqlScope, from: number, after: number): strin
 export function countJql(scope: JqlScope, lower: number, upper: number): string {
   return [...scopeClauses(scope), `updated >= ${lower}`, `updated < ${upper}`].join(' AND ');
 }
+
+/** The issues among `ids` that the scope holds (`scope` empty: the ids alone). */
+export function idsJql(scope: JqlScope, ids: readonly string[]): string {
+  return [...scopeClauses(scope), `id in (${ids.join(', ')})`].join(' AND ');
+}

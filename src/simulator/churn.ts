@@ -77,8 +77,11 @@ export class Churn {
     }
     for (let k = this.take('w', r.worklogsPerSecond, dt); k > 0; k--) {
       const idx = s.pickLive(this.rnd);
-      // One worklog change in five is a deletion, feeding /worklog/deleted.
-      if (idx >= 0 && !(this.rnd() < 0.2 && s.deleteWorklog(idx, now, this.rnd))) s.addWorklog(idx, now);
+      if (idx < 0) continue;
+      // One worklog change in five is a deletion (feeding /worklog/deleted), one in five an edit, the rest new worklogs.
+      const roll = this.rnd();
+      const done = roll < 0.2 ? s.deleteWorklog(idx, now, this.rnd) : roll < 0.4 ? s.editWorklog(idx, now, this.rnd) : false;
+      if (!done) s.addWorklog(idx, now);
     }
     for (let k = this.take('ln', r.linksPerSecond, dt); k > 0; k--) this.linkOrUnlink(now);
     for (let k = this.take('sp', r.sprintMovesPerSecond, dt); k > 0; k--) {

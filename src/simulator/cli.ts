@@ -52,6 +52,7 @@ const program = new Command('jira-sim')
   .option('--dc-max-results <n>', 'Data Center silent maxResults cap', int('--dc-max-results'))
   .option('--dc-result-window <n>', 'Data Center deep-paging window', int('--dc-result-window'))
   .option('--index-lag-ms <n>', 'search sees changes this late', num('--index-lag-ms'))
+  .option('--worklog-feed-delay-ms <n>', 'the worklog feeds leave out changes younger than this (default 60000)', num('--worklog-feed-delay-ms'))
   .option('--latency-ms <n>', 'fixed latency per request', num('--latency-ms'))
   .option('--jitter-ms <n>', 'uniform latency jitter (+/-)', num('--jitter-ms'))
   .option('--per-row-ms <n>', 'latency added per issue a reply carries (search pages, bulkfetch)', num('--per-row-ms'))
@@ -96,7 +97,7 @@ const options: SimulatorOptions = {
   port: o.port, host: o.host, seed: o.seed, issues: o.issues, projects: o.projects, extraCustomFields: o.extraCustomFields, mode: o.mode,
   users: o.users, boards: o.boards, sprints: o.sprints, versionsPerProject: o.versionsPerProject, dcUserList: o.dcUserList, admin: o.admin === true,
   userTimeZone: o.timeZone, tokenSemantics: o.tokenSemantics, tokenTtlMs: o.tokenTtlMs, fieldsPageCap: o.fieldsPageCap, fieldPageCap: o.fieldPageCap, perRowMs: o.perRowMs,
-  listPageCap: o.listPageCap, dcMaxResults: o.dcMaxResults, dcResultWindow: o.dcResultWindow, indexLagMs: o.indexLagMs, latencyMs: o.latencyMs,
+  listPageCap: o.listPageCap, dcMaxResults: o.dcMaxResults, dcResultWindow: o.dcResultWindow, indexLagMs: o.indexLagMs, worklogFeedDelayMs: o.worklogFeedDelayMs, latencyMs: o.latencyMs,
   jitterMs: o.jitterMs, rateLimitRps: o.rateLimitRps, rateLimitBurst: o.rateLimitBurst, now: o.now,
   faults: {
     rate429: o.fault429Rate, retryAfterSeconds: o.retryAfterSeconds, rate503: o.fault503Rate,

@@ -88,6 +88,10 @@ export class IssueStore {
   deletedWorklogIds = new Set<number>();
   /** Worklogs added after seeding, in the order (and so the time) they were added. */
   addedWorklogs: Array<{ id: number; at: number }> = [];
+  /** Worklog edits in the order (and so the time) they were made; an edit moves the worklog's `updated`. */
+  worklogEdits: Array<{ id: number; at: number }> = [];
+  /** Each edited worklog's latest edit (its index in worklogEdits) and how many it had. */
+  lastWorklogEdit = new Map<number, { index: number; times: number }>();
   /** Bumped on every change to live data / to the index (caches key on these). */
   liveGeneration = 0;
   indexGeneration = 0;
@@ -174,6 +178,7 @@ export class IssueStore {
       this.seedUpdated[i] = this.live.updated[i]!;
       this.indexed.apply(this.live.snapshot(i));
     }
+    this.seedWorklogDeletions(n);
     this.liveGeneration++;
     this.indexGeneration++;
     this.indexLogBase = this.indexGeneration;
@@ -418,6 +423,22 @@ export class IssueStore {
     return id;
   }
 
+  /** A site with history has deleted worklogs: one issue in 41 with two or more lost its first, before its seeded update. */
+  private seedWorklogDeletions(n: number): void {
+    for (let i = 3; i < n; i += 41) {
+      if (this.seedWorklogs[i]! < 2) continue;
+      const logged = this.seedWorklogAt(i, 0);
+      const at = Math.floor((logged + this.seedUpdated[i]!) / 2);
+      if (at <= logged) continue;
+      const id = (ID_BASE + i) * 1000;
+      this.extrasOf(i).deletedWorklogs.push(id);
+      this.deletedWorklogs.push({ worklogId: id, at });
+      this.deletedWorklogIds.add(id);
+    }
+    // /worklog/deleted lists deletions oldest first.
+    this.deletedWorklogs.sort((a, b) => a.at - b.at || a.worklogId - b.worklogId);
+  }
+
   /** Time of the j-th seeded worklog of an issue, spread between its creation and seeded update. */
   seedWorklogAt(idx: number, j: number): number {
     const from = this.created[idx]!;
@@ -432,8 +453,8 @@ export class IssueStore {
     this.changed(idx, at);
   }
 
-  /** Delete one of the issue's worklogs (a tombstone for /worklog/deleted); false when it has none left. */
-  deleteWorklog(idx: number, at: number, rnd: () => number): boolean {
+  /** One of the issue's live worklogs, at random; undefined when it has none left. */
+  private pickWorklog(idx: number, rnd: () => number): number | undefined {
     const e = this.extrasOf(idx);
     const total = this.seedWorklogs[idx]! + e.worklogs.length;
     const alive: number[] = [];
@@ -441,8 +462,31 @@ export class IssueStore {
       const id = (ID_BASE + idx) * 1000 + j;
       if (!e.deletedWorklogs.includes(id)) alive.push(id);
     }
-    if (!alive.length) return false;
-    const id = alive[Math.floor(rnd() * alive.length)]!;
+    return alive.length ? alive[Math.floor(rnd() * alive.length)]! : undefined;
+  }
+
+  /** Edit one of the issue's worklogs (its time spent): its `updated` moves to `at`, as does the issue's; false when it has none. */
+  editWorklog(idx: number, at: number, rnd: () => number): boolean {
+    const id = this.pickWorklog(idx, rnd);
+    if (id === undefined) return false;
+    this.lastWorklogEdit.set(id, { index: this.worklogEdits.length, times: (this.lastWorklogEdit.get(id)?.times ?? 0) + 1 });
+    this.worklogEdits.push({ id, at });
+    this.live.updated[idx] = Math.max(at, this.live.updated[idx]!);
+    this.changed(idx, at);
+    return true;
+  }
+
+  /** How often a worklog was edited, and when last (undefined: never). */
+  worklogEdited(id: number): { times: number; at: number } | undefined {
+    const last = this.lastWorklogEdit.get(id);
+    return last === undefined ? undefined : { times: last.times, at: this.worklogEdits[last.index]!.at };
+  }
+
+  /** Delete one of the issue's worklogs (a tombstone for /worklog/deleted); false when it has none left. */
+  deleteWorklog(idx: number, at: number, rnd: () => number): boolean {
+    const e = this.extrasOf(idx);
+    const id = this.pickWorklog(idx, rnd);
+    if (id === undefined) return false;
     e.deletedWorklogs.push(id);
     this.deletedWorklogs.push({ worklogId: id, at });
     this.deletedWorklogIds.add(id);

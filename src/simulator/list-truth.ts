@@ -4,6 +4,7 @@
 // is `refused`). End-to-end tests compare a warehouse's tables with it (`GET /__sim/lists`).
 import { FIELDS, ISSUE_TYPES, LABELS, LINK_TYPES, PRIORITIES, PROJECT_CATEGORIES, RESOLUTIONS, STATUS_CATEGORIES, STATUSES } from './catalog.js';
 import type { SimContext } from './context.js';
+import { ID_BASE } from './issue-store.js';
 import { CONTEXTS } from './routes-lists.js';
 
 export interface ListTruth {
@@ -68,6 +69,9 @@ export function listTruth(ctx: SimContext): Record<string, ListTruth> {
     (b) => live.filter((i) => store.project[i] === b.projectIdx),
     (b, i) => [String(b.id), store.idOf(i)],
   );
+  // Worklogs: every live worklog of a live issue; deleted_worklogs: every deletion /worklog/deleted lists.
+  truth.issue_worklogs = { keys: live.flatMap((i) => liveWorklogIds(ctx, i).map((id) => [String(id)])) };
+  truth.deleted_worklogs = { keys: store.deletedWorklogs.map((d) => [String(d.worklogId)]) };
   if (!dc) {
     Object.assign(truth, {
       issue_custom_field_contexts: grouped(optionFields, (f) => f.id, (f) => [CONTEXTS[f.id]!], (_f, x) => [x.id]),
@@ -81,4 +85,16 @@ export function listTruth(ctx: SimContext): Record<string, ListTruth> {
     });
   }
   return truth;
+}
+
+function liveWorklogIds(ctx: SimContext, idx: number): number[] {
+  const s = ctx.store;
+  const extra = s.extras.get(idx);
+  const n = s.seedWorklogs[idx]! + (extra?.worklogs.length ?? 0);
+  const out: number[] = [];
+  for (let j = 0; j < n; j++) {
+    const id = (ID_BASE + idx) * 1000 + j;
+    if (!extra?.deletedWorklogs.includes(id)) out.push(id);
+  }
+  return out;
 }

@@ -285,10 +285,12 @@ export class Renderer {
   }
   worklog(idx: number, w: CommentItem): Json {
     const u = this.userRef(w.author);
-    const secs = 900 * (1 + (w.id % 16));
+    // An edit changes the time spent and moves `updated` (the worklog feed lists it again).
+    const edited = this.store.worklogEdited(w.id);
+    const secs = 900 * (1 + ((w.id + (edited?.times ?? 0)) % 16));
     return {
       self: `${this.base}/rest/api/${this.api}/issue/${ID_BASE + idx}/worklog/${w.id}`, author: u, updateAuthor: u,
-      comment: this.text('Worked on it.'), created: this.zone.format(w.at), updated: this.zone.format(w.at),
+      comment: this.text(edited ? 'Worked on it (time corrected).' : 'Worked on it.'), created: this.zone.format(w.at), updated: this.zone.format(edited?.at ?? w.at),
       started: this.zone.format(w.at - secs * 1000), timeSpent: `${Math.floor(secs / 3600)}h ${(secs % 3600) / 60}m`.replace(/^0h /, '').replace(/ 0m$/, ''),
       timeSpentSeconds: secs, id: String(w.id), issueId: String(ID_BASE + idx),
     };

@@ -85,19 +85,23 @@ export function changelogBulk(ctx: SimContext, req: SimRequest): SimReply {
   return { status: 200, json: out };
 }
 
+/**
+ * A ChangedWorklogs page. `until` is the time of the page's youngest item (`since` when empty);
+ * `nextPage` asks from `until` again and is there on the last page too, as in the spec's example.
+ */
 function feedReply(ctx: SimContext, req: SimRequest, name: string, since: number, rows: FeedRow[], more: boolean): SimReply {
   const until = rows.length ? rows[rows.length - 1]!.at : since;
   const out: Record<string, unknown> = {
     values: rows.map((w) => ({ worklogId: w.id, updatedTime: w.at, properties: [] })),
     since, until, self: `${ctx.baseUrl}/rest/api/${req.api}/worklog/${name}?since=${since}`, lastPage: !more,
+    nextPage: `${ctx.baseUrl}/rest/api/${req.api}/worklog/${name}?since=${until}`,
   };
-  if (more) out.nextPage = `${ctx.baseUrl}/rest/api/${req.api}/worklog/${name}?since=${until}`;
   return { status: 200, json: out };
 }
 
 /** Jira leaves out the last minute of worklog changes: they may still be settling. */
 function horizon(ctx: SimContext): number {
-  return ctx.clock() - 60_000;
+  return ctx.clock() - ctx.settings.worklogFeedDelayMs;
 }
 
 export function worklogUpdated(ctx: SimContext, req: SimRequest): SimReply {
@@ -116,7 +120,7 @@ export function worklogDeleted(ctx: SimContext, req: SimRequest): SimReply {
 
 export function worklogList(ctx: SimContext, req: SimRequest): SimReply {
   const b = fromBody(req, new Set(['ids']), 'WorklogIdsRequestBean');
-  if (!Array.isArray(b.ids) || b.ids.length > 1000) throw badRequest('ids must be a list of at most 1000 worklog ids.');
+  if (!Array.isArray(b.ids) || b.ids.length < 1 || b.ids.length > 1000) throw badRequest('ids must be a list of 1 to 1000 worklog ids.');
   if (req.principal !== 'user') return { status: 200, json: [] };
   const r = ctx.renderer(req.api);
   const out: unknown[] = [];

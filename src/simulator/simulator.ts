@@ -46,6 +46,7 @@ export const DEFAULTS: Settings = {
   dcMaxResults: 1000,
   dcResultWindow: 10_000,
   indexLagMs: 0,
+  worklogFeedDelayMs: 60_000,
   latencyMs: 0,
   jitterMs: 0,
   perRowMs: 0,

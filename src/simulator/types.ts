@@ -170,6 +170,8 @@ export interface SimulatorOptions {
   dcResultWindow?: number;
   /** Search sees a change only this many ms after it happened (default 0). */
   indexLagMs?: number;
+  /** The worklog feeds leave out changes younger than this (Jira: the last minute, default 60000; tests shorten it). */
+  worklogFeedDelayMs?: number;
   /** Per-request latency: fixed ms plus uniform jitter of +/- jitterMs (default 0). */
   latencyMs?: number;
   jitterMs?: number;

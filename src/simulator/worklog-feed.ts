@@ -1,5 +1,6 @@
 // The /worklog/updated feed over every worklog, oldest first: seeded worklogs sorted once (lazily),
-// merged with those added since (already in time order), skipping deleted ones.
+// merged with those added since and with edits (both already in time order), skipping deleted ones.
+// An edited worklog is listed at its latest edit only.
 import { ID_BASE, IssueStore } from './issue-store.js';
 
 export interface FeedRow { id: number; at: number }
@@ -36,18 +37,24 @@ export class WorklogFeed {
   /** Up to `limit` live worklogs with since <= time <= horizon, and whether more follow. */
   page(since: number, horizon: number, limit: number): { rows: FeedRow[]; more: boolean } {
     const { at, ids } = this.seeded();
-    const added = this.store.addedWorklogs;
+    const { addedWorklogs: added, worklogEdits: edits, lastWorklogEdit } = this.store;
     let i = lowerBound(at.length, (m) => at[m]! < since);
     let j = lowerBound(added.length, (m) => added[m]!.at < since);
+    let k = lowerBound(edits.length, (m) => edits[m]!.at < since);
     const rows: FeedRow[] = [];
+    const first = (x: FeedRow | undefined, y: FeedRow | undefined) => (x && (!y || x.at < y.at || (x.at === y.at && x.id <= y.id)) ? x : y);
     for (;;) {
       const a = i < at.length && at[i]! <= horizon ? { id: ids[i]!, at: at[i]! } : undefined;
       const b = j < added.length && added[j]!.at <= horizon ? added[j]! : undefined;
-      const next = a && (!b || a.at < b.at || (a.at === b.at && a.id < b.id)) ? a : b;
+      const c = k < edits.length && edits[k]!.at <= horizon ? edits[k]! : undefined;
+      const next = first(first(a, b), c);
       if (!next) return { rows, more: false };
+      // Only the latest edit of an edited worklog counts: not its creation, not an earlier edit.
+      let current = !lastWorklogEdit.has(next.id);
       if (next === a) i++;
-      else j++;
-      if (!this.alive(next.id)) continue;
+      else if (next === b) j++;
+      else current = lastWorklogEdit.get(next.id)!.index === k++;
+      if (!current || !this.alive(next.id)) continue;
       if (rows.length === limit) return { rows, more: true };
       rows.push({ id: next.id, at: next.at });
     }

@@ -11,6 +11,7 @@ import { workflowStatusCategories, workflowStatuses } from './lists/workflow.js'
 import { issueChangelogs, issueComments, issueLinks, sprintIssues } from './walk-family.js';
 import { boardIssues } from './board-issues.js';
 import { deletedIssues } from './deleted-issues.js';
+import { deletedWorklogs, issueWorklogs } from './worklogs.js';
 
 export function allStreams(): Stream[] {
   return [
@@ -32,6 +33,8 @@ export function allStreams(): Stream[] {
     issueResolutions,
     issueLinks,
     issueLinkTypes,
+    issueWorklogs,
+    deletedWorklogs,
     projectVersions,
     projectComponents,
     issueCustomFieldContexts,

@@ -39,9 +39,9 @@ export interface WalkRun extends CliResult {
 export async function readWalk(
   config: Config,
   names: readonly string[],
-  opts: { states?: Record<string, JsonObject>; syncMode?: SyncMode; onMessage?: (m: Message, child: ChildProcess) => boolean | void; timeoutMs?: number } = {},
+  opts: { states?: Record<string, JsonObject>; syncMode?: SyncMode; onMessage?: (m: Message, child: ChildProcess) => boolean | void; timeoutMs?: number; catalog?: { streams: JsonObject[] } } = {},
 ): Promise<WalkRun> {
-  const catalog = walkCatalog(names, opts.syncMode);
+  const catalog = opts.catalog ?? walkCatalog(names, opts.syncMode);
   const states = Object.entries(opts.states ?? {}).map(([name, stream_state]) => ({ type: 'STREAM', stream: { stream_descriptor: { name }, stream_state } }));
   const files = writeJsonFiles({ config, catalog, ...(states.length ? { state: states } : {}) });
   const args = ['read', '--config', files.config!, '--catalog', files.catalog!, ...(files.state ? ['--state', files.state] : [])];

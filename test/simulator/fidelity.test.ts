@@ -44,8 +44,9 @@ function checkIssueFields(issues: Array<{ fields?: Record<string, unknown> }>, w
 }
 
 test('Cloud v3 responses validate against Jira’s OpenAPI schemas', async () => {
-  await withSim({ issues: 400 }, async (sim, c) => {
-    // Changes after seeding too (extra comments, worklogs, changelog items, deleted worklogs).
+  // No feed delay: the worklog feeds and worklog/list show the churn's new, edited and deleted worklogs too.
+  await withSim({ issues: 400, worklogFeedDelayMs: 0 }, async (sim, c) => {
+    // Changes after seeding too (extra comments, worklogs, changelog items, edited and deleted worklogs).
     sim.control.startChurn({ updatesPerSecond: 500, commentsPerSecond: 500, worklogsPerSecond: 500 });
     await new Promise((r) => setTimeout(r, 100));
     sim.control.stopChurn();
@@ -67,10 +68,15 @@ test('Cloud v3 responses validate against Jira’s OpenAPI schemas', async () =>
       ['GET', '/rest/api/3/issue/{issueIdOrKey}/changelog', 'changelog', () => c.get(`/rest/api/3/issue/${heavy}/changelog`, { maxResults: 10 })],
       ['POST', '/rest/api/3/changelog/bulkfetch', 'changelog/bulkfetch', () => c.post('/rest/api/3/changelog/bulkfetch', { issueIdsOrKeys: truth.slice(0, 50).map((t) => t.key), maxResults: 20 })],
       ['GET', '/rest/api/3/worklog/updated', 'worklog/updated', () => c.get('/rest/api/3/worklog/updated', { since: 0 })],
-      ['GET', '/rest/api/3/worklog/deleted', 'worklog/deleted', () => c.get('/rest/api/3/worklog/deleted', { since: 0 })],
+      ['GET', '/rest/api/3/worklog/deleted', 'worklog/deleted', async () => {
+        const r = await c.get('/rest/api/3/worklog/deleted', { since: 0 });
+        assert.ok((r.json as { values: unknown[] }).values.length > 0, 'the churn deleted worklogs');
+        return r;
+      }],
       ['POST', '/rest/api/3/worklog/list', 'worklog/list', async () => {
         const feed = await c.get('/rest/api/3/worklog/updated', { since: 0 });
-        return c.post('/rest/api/3/worklog/list', { ids: (feed.json as { values: Array<{ worklogId: number }> }).values.slice(0, 20).map((v) => v.worklogId) });
+        const values = (feed.json as { values: Array<{ worklogId: number }> }).values;
+        return c.post('/rest/api/3/worklog/list', { ids: [...values.slice(0, 10), ...values.slice(-10)].map((v) => v.worklogId) });
       }],
       ['GET', '/rest/api/3/users/search', 'users/search', () => c.get('/rest/api/3/users/search', { maxResults: 100 })],
       ['GET', '/rest/api/3/status', 'status', () => c.get('/rest/api/3/status')],

@@ -97,8 +97,9 @@ test('worklog/updated lists changes since a time, leaving out the last minute; w
     assert.equal(now.json.lastPage, true);
     const del = await c.get('/rest/api/3/worklog/deleted', { since: 0 });
     assert.equal(del.status, 200);
-    const list = await c.post('/rest/api/3/worklog/list', { ids: r.json.values.slice(0, 5).map((v: { worklogId: number }) => v.worklogId) });
-    assert.equal(list.json.length, Math.min(5, r.json.values.length));
+    const some = (await c.get('/rest/api/3/worklog/updated', { since: 0 })).json.values.slice(0, 5);
+    const list = await c.post('/rest/api/3/worklog/list', { ids: some.map((v: { worklogId: number }) => v.worklogId) });
+    assert.equal(list.json.length, 5);
   });
 });
 
@@ -151,5 +152,46 @@ test('following worklog/updated nextPage until lastPage lists every worklog once
       for (const issue of r.json.issues) total += issue.fields.worklog.total;
     }
     assert.equal(seen.size, total);
+  });
+});
+
+test('a worklog edit moves its updated: the feed lists it again at the edit only, worklog/list shows the new time spent; the feeds skip the last worklogFeedDelayMs', async () => {
+  await withSim({ issues: 300, worklogFeedDelayMs: 300 }, async (sim, c) => {
+    const before = await c.get('/rest/api/3/worklog/updated', { since: 0 });
+    assert.equal(before.json.lastPage, true);
+    // The spec's example: nextPage is there on the last page too, asking from `until` again.
+    assert.equal(before.json.nextPage, `${sim.url}/rest/api/3/worklog/updated?since=${before.json.until}`);
+    const start = Date.now();
+    sim.control.startChurn({ worklogsPerSecond: 400 });
+    await sleep(200);
+    sim.control.stopChurn();
+    const fresh = await c.get('/rest/api/3/worklog/updated', { since: start });
+    assert.deepEqual(fresh.json.values, [], 'changes younger than the delay are left out');
+    await sleep(350);
+    const after = await c.get('/rest/api/3/worklog/updated', { since: start });
+    const changed = after.json.values as Array<{ worklogId: number; updatedTime: number }>;
+    assert.ok(changed.length > 10, `${changed.length} changed worklogs`);
+    assert.equal(new Set(changed.map((v) => v.worklogId)).size, changed.length, 'each worklog once');
+    const old = new Map((before.json.values as Array<{ worklogId: number; updatedTime: number }>).map((v) => [v.worklogId, v.updatedTime]));
+    const edited = changed.filter((v) => old.has(v.worklogId));
+    assert.ok(edited.length > 0, 'some seeded worklogs were edited');
+    const list = await c.post('/rest/api/3/worklog/list', { ids: edited.map((v) => v.worklogId) });
+    for (const w of list.json as Array<{ id: string; updated: string; created: string }>) {
+      const v = edited.find((e) => String(e.worklogId) === w.id)!;
+      assert.equal(Date.parse(w.updated.replace(/(\d\d)(\d\d)$/, '$1:$2')), v.updatedTime, 'updated is the edit time');
+      assert.ok(Date.parse(w.created.replace(/(\d\d)(\d\d)$/, '$1:$2')) < start, 'created stays');
+    }
+    // The whole feed from 0 lists an edited worklog once, at its edit.
+    const all = await c.get('/rest/api/3/worklog/updated', { since: 0 });
+    const atEdit = (all.json.values as Array<{ worklogId: number; updatedTime: number }>).filter((v) => v.worklogId === edited[0]!.worklogId);
+    assert.deepEqual(atEdit.map((v) => v.updatedTime), [edited[0]!.updatedTime]);
+    // Deletions: in /worklog/deleted, gone from /worklog/updated and worklog/list.
+    const del = await c.get('/rest/api/3/worklog/deleted', { since: start });
+    const gone = (del.json.values as Array<{ worklogId: number }>).map((v) => v.worklogId);
+    assert.ok(gone.length > 0);
+    assert.ok(!(all.json.values as Array<{ worklogId: number }>).some((v) => gone.includes(v.worklogId)));
+    assert.deepEqual((await c.post('/rest/api/3/worklog/list', { ids: gone })).json, []);
+    assert.equal((await c.post('/rest/api/3/worklog/list', { ids: [] })).status, 400, 'an empty list is refused (spec: 400 if empty)');
+    assert.equal((await c.post('/rest/api/3/worklog/list', { ids: Array.from({ length: 1001 }, (_x, i) => i + 1) })).status, 400);
   });
 });
