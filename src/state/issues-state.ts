@@ -4,14 +4,17 @@
 // cursor: the upper bound of the last completed window (everything updated before it, as the search
 // index showed it, has been emitted). window/position: only while a window is in progress; a resume
 // continues that window (same upper bound) from the position, so nothing is re-read needlessly.
+// emitted: the issues emitted lately that a later read will meet again, skipped then if unchanged (emitted-memory.ts).
 import { isRfc3339, lacksTimeZone } from '../config/rfc3339.js';
 import { configError } from '../errors.js';
 import type { Position } from '../jira/seek-walk.js';
+import { decodeEmitted, type EmittedJson } from './emitted-memory.js';
 
 export interface IssuesState {
   cursor?: string;
   window?: { lower: number; upper: number };
   position?: Position;
+  emitted?: EmittedJson;
 }
 
 /** The window ends this long before the run starts: edits newer than that may not be searchable yet. */
@@ -30,7 +33,7 @@ export function parseIssuesState(raw: unknown, stream = 'issues'): IssuesState {
   if (raw === undefined || raw === null) return {};
   if (typeof raw !== 'object' || Array.isArray(raw)) bad('expected an object like {"cursor": "2026-01-01T00:00:00.000Z"}');
   const o = raw as Record<string, unknown>;
-  const known = new Set(['cursor', 'window', 'position']);
+  const known = new Set(['cursor', 'window', 'position', 'emitted']);
   const unknown = Object.keys(o).filter((k) => !known.has(k));
   if (unknown.length > 0) bad(`unexpected key ${JSON.stringify(unknown[0])}`);
   const s: IssuesState = {};
@@ -57,6 +60,16 @@ export function parseIssuesState(raw: unknown, stream = 'issues'): IssuesState {
     if (p.updated < w.lower || p.updated > w.upper) bad('position.updated lies outside the window');
     s.window = { lower: w.lower, upper: w.upper };
     s.position = { updated: p.updated, ids: [...(p.ids as string[])] };
+  }
+  if (o.emitted !== undefined) {
+    try {
+      decodeEmitted(o.emitted);
+    } catch (err) {
+      // Dropping the memory is always safe: its issues are emitted once more.
+      throw configError(`The saved state for stream ${stream} is malformed: ${(err as Error).message}; remove "emitted" from it (its issues are then emitted once more), or ${fix}.`);
+    }
+    const e = o.emitted as EmittedJson;
+    s.emitted = { since: e.since, issues: e.issues };
   }
   return s;
 }
@@ -127,7 +140,6 @@ export interface PlanInput {
 }
 
 export function planRun(input: PlanInput): RunPlan {
-  const startMs = Date.parse(input.startDate);
   const s = input.fullRefresh ? {} : input.state;
   const prior = s.cursor === undefined ? undefined : Date.parse(s.cursor);
   const latest = (upper: number) => new Date(Math.max(upper, prior ?? upper)).toISOString();
@@ -135,9 +147,27 @@ export function planRun(input: PlanInput): RunPlan {
     return { window: { ...s.window, start: s.position }, finalCursor: latest(s.window.upper), priorCursor: s.cursor };
   }
   const upper = input.now - SETTLE_MS;
-  const lower = prior === undefined ? startMs : Math.max(startMs, prior - input.lookbackMinutes * 60_000);
+  const lower = rereadFrom(s.cursor, input.startDate, input.lookbackMinutes);
   if (lower >= upper) return { window: undefined, finalCursor: s.cursor, priorCursor: s.cursor };
   return { window: { lower, upper, start: { updated: lower, ids: [] } }, finalCursor: latest(upper), priorCursor: s.cursor };
+}
+
+/** Where a run from this cursor starts reading. */
+function rereadFrom(cursor: string | undefined, startDate: string, lookbackMinutes: number): number {
+  const startMs = Date.parse(startDate);
+  return cursor === undefined ? startMs : Math.max(startMs, Date.parse(cursor) - lookbackMinutes * 60_000);
+}
+
+/**
+ * Which (issue, updated) a run from a state will read again: the lookback before `cursor` (the cursor
+ * once the window is done) and on; while at `position` in a window, also the rest of the window. The emitted memory
+ * keeps those (emitted-memory.ts).
+ */
+export function readAgain(cursor: string | undefined, rules: { startDate: string; lookbackMinutes: number }, position?: Position): (id: string, updated: number) => boolean {
+  const from = rereadFrom(cursor, rules.startDate, rules.lookbackMinutes);
+  if (position === undefined) return (_id, updated) => updated >= from;
+  const at = new Set(position.ids);
+  return (id, updated) => updated >= from || updated > position.updated || (updated === position.updated && !at.has(id));
 }
 
 /** The state while a window is in progress. */

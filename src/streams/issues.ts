@@ -11,7 +11,9 @@ import { bulkFetch, BULKFETCH_MAX_IDS } from '../jira/bulk-fetch.js';
 import { partsOfParsedIssue } from '../jira/issue-parts.js';
 import { instantJql, rangeJql, type JqlScope } from '../jira/jql.js';
 import { seekWalk, type Position, type WalkChunk } from '../jira/seek-walk.js';
-import { checkStateClock, completedState, inProgressState, parseIssuesState, planRun, SETTLE_MS, type IssuesState } from '../state/issues-state.js';
+import { checkStateClock, completedState, inProgressState, parseIssuesState, planRun, readAgain, SETTLE_MS, type IssuesState } from '../state/issues-state.js';
+import { EmittedMemory } from '../state/emitted-memory.js';
+import { parseJiraTime } from '../jira/jira-time.js';
 import { browseRoot, issueRecord, ISSUE_PICKS } from './issue-record.js';
 import { TypedColumns, typedColumns } from './typed-fields.js';
 import { mapOrdered } from './map-ordered.js';
@@ -39,6 +41,8 @@ async function* walkRange(
   stateAt: ((p: Position) => IssuesState) | undefined,
   result: WalkResult,
   walk: PreparedWalk,
+  /** rows emitted before with the same `updated` are skipped (before their bodies are fetched); what is emitted is noted */
+  memory: Pick<EmittedMemory, 'skip' | 'emitted'>,
 ): AsyncGenerator<StreamEvent> {
   const { config, http } = ctx;
   const scope: JqlScope = { userJql: config.jql, projects: config.projects };
@@ -55,10 +59,12 @@ async function* walkRange(
     prove: ctx.proveCredentials,
   });
   const withBodies = async (chunk: WalkChunk<JiraIssue>) => {
-    if (!cloud) return { issues: chunk.rows.map((r) => partsOfParsedIssue(r.issue, walk.picks)), position: chunk.position };
-    const fetched = await bulkFetch(http, chunk.rows.map((r) => r.id), walk.picks, ctx.proveCredentials, walk.fields);
+    const rows = chunk.rows.filter((r) => !memory.skip(r.id, r.updated));
+    if (!cloud) return { issues: rows.map((r) => partsOfParsedIssue(r.issue, walk.picks)), rows, position: chunk.position };
+    if (rows.length === 0) return { issues: [], rows, position: chunk.position };
+    const fetched = await bulkFetch(http, rows.map((r) => r.id), walk.picks, ctx.proveCredentials, walk.fields);
     result.gone += fetched.gone.length;
-    return { issues: fetched.issues, position: chunk.position };
+    return { issues: fetched.issues, rows, position: chunk.position };
   };
   // Every batch pulled ahead is held in memory (its bulkfetch body). 1.5 x max_concurrency keeps
   // the slots busy when the head of the line is slow (jitter): max_concurrency + 1 made the latency
@@ -70,15 +76,28 @@ async function* walkRange(
   const walkAhead = 2 * Math.ceil(config.page_size / BULKFETCH_MAX_IDS);
   const ids = cloud ? mapOrdered(chunks, async (chunk) => chunk, walkAhead) : chunks;
   for await (const batch of mapOrdered(ids, withBodies, lookahead)) {
-    for (const issue of batch.issues) {
+    const listed = cloud ? new Map(batch.rows.map((r) => [r.id, r.updated])) : undefined;
+    for (let n = 0; n < batch.issues.length; n++) {
+      const issue = batch.issues[n]!;
       result.records++;
       yield* walk.records(issue);
+      memory.emitted(issue.id, emittedUpdated(issue.picked.updated) ?? (listed === undefined ? batch.rows[n]!.updated : listed.get(issue.id)!));
     }
     if (batch.position !== undefined && stateAt !== undefined) yield* walk.states(readableState(stateAt(batch.position)));
   }
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The `updated` of the body emitted (fresher than the search row's when edited in between), if it was picked. */
+function emittedUpdated(raw: unknown): number | undefined {
+  if (typeof raw !== 'string') return undefined;
+  try {
+    return parseJiraTime(raw);
+  } catch {
+    return undefined;
+  }
+}
 
 /** A state is only written if the next run would accept it: a bug must stop the run, not the stream's future. */
 function readableState(state: IssuesState): JsonObject {
@@ -116,6 +135,14 @@ async function* readWalk(ctx: StreamContext, members: readonly WalkMember[]): As
   }
   let plan = planRun({ ...base, state, now });
   const result: WalkResult = { records: 0, gone: 0 };
+  // Issues a previous run emitted and this one re-reads (the lookback) are skipped while unchanged;
+  // every state carries what a run from it will re-read (emitted-memory.ts). Full refresh skips none.
+  const memory = new EmittedMemory(state.emitted);
+  const rules = { startDate: base.startDate, lookbackMinutes: base.lookbackMinutes };
+  const remembering = (s: IssuesState, keep: (id: string, updated: number) => boolean): IssuesState => {
+    const emitted = memory.toState(keep);
+    return emitted === undefined ? s : { ...s, emitted };
+  };
   let sweepFrom: number | undefined;
 
   // A run cut off mid-window first finishes that window (same upper bound), then plans a normal one.
@@ -124,13 +151,15 @@ async function* readWalk(ctx: StreamContext, members: readonly WalkMember[]): As
     const w = plan.window;
     const current = plan;
     yield { type: 'log', level: 'INFO', message: `${label}: reading updated in [${iso(w.start.updated)}, ${iso(w.upper)})` };
-    yield* walkRange(ctx, w.start, w.upper, (pos) => inProgressState(current, pos), result, walk);
+    const inProgress = (pos: Position) => remembering(inProgressState(current, pos), readAgain(current.finalCursor, rules, pos));
+    yield* walkRange(ctx, w.start, w.upper, inProgress, result, walk, memory);
     state = completedState(plan);
     sweepFrom = w.upper;
     plan = planRun({ ...base, fullRefresh: false, state, now: ctx.clock() });
   }
   if (sweepFrom === undefined) {
-    yield* walk.states(completedState(plan) as JsonObject);
+    const done = completedState(plan);
+    yield* walk.states(readableState(remembering(done, readAgain(done.cursor, rules))));
     return;
   }
   // The completed state comes once, after the sweeps: a state identical to the previous one may be
@@ -140,7 +169,7 @@ async function* readWalk(ctx: StreamContext, members: readonly WalkMember[]): As
     const upper = ctx.clock();
     if (upper <= sweepFrom) break;
     const before = result.records;
-    yield* walkRange(ctx, { updated: sweepFrom, ids: [] }, upper, undefined, result, walk);
+    yield* walkRange(ctx, { updated: sweepFrom, ids: [] }, upper, undefined, result, walk, memory);
     sweepFrom = upper;
     if (result.records === before) break;
   }
@@ -154,9 +183,10 @@ async function* readWalk(ctx: StreamContext, members: readonly WalkMember[]): As
   // The state that completes the window moves the cursor past everything it did not see: it rests on
   // a /myself made now, whatever the answers said of their user (see proven-states.ts).
   await ctx.proveCredentials();
-  yield* walk.states(state as JsonObject);
+  yield* walk.states(readableState(remembering(state, readAgain(state.cursor, rules))));
   for (const message of walk.warnings()) yield { type: 'log', level: 'WARN', message };
-  yield { type: 'log', level: 'INFO', message: `${label}: ${result.records} issues read` };
+  const skipped = memory.skipped === 0 ? '' : `, ${memory.skipped} skipped as unchanged since they were emitted`;
+  yield { type: 'log', level: 'INFO', message: `${label}: ${result.records} issues read${skipped}` };
 }
 
 /** The issues stream as a member of its own walk: one flat record per issue, with its typed custom-field columns. */
