@@ -3,8 +3,9 @@
 // sent (RawJson), to be written out again without being parsed and re-encoded.
 import { isUtf8 } from 'node:buffer';
 import { END_OF_OBJECT, JsonBytesReader, KeyNames, OTHER_KEY } from '../json/json-bytes.js';
-import { RawJson } from '../json/raw-json.js';
-import type { ValueReader } from './custom-field-kinds.js';
+import { RawJson, RawMembers } from '../json/raw-json.js';
+import { ByteWriter } from '../json/byte-writer.js';
+import { IN_MEMBERS, MISMATCH_IN_MEMBERS, type ColumnText, type ValueReader } from './custom-field-kinds.js';
 import { partsOfParsedIssue, readerNames, type FieldPicks, type IssueParts } from './issue-parts.js';
 
 export interface BulkfetchBody {
@@ -19,14 +20,17 @@ export function readBulkfetchBody(body: Buffer, picks: FieldPicks): BulkfetchBod
   if (!isUtf8(body)) return parsedWhole(JSON.parse(body.toString('utf8')), picks);
   const r = new JsonBytesReader(body);
   let issues: IssueParts[] | undefined;
-  const raws: Array<{ parts: IssueParts; raw: Buffer }> = [];
+  const raws: Raws = [];
+  const keys = pickKeysOf(picks);
+  // The typed columns' text of every issue of the answer, in one buffer (each issue's a view of it).
+  const w = keys.texts.length > 0 ? new ByteWriter(body.length >> 2) : undefined;
   let issueErrors: unknown;
   if (r.peek() !== 0x7b) return parsedWhole(r.value(), picks);
   for (let key = r.firstKey(); key !== undefined; key = r.nextKey()) {
     if (key === 'issues' && r.peek() === 0x5b) {
       issues = [];
       for (let more = r.firstElement(); more; more = r.nextElement()) {
-        const issue = readIssue(r, picks, raws);
+        const issue = readIssue(r, keys, raws, w);
         if (issue !== undefined) issues.push(issue);
       }
     } else if (key === 'issueErrors') {
@@ -37,25 +41,35 @@ export function readBulkfetchBody(body: Buffer, picks: FieldPicks): BulkfetchBod
   }
   r.end();
   // A line break between tokens would split the NDJSON line: such fields go out re-encoded.
-  for (const { parts, raw } of raws) parts.fields = r.sawLineBreak ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : new RawJson(raw);
+  // The members text has none: it is copied tokens and separators only.
+  for (const { parts, raw, members } of raws) {
+    parts.fields = r.sawLineBreak ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : new RawJson(raw);
+    if (members !== undefined) parts.members = new RawMembers(w!.view(members[0], members[1]));
+  }
   return { issues, issueErrors };
 }
 
+type Raws = Array<{ parts: IssueParts; raw: Buffer; members: [number, number] | undefined }>;
+
 /** undefined for an element that is not an issue object (it matches no id asked for). */
-function readIssue(r: JsonBytesReader, picks: FieldPicks, raws: Array<{ parts: IssueParts; raw: Buffer }>): IssueParts | undefined {
+function readIssue(r: JsonBytesReader, keys: PickKeys, raws: Raws, w: ByteWriter | undefined): IssueParts | undefined {
   if (r.peek() !== 0x7b) {
     r.skipValue();
     return undefined;
   }
-  const parts: IssueParts = { id: '', key: '', picked: {}, read: [], fields: {} };
+  const parts: IssueParts = { id: '', key: '', picked: {}, read: keys.readerCount === 0 ? [] : new Array<unknown>(keys.readerCount), fields: {} };
   let raw: Buffer | undefined;
+  let members: [number, number] | undefined;
   for (let key = r.firstKey(); key !== undefined; key = r.nextKey()) {
     if (key === 'id') parts.id = String(r.value());
     else if (key === 'key') parts.key = String(r.value());
-    else if (key === 'fields' && r.peek() === 0x7b) raw = readFields(r, picks, parts);
-    else r.skipValue();
+    else if (key === 'fields' && r.peek() === 0x7b) {
+      const from = w?.pos ?? 0;
+      raw = readFields(r, keys, parts, w);
+      if (w !== undefined) members = [from, w.pos];
+    } else r.skipValue();
   }
-  if (raw !== undefined) raws.push({ parts, raw });
+  if (raw !== undefined) raws.push({ parts, raw, members });
   return parts;
 }
 
@@ -68,6 +82,9 @@ interface PickKeys {
   readers: Array<ValueReader | undefined>;
   /** per field with a reader: where its value goes in IssueParts.read */
   slots: number[];
+  /** the fields whose typed column is written as text (ColumnText), by index */
+  texts: number[];
+  readerCount: number;
 }
 const pickKeysCache = new WeakMap<FieldPicks, PickKeys>();
 
@@ -81,17 +98,23 @@ function pickKeysOf(picks: FieldPicks): PickKeys {
       members: names.map((n) => (typeof pick(n) === 'string' ? new KeyNames([pick(n) as string]) : null)),
       readers: names.map((n) => (typeof pick(n) === 'object' && pick(n) !== null ? (pick(n) as ValueReader) : undefined)),
       slots: names.map((n) => readerNames(picks).indexOf(n)),
+      readerCount: readerNames(picks).length,
+      texts: names.flatMap((n, i) => ((pick(n) as ValueReader | null)?.text === undefined || typeof pick(n) !== 'object' ? [] : [i])),
     };
     pickKeysCache.set(picks, keys);
   }
   return keys;
 }
 
-/** Reads the picked values out of the `fields` object at pos; returns the object's bytes. */
-function readFields(r: JsonBytesReader, picks: FieldPicks, parts: IssueParts): Buffer {
+/**
+ * Reads the picked values out of the `fields` object at pos; returns the object's bytes. With `w`,
+ * the typed columns that have text are written there (a field absent: its column null).
+ */
+function readFields(r: JsonBytesReader, keys: PickKeys, parts: IssueParts, w: ByteWriter | undefined): Buffer {
   const picked = parts.picked;
+  const read = parts.read;
   const start = r.pos;
-  const { fields, members, readers, slots } = pickKeysOf(picks);
+  const { fields, members, readers, slots } = keys;
   for (let i = r.firstKeyOf(fields); i !== END_OF_OBJECT; i = r.nextKeyOf(fields)) {
     if (i === OTHER_KEY) {
       r.skipValue();
@@ -101,7 +124,9 @@ function readFields(r: JsonBytesReader, picks: FieldPicks, parts: IssueParts): B
     const member = members[i]!;
     const reader = readers[i];
     if (reader !== undefined) {
-      parts.read[slots[i]!] = reader.fromBytes(r);
+      const text = reader.text;
+      if (text !== undefined && w !== undefined) read[slots[i]!] = writeColumn(r, w, text);
+      else read[slots[i]!] = reader.fromBytes(r);
     } else if (member === null) {
       picked[name] = r.value();
     } else if (r.peek() === 0x7b) {
@@ -115,7 +140,30 @@ function readFields(r: JsonBytesReader, picks: FieldPicks, parts: IssueParts): B
       r.skipValue();
     }
   }
+  if (w !== undefined) {
+    for (const i of keys.texts) {
+      const slot = slots[i]!;
+      if (read[slot] !== undefined) continue;
+      w.put(readers[i]!.text!.prefixNull); // absent: null, as a value read would leave it
+      read[slot] = IN_MEMBERS;
+    }
+  }
   return r.bytes.subarray(start, r.pos);
+}
+
+/** `,"<column>":<value>` into w; a value of another shape leaves the column null there. */
+function writeColumn(r: JsonBytesReader, w: ByteWriter, text: ColumnText): typeof IN_MEMBERS | typeof MISMATCH_IN_MEMBERS {
+  if (r.peek() === 0x6e) {
+    r.skipValue();
+    w.put(text.prefixNull);
+    return IN_MEMBERS;
+  }
+  const at = w.pos;
+  w.put(text.prefix);
+  if (text.write(r, w)) return IN_MEMBERS;
+  w.pos = at;
+  w.put(text.prefixNull);
+  return MISMATCH_IN_MEMBERS;
 }
 
 function parsedWhole(value: unknown, picks: FieldPicks): BulkfetchBody {

@@ -1,7 +1,7 @@
 // An issue as the streams need it, whichever way it was read: id, key, the few field values the
 // flat columns use, and `fields` whole, either parsed (Data Center search pages) or as the bytes
 // Jira sent (Cloud bulkfetch, see bulkfetch-body.ts).
-import type { RawJson } from '../json/raw-json.js';
+import type { RawJson, RawMembers } from '../json/raw-json.js';
 import type { ValueReader } from './custom-field-kinds.js';
 
 /**
@@ -22,6 +22,11 @@ export interface IssueParts {
    */
   read: unknown[];
   fields: Record<string, unknown> | RawJson;
+  /**
+   * The typed columns whose readers wrote them as text while the bytes were read (Cloud bulkfetch,
+   * columnReader): `,"<column>":<value>,...`; their `read` slots hold IN_MEMBERS or MISMATCH_IN_MEMBERS.
+   */
+  members?: RawMembers;
 }
 
 const readerLists = new WeakMap<FieldPicks, string[]>();

@@ -62,6 +62,19 @@ export class KeyNames {
   }
 }
 
+/** The index (< limit) of the name spelled by b[start, end), or -1; a later index than a match wins nothing, an equal one wins again. */
+function nameAt(names: readonly Buffer[], limit: number, b: Buffer, start: number, end: number): number {
+  const len = end - start;
+  for (let i = 0; i < names.length && i <= limit; i++) {
+    const name = names[i]!;
+    if (name.length !== len) continue;
+    let j = len - 1;
+    while (j >= 0 && name[j] === b[start + j]) j--;
+    if (j < 0) return i;
+  }
+  return -1;
+}
+
 function bucketOf(b: Buffer, start: number, end: number): number {
   const n = end - start;
   return n * 65536 + (n > 0 ? b[end - 1]! * 256 : 0) + (n > 1 ? b[end - 2]! : 0);
@@ -160,6 +173,60 @@ export class JsonBytesReader {
     else this.pos = this.literalEnd(from);
   }
 
+  /** After memberString: the span of the string token it found (quotes included). */
+  spanStart = 0;
+  spanEnd = 0;
+
+  /**
+   * At an object: skips it (pos after it) in one scan at the speed of skipValue, noting the first of
+   * `names` (in their order) that it has as a member with a non-null value; of a key given twice, the
+   * last, as JSON.parse keeps. Returns true when that member's value is a string, its token then in
+   * [spanStart, spanEnd); false when none was found or its value is not a string. For picking one
+   * member out of many objects (a user's id out of its avatars and names) without stepping through
+   * their keys.
+   */
+  memberString(names: readonly Buffer[]): boolean {
+    const b = this.bytes;
+    const n = b.length;
+    let best = names.length;
+    let isString = false;
+    let depth = 0;
+    for (let p = this.expectAt(OPEN_OBJECT); p < n; p++) {
+      const c = b[p]!;
+      if (c === QUOTE) {
+        const open = p;
+        const q = this.stringEnd(open);
+        p = q - 1;
+        if (depth !== 1) continue;
+        const k = this.afterSpace(q);
+        if (b[k] !== COLON) continue; // a value
+        const i = this.escaped ? -1 : nameAt(names, best, b, open + 1, q - 1);
+        p = k; // a key: on to its value
+        if (i < 0) continue;
+        const v = this.afterSpace(k + 1);
+        if (b[v] === 0x6e) continue; // null: as if absent
+        best = i;
+        isString = b[v] === QUOTE;
+        if (!isString) continue;
+        this.spanStart = v;
+        this.spanEnd = this.stringEnd(v);
+        p = this.spanEnd - 1;
+      } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) depth++;
+      else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+        if (--depth === 0) {
+          this.pos = p + 1;
+          return isString;
+        }
+      } else if (c === LF || c === CR) this.sawLineBreak = true;
+    }
+    throw this.error('the end of an object', n);
+  }
+
+  /** Inside an object, after a member's value: skips the other members (pos is then after its '}'). */
+  skipRestOfObject(): void {
+    this.pos = this.containerEnd(this.pos, 1);
+  }
+
   /** The value at pos, parsed (for small values). */
   value(): unknown {
     const c = this.peek();
@@ -250,6 +317,23 @@ export class JsonBytesReader {
     return [start, end];
   }
 
+  /** The index of the first byte at or after p that is not whitespace (noting line breaks). */
+  private afterSpace(p: number): number {
+    const b = this.bytes;
+    for (;;) {
+      const c = b[p];
+      if (c === LF || c === CR) this.sawLineBreak = true;
+      else if (c !== SPACE && c !== TAB) return p;
+      p++;
+    }
+  }
+
+  /** The index of the byte at pos (after whitespace), which must be `byte`. */
+  private expectAt(byte: number): number {
+    if (this.peek() !== byte) throw this.error(`'${String.fromCharCode(byte)}'`);
+    return this.pos;
+  }
+
   private expect(byte: number): void {
     if (this.peek() !== byte) throw this.error(`'${String.fromCharCode(byte)}'`);
     this.pos++;
@@ -271,11 +355,10 @@ export class JsonBytesReader {
     throw this.error('the end of a string', n);
   }
 
-  /** `p` is at '{' or '['; returns the index after the matching close. */
-  private containerEnd(p: number): number {
+  /** `p` is at '{' or '[' (or inside `depth` containers); returns the index after the matching close. */
+  private containerEnd(p: number, depth = 0): number {
     const b = this.bytes;
     const n = b.length;
-    let depth = 0;
     for (; p < n; p++) {
       const c = b[p]!;
       if (c === QUOTE) p = this.stringEnd(p) - 1;
