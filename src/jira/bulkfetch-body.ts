@@ -42,14 +42,15 @@ export function readBulkfetchBody(body: Buffer, picks: FieldPicks): BulkfetchBod
   r.end();
   // A line break between tokens would split the NDJSON line: such fields go out re-encoded.
   // The members text has none: it is copied tokens and separators only.
-  for (const { parts, raw, members } of raws) {
+  for (const { parts, raw, from, to } of raws) {
     parts.fields = r.sawLineBreak ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : new RawJson(raw);
-    if (members !== undefined) parts.members = new RawMembers(w!.view(members[0], members[1]));
+    if (w !== undefined) parts.members = new RawMembers(w.view(from, to));
   }
   return { issues, issueErrors };
 }
 
-type Raws = Array<{ parts: IssueParts; raw: Buffer; members: [number, number] | undefined }>;
+/** Per issue: its `fields` bytes, and where its typed columns' text lies in the writer. */
+type Raws = Array<{ parts: IssueParts; raw: Buffer; from: number; to: number }>;
 
 /** undefined for an element that is not an issue object (it matches no id asked for). */
 function readIssue(r: JsonBytesReader, keys: PickKeys, raws: Raws, w: ByteWriter | undefined): IssueParts | undefined {
@@ -59,17 +60,18 @@ function readIssue(r: JsonBytesReader, keys: PickKeys, raws: Raws, w: ByteWriter
   }
   const parts: IssueParts = { id: '', key: '', picked: {}, read: keys.readerCount === 0 ? [] : new Array<unknown>(keys.readerCount), fields: {} };
   let raw: Buffer | undefined;
-  let members: [number, number] | undefined;
+  let from = 0;
+  let to = 0;
   for (let key = r.firstKey(); key !== undefined; key = r.nextKey()) {
     if (key === 'id') parts.id = String(r.value());
     else if (key === 'key') parts.key = String(r.value());
     else if (key === 'fields' && r.peek() === 0x7b) {
-      const from = w?.pos ?? 0;
+      from = w?.pos ?? 0;
       raw = readFields(r, keys, parts, w);
-      if (w !== undefined) members = [from, w.pos];
+      to = w?.pos ?? 0;
     } else r.skipValue();
   }
-  if (raw !== undefined) raws.push({ parts, raw, members });
+  if (raw !== undefined) raws.push({ parts, raw, from, to });
   return parts;
 }
 

@@ -4,7 +4,7 @@
 // `fields`.
 import { END_OF_OBJECT, KeyNames, OTHER_KEY, type JsonBytesReader } from '../json/json-bytes.js';
 import type { ByteWriter } from '../json/byte-writer.js';
-import { isoUtc, parseFixedFormBytes, toUtcRfc3339 } from './jira-time.js';
+import { parseFixedFormBytes, quotedIsoUtcInto, toUtcRfc3339 } from './jira-time.js';
 
 export type Kind =
   | 'number' | 'string' | 'richText' | 'date' | 'datetime' | 'option' | 'options' | 'cascade'
@@ -400,8 +400,8 @@ const datetimeText: TextWriter = (r, w) => {
   r.skipValue();
   // Jira's fixed form (a 28-character token) from its bytes; any other spelling as a string.
   const ms = r.pos - start === 30 ? parseFixedFormBytes(r.bytes, start + 1) : NaN;
-  if (!Number.isNaN(ms)) {
-    w.quotedAscii(isoUtc(ms));
+  if (!Number.isNaN(ms) && quotedIsoUtcInto(ms, w.reserve(26), w.pos)) {
+    w.pos += 26;
     return true;
   }
   r.pos = start;

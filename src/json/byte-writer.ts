@@ -57,6 +57,12 @@ export class ByteWriter {
     this.pos = p + 4;
   }
 
+  /** Room for n more bytes at pos, written by the caller (then advance pos). */
+  reserve(n: number): Buffer {
+    this.room(n);
+    return this.buf;
+  }
+
   /** A string of ASCII characters that need no escaping in JSON, quoted. */
   quotedAscii(text: string): void {
     const n = text.length;

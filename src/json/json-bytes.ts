@@ -49,10 +49,13 @@ export class KeyNames {
   matchBytes(b: Buffer, start: number, end: number): number {
     const candidates = this.byBucket.get(bucketOf(b, start, end));
     if (candidates === undefined) return OTHER_KEY;
-    for (const { bytes, index } of candidates) {
+    // Index loops: this runs for every key of every issue's `fields`, and for-of with destructuring cost more.
+    for (let c = 0; c < candidates.length; c++) {
+      const candidate = candidates[c]!;
+      const bytes = candidate.bytes;
       let i = bytes.length - 1;
       while (i >= 0 && bytes[i] === b[start + i]) i--;
-      if (i < 0) return index;
+      if (i < 0) return candidate.index;
     }
     return OTHER_KEY;
   }
@@ -179,8 +182,7 @@ export class JsonBytesReader {
 
   /**
    * At an object: skips it (pos after it) in one scan at the speed of skipValue, noting the first of
-   * `names` (in their order) that it has as a member with a non-null value; of a key given twice, the
-   * last, as JSON.parse keeps. Returns true when that member's value is a string, its token then in
+   * `names` (in their order) that it has as a member with a non-null value. Returns true when that member's value is a string, its token then in
    * [spanStart, spanEnd); false when none was found or its value is not a string. For picking one
    * member out of many objects (a user's id out of its avatars and names) without stepping through
    * their keys.
@@ -210,6 +212,12 @@ export class JsonBytesReader {
         if (!isString) continue;
         this.spanStart = v;
         this.spanEnd = this.stringEnd(v);
+        if (i === 0) {
+          // The first choice: the rest of the object is only skipped. (So of a key given twice the
+          // first counts here, where JSON.parse keeps the last; Jira sends no key twice.)
+          this.pos = this.containerEnd(this.spanEnd, 1);
+          return true;
+        }
         p = this.spanEnd - 1;
       } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) depth++;
       else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
