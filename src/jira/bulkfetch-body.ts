@@ -5,7 +5,7 @@ import { isUtf8 } from 'node:buffer';
 import { END_OF_OBJECT, JsonBytesReader, KeyNames, OTHER_KEY } from '../json/json-bytes.js';
 import { RawJson, RawMembers } from '../json/raw-json.js';
 import { ByteWriter } from '../json/byte-writer.js';
-import { IN_MEMBERS, MISMATCH_IN_MEMBERS, type ColumnText, type ValueReader } from './custom-field-kinds.js';
+import type { ColumnText, ValueReader } from './custom-field-kinds.js';
 import { partsOfParsedIssue, readerNames, type FieldPicks, type IssueParts } from './issue-parts.js';
 
 export interface BulkfetchBody {
@@ -44,7 +44,10 @@ export function readBulkfetchBody(body: Buffer, picks: FieldPicks): BulkfetchBod
   // The members text has none: it is copied tokens and separators only.
   for (const { parts, raw, from, to } of raws) {
     parts.fields = r.sawLineBreak ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : new RawJson(raw);
-    if (w !== undefined) parts.members = new RawMembers(w.view(from, to));
+    if (w !== undefined) {
+      parts.members = new RawMembers(w.view(from, to));
+      parts.inMembers = keys.inMembers;
+    }
   }
   return { issues, issueErrors };
 }
@@ -58,7 +61,7 @@ function readIssue(r: JsonBytesReader, keys: PickKeys, raws: Raws, w: ByteWriter
     r.skipValue();
     return undefined;
   }
-  const parts: IssueParts = { id: '', key: '', picked: {}, read: keys.readerCount === 0 ? [] : new Array<unknown>(keys.readerCount), fields: {} };
+  const parts: IssueParts = { id: '', key: '', picked: {}, read: [], fields: {} };
   let raw: Buffer | undefined;
   let from = 0;
   let to = 0;
@@ -84,9 +87,11 @@ interface PickKeys {
   readers: Array<ValueReader | undefined>;
   /** per field with a reader: where its value goes in IssueParts.read */
   slots: number[];
-  /** the fields whose typed column is written as text (ColumnText), by index */
+  /** the fields whose typed column is written as text (ColumnText), by index, and by name */
   texts: number[];
-  readerCount: number;
+  inMembers: ReadonlySet<string>;
+  /** per field: whether the issue being read had it (scratch) */
+  seen: Uint8Array;
 }
 const pickKeysCache = new WeakMap<FieldPicks, PickKeys>();
 
@@ -100,9 +105,12 @@ function pickKeysOf(picks: FieldPicks): PickKeys {
       members: names.map((n) => (typeof pick(n) === 'string' ? new KeyNames([pick(n) as string]) : null)),
       readers: names.map((n) => (typeof pick(n) === 'object' && pick(n) !== null ? (pick(n) as ValueReader) : undefined)),
       slots: names.map((n) => readerNames(picks).indexOf(n)),
-      readerCount: readerNames(picks).length,
-      texts: names.flatMap((n, i) => ((pick(n) as ValueReader | null)?.text === undefined || typeof pick(n) !== 'object' ? [] : [i])),
+      texts: [],
+      inMembers: new Set(),
+      seen: new Uint8Array(names.length),
     };
+    keys.texts = names.flatMap((n, i) => ((pick(n) as ValueReader | null)?.text === undefined || typeof pick(n) !== 'object' ? [] : [i]));
+    keys.inMembers = new Set(keys.texts.map((i) => names[i]!));
     pickKeysCache.set(picks, keys);
   }
   return keys;
@@ -116,7 +124,8 @@ function readFields(r: JsonBytesReader, keys: PickKeys, parts: IssueParts, w: By
   const picked = parts.picked;
   const read = parts.read;
   const start = r.pos;
-  const { fields, members, readers, slots } = keys;
+  const { fields, members, readers, slots, seen } = keys;
+  if (w !== undefined) seen.fill(0);
   for (let i = r.firstKeyOf(fields); i !== END_OF_OBJECT; i = r.nextKeyOf(fields)) {
     if (i === OTHER_KEY) {
       r.skipValue();
@@ -127,8 +136,11 @@ function readFields(r: JsonBytesReader, keys: PickKeys, parts: IssueParts, w: By
     const reader = readers[i];
     if (reader !== undefined) {
       const text = reader.text;
-      if (text !== undefined && w !== undefined) read[slots[i]!] = writeColumn(r, w, text);
-      else read[slots[i]!] = reader.fromBytes(r);
+      if (text === undefined || w === undefined) read[slots[i]!] = reader.fromBytes(r);
+      else if (seen[i] === 0) {
+        seen[i] = 1;
+        if (!writeColumn(r, w, text)) (parts.mismatched ??= []).push(name);
+      } else r.skipValue(); // a key given twice: its column once (the first)
     } else if (member === null) {
       picked[name] = r.value();
     } else if (r.peek() === 0x7b) {
@@ -143,29 +155,25 @@ function readFields(r: JsonBytesReader, keys: PickKeys, parts: IssueParts, w: By
     }
   }
   if (w !== undefined) {
-    for (const i of keys.texts) {
-      const slot = slots[i]!;
-      if (read[slot] !== undefined) continue;
-      w.put(readers[i]!.text!.prefixNull); // absent: null, as a value read would leave it
-      read[slot] = IN_MEMBERS;
-    }
+    // absent: null, as a value read would leave it
+    for (const i of keys.texts) if (seen[i] === 0) w.put(readers[i]!.text!.prefixNull);
   }
   return r.bytes.subarray(start, r.pos);
 }
 
-/** `,"<column>":<value>` into w; a value of another shape leaves the column null there. */
-function writeColumn(r: JsonBytesReader, w: ByteWriter, text: ColumnText): typeof IN_MEMBERS | typeof MISMATCH_IN_MEMBERS {
+/** `,"<column>":<value>` into w; false for a value of another shape (the column null there). */
+function writeColumn(r: JsonBytesReader, w: ByteWriter, text: ColumnText): boolean {
   if (r.peek() === 0x6e) {
     r.skipValue();
     w.put(text.prefixNull);
-    return IN_MEMBERS;
+    return true;
   }
   const at = w.pos;
   w.put(text.prefix);
-  if (text.write(r, w)) return IN_MEMBERS;
+  if (text.write(r, w)) return true;
   w.pos = at;
   w.put(text.prefixNull);
-  return MISMATCH_IN_MEMBERS;
+  return false;
 }
 
 function parsedWhole(value: unknown, picks: FieldPicks): BulkfetchBody {

@@ -41,11 +41,6 @@ export interface ColumnText {
   write(r: JsonBytesReader, w: ByteWriter): boolean;
 }
 
-/** IssueParts.read of a typed column written into IssueParts.members: its value is there. */
-export const IN_MEMBERS: unique symbol = Symbol('in members');
-/** ... written there as null because the value had another shape (a mismatch to count). */
-export const MISMATCH_IN_MEMBERS: unique symbol = Symbol('mismatch in members');
-
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 const str = (v: unknown): string | typeof MISMATCH => (typeof v === 'string' ? v : MISMATCH);

@@ -24,9 +24,15 @@ export interface IssueParts {
   fields: Record<string, unknown> | RawJson;
   /**
    * The typed columns whose readers wrote them as text while the bytes were read (Cloud bulkfetch,
-   * columnReader): `,"<column>":<value>,...`; their `read` slots hold IN_MEMBERS or MISMATCH_IN_MEMBERS.
+   * columnReader): `,"<column>":<value>,...` for every field of `inMembers` (null when absent); their
+   * `read` slots stay empty. Per issue only the members and the mismatches: many issues wait in
+   * flight, and a slot per column each was the young generation's largest survivor.
    */
   members?: RawMembers;
+  /** the fields written into `members` (one set for all the issues of a read) */
+  inMembers?: ReadonlySet<string>;
+  /** fields of `inMembers` whose value had another shape (written null), when there are any */
+  mismatched?: string[];
 }
 
 const readerLists = new WeakMap<FieldPicks, string[]>();

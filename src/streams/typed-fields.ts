@@ -1,7 +1,7 @@
 // The typed custom-field columns of `issues`: which values the byte reader picks for them, how each
 // record gets them, and the mismatch count (a value of another shape than its field's type leaves
 // the column null, never the record broken; one WARN per field at the end of the stream).
-import { columnReader, IN_MEMBERS, MISMATCH, MISMATCH_IN_MEMBERS } from '../jira/custom-field-kinds.js';
+import { columnReader, MISMATCH } from '../jira/custom-field-kinds.js';
 import { withMembers } from '../json/raw-json.js';
 import { bindColumns, columnPlan, fetchFields, type CustomColumn } from '../jira/custom-fields.js';
 import { readerNames, type FieldPicks, type IssueParts } from '../jira/issue-parts.js';
@@ -73,15 +73,28 @@ export class TypedFill {
     return record;
   }
 
+  /** Per column, whether it is written in the members of issues read with `inText` (cached: one set per read). */
+  private textOf: ReadonlySet<string> | undefined;
+  private inText: boolean[] = [];
+
   /** The record with the columns written as text (issue.members), and as values the few that were not. */
   private fillAround(base: JsonObject, issue: IssueParts): JsonObject {
+    const inMembers = issue.inMembers!;
+    if (this.textOf !== inMembers) {
+      this.textOf = inMembers;
+      this.inText = this.columns.map((c) => inMembers.has(c.fieldId));
+    }
     for (let i = 0; i < this.columns.length; i++) {
+      if (this.inText[i]) continue;
+      const c = this.columns[i]!;
       const slot = this.slots[i]!;
       const v = slot < 0 ? undefined : issue.read[slot];
-      if (v === IN_MEMBERS) continue;
-      const c = this.columns[i]!;
-      if (v === MISMATCH_IN_MEMBERS || v === MISMATCH) this.mismatches.set(c, (this.mismatches.get(c) ?? 0) + 1);
-      if (v !== MISMATCH_IN_MEMBERS) base[c.column] = v === MISMATCH ? null : (v ?? null);
+      if (v === MISMATCH) this.mismatches.set(c, (this.mismatches.get(c) ?? 0) + 1);
+      base[c.column] = v === MISMATCH ? null : (v ?? null);
+    }
+    for (const field of issue.mismatched ?? []) {
+      const c = this.columns.find((col) => col.fieldId === field);
+      if (c !== undefined) this.mismatches.set(c, (this.mismatches.get(c) ?? 0) + 1);
     }
     return withMembers(base, issue.members!);
   }
