@@ -100,31 +100,25 @@ export function isoUtc(ms: number): string {
   return `${F[0]}-${two(F[1]!)}-${two(F[2]!)}T${two(F[3]!)}:${two(F[4]!)}:${two(F[5]!)}.${mmm}Z`;
 }
 
+/** Per field of F: its digits, and the byte after it (YYYY-MM-DDTHH:MM:SS.mmmZ). */
+const LAYOUT: ReadonlyArray<readonly [number, number]> = [[4, 0x2d], [2, 0x2d], [2, 0x54], [2, 0x3a], [2, 0x3a], [2, 0x2e], [3, 0x5a]];
+
 /** isoUtc(ms) quoted, as bytes into b at `at` (26 bytes, room the caller made), without a string; false outside the years 1000-9999. */
 export function quotedIsoUtcInto(ms: number, b: Uint8Array, at: number): boolean {
   if (!utcFields(ms)) return false;
-  const put = (n: number, width: number, end: number) => {
-    for (let i = end - 1; i > end - 1 - width; i--) {
+  b[at] = 0x22;
+  let p = at + 1;
+  for (let f = 0; f < LAYOUT.length; f++) {
+    const [width, after] = LAYOUT[f]!;
+    let n = F[f]!;
+    for (let i = p + width - 1; i >= p; i--) {
       b[i] = 48 + (n % 10);
       n = Math.floor(n / 10);
     }
-  };
-  b[at] = 0x22;
-  put(F[0]!, 4, at + 5);
-  b[at + 5] = 0x2d;
-  put(F[1]!, 2, at + 8);
-  b[at + 8] = 0x2d;
-  put(F[2]!, 2, at + 11);
-  b[at + 11] = 0x54;
-  put(F[3]!, 2, at + 14);
-  b[at + 14] = 0x3a;
-  put(F[4]!, 2, at + 17);
-  b[at + 17] = 0x3a;
-  put(F[5]!, 2, at + 20);
-  b[at + 20] = 0x2e;
-  put(F[6]!, 3, at + 24);
-  b[at + 24] = 0x5a;
-  b[at + 25] = 0x22;
+    p += width;
+    b[p++] = after;
+  }
+  b[p] = 0x22;
   return true;
 }
 

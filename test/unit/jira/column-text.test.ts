@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { columnReader, MISMATCH, readerOf, type Kind } from '../../../src/jira/custom-field-kinds.js';
 import { readBulkfetchBody } from '../../../src/jira/bulkfetch-body.js';
 import { RawMembers, stringifyParts, withMembers } from '../../../src/json/raw-json.js';
+import { isoUtc, quotedIsoUtcInto } from '../../../src/jira/jira-time.js';
 
 const user = { self: 'https://x/user', accountId: '5b10a2844c20165700ede21g', avatarUrls: { '48x48': 'a', accountId: 'nested' }, displayName: 'Ada', active: true };
 const dcUser = { self: 'https://x/user', key: 'JIRAUSER10001', name: 'ada', displayName: 'Ada' };
@@ -73,4 +74,14 @@ test('a record with members is one object to every writer: spliced bytes, JSON.s
   assert.deepEqual(JSON.parse(joined), { type: 'RECORD', record: { data: { id: '1', fields: { f: 1 }, a: 1, b: ['x'] } } });
   assert.equal(JSON.stringify(record), '{"id":"1","fields":{"f":1},"a":1,"b":["x"]}');
   assert.equal(JSON.stringify(withMembers({ id: '2' }, new RawMembers(Buffer.alloc(0)))), '{"id":"2"}');
+});
+
+test('datetimes written as bytes equal isoUtc, across the years', () => {
+  const b = Buffer.alloc(26);
+  for (let k = 0; k < 2000; k++) {
+    const ms = Math.floor(Date.UTC(1000, 0, 1) + ((k * 7919) % 2000) * (Date.UTC(9999, 11, 31) - Date.UTC(1000, 0, 1)) / 2000 + k * 997);
+    assert.equal(quotedIsoUtcInto(ms, b, 0), true);
+    assert.equal(b.toString('latin1'), JSON.stringify(isoUtc(ms)), String(ms));
+  }
+  assert.equal(quotedIsoUtcInto(Date.UTC(10000, 0, 1), b, 0), false, 'beyond 9999: the caller takes the other path');
 });
