@@ -412,27 +412,32 @@ const datetimeText: TextWriter = (r, w) => {
 const ADF_KEYS = new KeyNames(['type', 'text', 'content']);
 const ESCAPED_NEWLINE = Buffer.from('\\n', 'latin1');
 
-/** Enters the node object at pos and reads its type, its first member; undefined for another layout. */
-function adfType(r: JsonBytesReader): string | undefined {
-  if (r.firstKeyOf(ADF_KEYS) !== 0 || r.peek() !== QUOTE) return undefined;
-  return r.value() as string;
+/** The node types this tells apart, matched in the bytes (no string per node); INLINE ones first. */
+const ADF_TYPES = new KeyNames([...INLINE, 'doc']);
+const [TEXT, HARD_BREAK, DOC] = [ADF_TYPES.matchName('text'), ADF_TYPES.matchName('hardBreak'), ADF_TYPES.matchName('doc')];
+const isInline = (type: number) => type >= 0 && type < INLINE.size;
+
+/** Enters the node object at pos and reads its type, its first member (an index of ADF_TYPES, or OTHER_KEY: a block of another type); undefined for another layout. */
+function adfType(r: JsonBytesReader): number | undefined {
+  if (r.firstKeyOf(ADF_KEYS) !== 0) return undefined;
+  return r.stringOf(ADF_TYPES);
 }
 
 /** After a node's type: writes its text and reads past its '}'; false for a layout this does not follow. */
-function adfBody(r: JsonBytesReader, w: ByteWriter, type: string): boolean {
+function adfBody(r: JsonBytesReader, w: ByteWriter, type: number): boolean {
   let seen = 0;
   for (let i = r.nextKeyOf(ADF_KEYS); i !== END_OF_OBJECT; i = r.nextKeyOf(ADF_KEYS)) {
     if (i === 0 || (i > 0 && seen & (1 << i))) return false; // a key twice: JSON.parse would keep the last
     if (i > 0) seen |= 1 << i;
-    if (type === 'text' && i === 1 && r.peek() === QUOTE) {
+    if (type === TEXT && i === 1 && r.peek() === QUOTE) {
       const start = r.pos;
       r.skipValue();
       w.copy(r.bytes, start + 1, r.pos - 1);
-    } else if (type !== 'text' && type !== 'hardBreak' && i === 2 && r.peek() === OPEN_ARRAY) {
+    } else if (type !== TEXT && type !== HARD_BREAK && i === 2 && r.peek() === OPEN_ARRAY) {
       if (!adfContent(r, w)) return false;
     } else r.skipValue();
   }
-  if (type === 'hardBreak') w.put(ESCAPED_NEWLINE);
+  if (type === HARD_BREAK) w.put(ESCAPED_NEWLINE);
   return true;
 }
 
@@ -455,7 +460,7 @@ function adfContent(r: JsonBytesReader, w: ByteWriter): boolean {
     }
     const type = adfType(r);
     if (type === undefined) return false;
-    if (INLINE.has(type)) {
+    if (isInline(type)) {
       if (line < 0) {
         lineMark = w.pos;
         if (count > 0) w.put(ESCAPED_NEWLINE);
@@ -490,9 +495,9 @@ const richTextText: TextWriter = (r, w) => {
     return false;
   }
   const mark = w.pos;
-  if (adfType(r) === 'doc') {
+  if (adfType(r) === DOC) {
     w.byte(QUOTE);
-    if (adfBody(r, w, 'doc')) {
+    if (adfBody(r, w, DOC)) {
       w.byte(QUOTE);
       return true;
     }

@@ -235,6 +235,14 @@ export class JsonBytesReader {
     this.pos = this.containerEnd(this.pos, 1);
   }
 
+  /** The string at pos as an index of `names` (OTHER_KEY for another string), without decoding it; undefined (not moved) for a value that is no string. */
+  stringOf(names: KeyNames): number | undefined {
+    if (this.peek() !== QUOTE) return undefined;
+    const start = this.pos;
+    this.pos = this.stringEnd(start);
+    return this.escaped ? names.matchName(JSON.parse(this.bytes.toString('utf8', start, this.pos)) as string) : names.matchBytes(this.bytes, start + 1, this.pos - 1);
+  }
+
   /** The value at pos, parsed (for small values). */
   value(): unknown {
     const c = this.peek();
