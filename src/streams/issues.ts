@@ -76,12 +76,14 @@ async function* walkRange(
   const walkAhead = 2 * Math.ceil(config.page_size / BULKFETCH_MAX_IDS);
   const ids = cloud ? mapOrdered(chunks, async (chunk) => chunk, walkAhead) : chunks;
   for await (const batch of mapOrdered(ids, withBodies, lookahead)) {
-    const listed = cloud ? new Map(batch.rows.map((r) => [r.id, r.updated])) : undefined;
+    let listed: Map<string, number> | undefined; // the search rows' `updated`, made only if a body lacks it
     for (let n = 0; n < batch.issues.length; n++) {
       const issue = batch.issues[n]!;
       result.records++;
       yield* walk.records(issue);
-      memory.emitted(issue.id, emittedUpdated(issue.picked.updated) ?? (listed === undefined ? batch.rows[n]!.updated : listed.get(issue.id)!));
+      let updated = emittedUpdated(issue.picked.updated);
+      if (updated === undefined && cloud) updated = (listed ??= new Map(batch.rows.map((r) => [r.id, r.updated]))).get(issue.id)!;
+      memory.emitted(issue.id, updated ?? batch.rows[n]!.updated);
     }
     if (batch.position !== undefined && stateAt !== undefined) yield* walk.states(readableState(stateAt(batch.position)));
   }
