@@ -3,8 +3,9 @@
 // sent (RawJson), to be written out again without being parsed and re-encoded.
 import { isUtf8 } from 'node:buffer';
 import { END_OF_OBJECT, JsonBytesReader, KeyNames, OTHER_KEY } from '../json/json-bytes.js';
-import { RawJson } from '../json/raw-json.js';
-import type { ValueReader } from './custom-field-kinds.js';
+import { RawJson, RawMembers } from '../json/raw-json.js';
+import { ByteWriter } from '../json/byte-writer.js';
+import type { ColumnText, ValueReader } from './custom-field-kinds.js';
 import { partsOfParsedIssue, readerNames, type FieldPicks, type IssueParts } from './issue-parts.js';
 
 export interface BulkfetchBody {
@@ -23,14 +24,17 @@ export function readBulkfetchBody(body: Buffer, picks: FieldPicks, omit: readonl
   if (!isUtf8(body)) return parsedWhole(JSON.parse(body.toString('utf8')), picks, omit);
   const r = new JsonBytesReader(body);
   let issues: IssueParts[] | undefined;
-  const raws: Array<{ parts: IssueParts; raw: Buffer }> = [];
+  const raws: Raws = [];
+  const keys = pickKeysOf(picks);
+  // The typed columns' text of every issue of the answer, in one buffer (each issue's a view of it).
+  const w = keys.texts.length > 0 ? new ByteWriter(body.length >> 2) : undefined;
   let issueErrors: unknown;
   if (r.peek() !== 0x7b) return parsedWhole(r.value(), picks, omit);
   for (let key = r.firstKey(); key !== undefined; key = r.nextKey()) {
     if (key === 'issues' && r.peek() === 0x5b) {
       issues = [];
       for (let more = r.firstElement(); more; more = r.nextElement()) {
-        const issue = readIssue(r, picks, raws, omit);
+        const issue = readIssue(r, keys, raws, w, omit);
         if (issue !== undefined) issues.push(issue);
       }
     } else if (key === 'issueErrors') {
@@ -41,25 +45,40 @@ export function readBulkfetchBody(body: Buffer, picks: FieldPicks, omit: readonl
   }
   r.end();
   // A line break between tokens would split the NDJSON line: such fields go out re-encoded.
-  for (const { parts, raw } of raws) parts.fields = r.sawLineBreak ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : new RawJson(raw);
+  // The members text has none: it is copied tokens and separators only.
+  for (const { parts, raw, from, to } of raws) {
+    parts.fields = r.sawLineBreak ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : new RawJson(raw);
+    if (w !== undefined) {
+      parts.members = new RawMembers(w.view(from, to));
+      parts.inMembers = keys.inMembers;
+    }
+  }
   return { issues, issueErrors };
 }
 
+/** Per issue: its `fields` bytes, and where its typed columns' text lies in the writer. */
+type Raws = Array<{ parts: IssueParts; raw: Buffer; from: number; to: number }>;
+
 /** undefined for an element that is not an issue object (it matches no id asked for). */
-function readIssue(r: JsonBytesReader, picks: FieldPicks, raws: Array<{ parts: IssueParts; raw: Buffer }>, omit: readonly string[]): IssueParts | undefined {
+function readIssue(r: JsonBytesReader, keys: PickKeys, raws: Raws, w: ByteWriter | undefined, omit: readonly string[]): IssueParts | undefined {
   if (r.peek() !== 0x7b) {
     r.skipValue();
     return undefined;
   }
   const parts: IssueParts = { id: '', key: '', picked: {}, read: [], fields: {} };
   let raw: Buffer | undefined;
+  let from = 0;
+  let to = 0;
   for (let key = r.firstKey(); key !== undefined; key = r.nextKey()) {
     if (key === 'id') parts.id = String(r.value());
     else if (key === 'key') parts.key = String(r.value());
-    else if (key === 'fields' && r.peek() === 0x7b) raw = readFields(r, picks, parts, omit);
-    else r.skipValue();
+    else if (key === 'fields' && r.peek() === 0x7b) {
+      from = w?.pos ?? 0;
+      raw = readFields(r, keys, parts, w, omit);
+      to = w?.pos ?? 0;
+    } else r.skipValue();
   }
-  if (raw !== undefined) raws.push({ parts, raw });
+  if (raw !== undefined) raws.push({ parts, raw, from, to });
   return parts;
 }
 
@@ -72,6 +91,11 @@ interface PickKeys {
   readers: Array<ValueReader | undefined>;
   /** per field with a reader: where its value goes in IssueParts.read */
   slots: number[];
+  /** the fields whose typed column is written as text (ColumnText), by index, and by name */
+  texts: number[];
+  inMembers: ReadonlySet<string>;
+  /** per field: whether the issue being read had it (scratch) */
+  seen: Uint8Array;
 }
 const pickKeysCache = new WeakMap<FieldPicks, PickKeys>();
 
@@ -85,17 +109,28 @@ function pickKeysOf(picks: FieldPicks): PickKeys {
       members: names.map((n) => (typeof pick(n) === 'string' ? new KeyNames([pick(n) as string]) : null)),
       readers: names.map((n) => (typeof pick(n) === 'object' && pick(n) !== null ? (pick(n) as ValueReader) : undefined)),
       slots: names.map((n) => readerNames(picks).indexOf(n)),
+      texts: [],
+      inMembers: new Set(),
+      seen: new Uint8Array(names.length),
     };
+    keys.texts = names.flatMap((n, i) => ((pick(n) as ValueReader | null)?.text === undefined || typeof pick(n) !== 'object' ? [] : [i]));
+    keys.inMembers = new Set(keys.texts.map((i) => names[i]!));
     pickKeysCache.set(picks, keys);
   }
   return keys;
 }
 
-/** Reads the picked values out of the `fields` object at pos; returns the object's bytes (without the omitted members). */
-function readFields(r: JsonBytesReader, picks: FieldPicks, parts: IssueParts, omit: readonly string[]): Buffer {
+/**
+ * Reads the picked values out of the `fields` object at pos; returns the object's bytes (without the
+ * omitted members). With `w`, the typed columns that have text are written there (a field absent:
+ * its column null).
+ */
+function readFields(r: JsonBytesReader, keys: PickKeys, parts: IssueParts, w: ByteWriter | undefined, omit: readonly string[]): Buffer {
   const picked = parts.picked;
+  const read = parts.read;
   const start = r.pos;
-  const { fields, members, readers, slots } = pickKeysOf(picks);
+  const { fields, members, readers, slots, seen } = keys;
+  if (w !== undefined) seen.fill(0);
   /** byte ranges of omitted members: from the end of the value before (or just inside the brace) to the end of theirs */
   const cuts: Array<[number, number]> = [];
   let before = start + 1;
@@ -113,7 +148,12 @@ function readFields(r: JsonBytesReader, picks: FieldPicks, parts: IssueParts, om
     const member = members[i]!;
     const reader = readers[i];
     if (reader !== undefined) {
-      parts.read[slots[i]!] = reader.fromBytes(r);
+      const text = reader.text;
+      if (text === undefined || w === undefined) read[slots[i]!] = reader.fromBytes(r);
+      else if (seen[i] === 0) {
+        seen[i] = 1;
+        if (!writeColumn(r, w, text)) (parts.mismatched ??= []).push(name);
+      } else r.skipValue(); // a key given twice: its column once (the first)
     } else if (member === null) {
       picked[name] = r.value();
     } else if (r.peek() === 0x7b) {
@@ -126,6 +166,10 @@ function readFields(r: JsonBytesReader, picks: FieldPicks, parts: IssueParts, om
       picked[name] = undefined;
       r.skipValue();
     }
+  }
+  if (w !== undefined) {
+    // absent: null, as a value read would leave it
+    for (const i of keys.texts) if (seen[i] === 0) w.put(readers[i]!.text!.prefixNull);
   }
   const all = r.bytes.subarray(start, r.pos);
   return cuts.length === 0 ? all : cutMembers(all, start, cuts);
@@ -147,6 +191,21 @@ function cutMembers(all: Buffer, start: number, cuts: Array<[number, number]>): 
   }
   kept.push(all.subarray(from));
   return Buffer.concat(kept);
+}
+
+/** `,"<column>":<value>` into w; false for a value of another shape (the column null there). */
+function writeColumn(r: JsonBytesReader, w: ByteWriter, text: ColumnText): boolean {
+  if (r.peek() === 0x6e) {
+    r.skipValue();
+    w.put(text.prefixNull);
+    return true;
+  }
+  const at = w.pos;
+  w.put(text.prefix);
+  if (text.write(r, w)) return true;
+  w.pos = at;
+  w.put(text.prefixNull);
+  return false;
 }
 
 function parsedWhole(value: unknown, picks: FieldPicks, omit: readonly string[]): BulkfetchBody {

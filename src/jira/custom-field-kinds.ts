@@ -3,7 +3,8 @@
 // A value of another shape converts to MISMATCH: the column is then null and the value stays in
 // `fields`.
 import { END_OF_OBJECT, KeyNames, OTHER_KEY, type JsonBytesReader } from '../json/json-bytes.js';
-import { toUtcRfc3339 } from './jira-time.js';
+import type { ByteWriter } from '../json/byte-writer.js';
+import { parseFixedFormBytes, quotedIsoUtcInto, toUtcRfc3339 } from './jira-time.js';
 
 export type Kind =
   | 'number' | 'string' | 'richText' | 'date' | 'datetime' | 'option' | 'options' | 'cascade'
@@ -27,6 +28,17 @@ export interface KindDef {
 export interface ValueReader {
   fromBytes(r: JsonBytesReader): unknown;
   fromValue(v: unknown): unknown;
+  /** A typed column's reader (columnReader) also writes its column as JSON text from the bytes. */
+  text?: ColumnText;
+}
+
+/** A typed column written as text: `prefix` (`,"<column>":`), then its value's JSON. */
+export interface ColumnText {
+  prefix: Buffer;
+  /** `,"<column>":null` */
+  prefixNull: Buffer;
+  /** Writes the non-null value at r.pos as the column's JSON; false for another shape (the value is read past, what was written is to be dropped). */
+  write(r: JsonBytesReader, w: ByteWriter): boolean;
 }
 
 type Obj = Record<string, unknown>;
@@ -277,4 +289,259 @@ export function readerOf(kind: Kind): ValueReader {
     readers.set(kind, reader);
   }
   return reader;
+}
+
+// The text writers: a string or number token is already its column's JSON, so it is copied from the
+// bytes as it is (escapes and all); only datetimes are converted, and the rare kinds (rich text,
+// cascades, sprints) are read to a value and stringified. No value object per field.
+type TextWriter = (r: JsonBytesReader, w: ByteWriter) => boolean;
+
+/** The token at r.pos copied if `ok(bytes, start, end)`. */
+const token = (ok: (b: Buffer, start: number, end: number) => boolean): TextWriter => (r, w) => {
+  r.peek();
+  const start = r.pos;
+  r.skipValue();
+  if (!ok(r.bytes, start, r.pos)) return false;
+  w.copy(r.bytes, start, r.pos);
+  return true;
+};
+const stringToken = (b: Buffer, start: number) => b[start] === QUOTE;
+/** A plain decimal short enough to be finite; anything else (exponents, huge) goes through the value. */
+function plainNumber(b: Buffer, start: number, end: number): boolean {
+  if (end - start > 300) return false;
+  let i = b[start] === 0x2d ? start + 1 : start;
+  if (i === end) return false;
+  let dots = 0;
+  for (; i < end; i++) {
+    const c = b[i]!;
+    if (c === 0x2e) dots++;
+    else if (c < 0x30 || c > 0x39) return false;
+  }
+  return dots <= 1;
+}
+const isDigit = (c: number | undefined) => c !== undefined && c >= 0x30 && c <= 0x39;
+/** "YYYY-MM-DD" */
+function dateToken(b: Buffer, start: number, end: number): boolean {
+  if (end - start !== 12 || b[start] !== QUOTE || b[start + 5] !== 0x2d || b[start + 8] !== 0x2d) return false;
+  for (const i of [1, 2, 3, 4, 6, 7, 9, 10]) if (!isDigit(b[start + i])) return false;
+  return true;
+}
+
+const viaValue = (read: ByteReader): TextWriter => (r, w) => {
+  const v = read(r);
+  if (v === MISMATCH) return false;
+  w.json(v);
+  return true;
+};
+
+const numberText: TextWriter = (r, w) => {
+  const c = r.peek();
+  if (!isNumber(c)) {
+    r.skipValue();
+    return false;
+  }
+  const start = r.pos;
+  r.skipValue();
+  if (plainNumber(r.bytes, start, r.pos)) {
+    w.copy(r.bytes, start, r.pos);
+    return true;
+  }
+  r.pos = start;
+  return viaValue(BYTE_READERS.number)(r, w);
+};
+
+/** firstOf, written: the member's string token copied, found in one scan of the object (memberString). */
+function firstOfText(names: readonly string[]): TextWriter {
+  const keys = names.map((n) => Buffer.from(n, 'utf8'));
+  return (r, w) => {
+    if (r.peek() !== OPEN_OBJECT) {
+      r.skipValue();
+      return false;
+    }
+    if (!r.memberString(keys)) return false;
+    w.copy(r.bytes, r.spanStart, r.spanEnd);
+    return true;
+  };
+}
+
+/** arrayOf, written; one bad element makes the whole a mismatch (the rest is still read past). */
+const arrayText = (element: TextWriter): TextWriter => (r, w) => {
+  if (r.peek() !== OPEN_ARRAY) {
+    r.skipValue();
+    return false;
+  }
+  w.byte(OPEN_ARRAY);
+  let bad = false;
+  let first = true;
+  for (let more = r.firstElement(); more; more = r.nextElement()) {
+    if (bad) {
+      r.skipValue();
+      continue;
+    }
+    if (!first) w.byte(0x2c);
+    first = false;
+    if (!element(r, w)) bad = true;
+  }
+  w.byte(0x5d);
+  return !bad;
+};
+
+const datetimeText: TextWriter = (r, w) => {
+  if (r.peek() !== QUOTE) {
+    r.skipValue();
+    return false;
+  }
+  const start = r.pos;
+  r.skipValue();
+  // Jira's fixed form (a 28-character token) from its bytes; any other spelling as a string.
+  const ms = r.pos - start === 30 ? parseFixedFormBytes(r.bytes, start + 1) : NaN;
+  if (!Number.isNaN(ms) && quotedIsoUtcInto(ms, w.reserve(26), w.pos)) {
+    w.pos += 26;
+    return true;
+  }
+  r.pos = start;
+  const v = datetime(r.value());
+  if (v === MISMATCH) return false;
+  w.quotedAscii(v as string); // toUtcRfc3339's digits and separators
+  return true;
+};
+
+// Rich text (ADF) as adfText makes it, but written from the bytes: each text node's string is copied
+// as it is between its quotes (already JSON), lines joined by an escaped newline. It follows nodes
+// whose first member is their `type` (as Jira writes them); any other layout goes through the value.
+const ADF_KEYS = new KeyNames(['type', 'text', 'content']);
+const ESCAPED_NEWLINE = Buffer.from('\\n', 'latin1');
+
+/** The node types this tells apart, matched in the bytes (no string per node); INLINE ones first. */
+const ADF_TYPES = new KeyNames([...INLINE, 'doc']);
+const [TEXT, HARD_BREAK, DOC] = [ADF_TYPES.matchName('text'), ADF_TYPES.matchName('hardBreak'), ADF_TYPES.matchName('doc')];
+const isInline = (type: number) => type >= 0 && type < INLINE.size;
+
+/** Enters the node object at pos and reads its type, its first member (an index of ADF_TYPES, or OTHER_KEY: a block of another type); undefined for another layout. */
+function adfType(r: JsonBytesReader): number | undefined {
+  if (r.firstKeyOf(ADF_KEYS) !== 0) return undefined;
+  return r.stringOf(ADF_TYPES);
+}
+
+/** After a node's type: writes its text and reads past its '}'; false for a layout this does not follow. */
+function adfBody(r: JsonBytesReader, w: ByteWriter, type: number): boolean {
+  let seen = 0;
+  for (let i = r.nextKeyOf(ADF_KEYS); i !== END_OF_OBJECT; i = r.nextKeyOf(ADF_KEYS)) {
+    if (i === 0 || (i > 0 && seen & (1 << i))) return false; // a key twice: JSON.parse would keep the last
+    if (i > 0) seen |= 1 << i;
+    if (type === TEXT && i === 1 && r.peek() === QUOTE) {
+      const start = r.pos;
+      r.skipValue();
+      w.copy(r.bytes, start + 1, r.pos - 1);
+    } else if (type !== TEXT && type !== HARD_BREAK && i === 2 && r.peek() === OPEN_ARRAY) {
+      if (!adfContent(r, w)) return false;
+    } else r.skipValue();
+  }
+  if (type === HARD_BREAK) w.put(ESCAPED_NEWLINE);
+  return true;
+}
+
+/** The children: runs of inline nodes make a line, each other node its own; the non-empty ones joined by newlines. */
+function adfContent(r: JsonBytesReader, w: ByteWriter): boolean {
+  let count = 0;
+  let line = -1; // where the open line's text starts, or -1
+  let lineMark = 0; // where it started, before its separator
+  const closeLine = () => {
+    if (line < 0) return;
+    if (w.pos === line) w.pos = lineMark;
+    else count++;
+    line = -1;
+  };
+  for (let more = r.firstElement(); more; more = r.nextElement()) {
+    if (r.peek() !== OPEN_OBJECT) {
+      closeLine(); // not a node: a block without text
+      r.skipValue();
+      continue;
+    }
+    const type = adfType(r);
+    if (type === undefined) return false;
+    if (isInline(type)) {
+      if (line < 0) {
+        lineMark = w.pos;
+        if (count > 0) w.put(ESCAPED_NEWLINE);
+        line = w.pos;
+      }
+      if (!adfBody(r, w, type)) return false;
+    } else {
+      closeLine();
+      const mark = w.pos;
+      if (count > 0) w.put(ESCAPED_NEWLINE);
+      const start = w.pos;
+      if (!adfBody(r, w, type)) return false;
+      if (w.pos === start) w.pos = mark;
+      else count++;
+    }
+  }
+  closeLine();
+  return true;
+}
+
+const RICH_VALUE = viaValue(BYTE_READERS.richText);
+const richTextText: TextWriter = (r, w) => {
+  const c = r.peek();
+  const start = r.pos;
+  if (c === QUOTE) {
+    r.skipValue();
+    w.copy(r.bytes, start, r.pos); // wiki markup (Data Center, Cloud's v2)
+    return true;
+  }
+  if (c !== OPEN_OBJECT) {
+    r.skipValue();
+    return false;
+  }
+  const mark = w.pos;
+  if (adfType(r) === DOC) {
+    w.byte(QUOTE);
+    if (adfBody(r, w, DOC)) {
+      w.byte(QUOTE);
+      return true;
+    }
+  }
+  r.pos = start; // another layout, or not a document: as the value says
+  w.pos = mark;
+  return RICH_VALUE(r, w);
+};
+
+const stringText = token(stringToken);
+const DATE_TOKEN = token(dateToken);
+const DATE_VALUE = viaValue(BYTE_READERS.date);
+const USER_TEXT = firstOfText(USER);
+const NAME_TEXT = firstOfText(['name']);
+const VALUE_TEXT = firstOfText(['value']);
+
+const TEXT_WRITERS: Record<Kind, TextWriter> = {
+  number: numberText,
+  string: stringText,
+  richText: richTextText,
+  date: (r, w) => {
+    r.peek();
+    const start = r.pos;
+    if (DATE_TOKEN(r, w)) return true;
+    r.pos = start; // an escaped spelling, or another shape: as the value says
+    return DATE_VALUE(r, w);
+  },
+  datetime: datetimeText,
+  option: VALUE_TEXT,
+  options: arrayText(VALUE_TEXT),
+  cascade: viaValue(BYTE_READERS.cascade),
+  user: USER_TEXT,
+  users: arrayText(USER_TEXT),
+  strings: arrayText(stringText),
+  sprints: viaValue(BYTE_READERS.sprints),
+  version: NAME_TEXT,
+  versions: arrayText(NAME_TEXT),
+  group: NAME_TEXT,
+  groups: arrayText(NAME_TEXT),
+  project: firstOfText(['key']),
+};
+
+/** The kind's reader for the typed column `column`: readerOf's, plus the column written as text from the bytes. */
+export function columnReader(kind: Kind, column: string): ValueReader {
+  const prefix = `,${JSON.stringify(column)}:`;
+  return { ...readerOf(kind), text: { prefix: Buffer.from(prefix, 'utf8'), prefixNull: Buffer.from(`${prefix}null`, 'utf8'), write: TEXT_WRITERS[kind] } };
 }

@@ -1,7 +1,7 @@
 // An issue as the streams need it, whichever way it was read: id, key, the few field values the
 // flat columns use, and `fields` whole, either parsed (Data Center search pages) or as the bytes
 // Jira sent (Cloud bulkfetch, see bulkfetch-body.ts).
-import type { RawJson } from '../json/raw-json.js';
+import type { RawJson, RawMembers } from '../json/raw-json.js';
 import type { ValueReader } from './custom-field-kinds.js';
 
 /**
@@ -24,6 +24,17 @@ export interface IssueParts {
   fields: Record<string, unknown> | RawJson;
   /** the issue's `changelog` (PageOfChangelogs) when the search was asked to expand it (Data Center) */
   changelog?: unknown;
+  /**
+   * The typed columns whose readers wrote them as text while the bytes were read (Cloud bulkfetch,
+   * columnReader): `,"<column>":<value>,...` for every field of `inMembers` (null when absent); their
+   * `read` slots stay empty. Per issue only the members and the mismatches: many issues wait in
+   * flight, and a slot per column each was the young generation's largest survivor.
+   */
+  members?: RawMembers;
+  /** the fields written into `members` (one set for all the issues of a read) */
+  inMembers?: ReadonlySet<string>;
+  /** fields of `inMembers` whose value had another shape (written null), when there are any */
+  mismatched?: string[];
 }
 
 const readerLists = new WeakMap<FieldPicks, string[]>();

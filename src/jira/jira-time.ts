@@ -12,21 +12,43 @@ function digits(value: string, from: number, length: number): number {
   return n;
 }
 
+/** The decimal number in b[from, from + length), or -1 if a byte there is not a digit. */
+function digitsAt(b: Uint8Array, from: number, length: number): number {
+  let n = 0;
+  for (let i = from; i < from + length; i++) {
+    const d = b[i]! - 48;
+    if (!(d >= 0 && d <= 9)) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+const daysIn = (y: number, mo: number): number =>
+  mo === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31;
+
+/** Epoch ms of the fixed form's fields, or NaN when one is out of range (an impossible date is left to Date.parse, which rejects it). */
+function fixedFormMs(sign: number, y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, oh: number, om: number): number {
+  if (sign === 0 || y < 0 || ms < 0 || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59) return NaN;
+  if (s < 0 || s > 59 || oh < 0 || oh > 23 || om < 0 || om > 59) return NaN;
+  return Date.UTC(y, mo - 1, d, h, mi, s, ms) - sign * (oh * 60 + om) * 60_000;
+}
+
 /**
  * Jira's own fixed form, read by hand: it is on every issue three times, and a regex plus Date.parse
- * cost 3 % of a read's CPU. Days past 28 and any other form go through Date.parse, which knows
- * month lengths and rejects impossible dates. NaN if this is not the fixed form.
+ * cost 3 % of a read's CPU. Any other form goes through Date.parse. NaN if this is not the fixed form.
  */
 function parseFixedForm(v: string): number {
   if (v.length !== 28 || v[4] !== '-' || v[7] !== '-' || v[10] !== 'T' || v[13] !== ':' || v[16] !== ':' || v[19] !== '.') return NaN;
   const sign = v[23] === '+' ? 1 : v[23] === '-' ? -1 : 0;
-  const [y, mo, d, h, mi, s, ms, oh, om] = [
-    digits(v, 0, 4), digits(v, 5, 2), digits(v, 8, 2), digits(v, 11, 2), digits(v, 14, 2),
-    digits(v, 17, 2), digits(v, 20, 3), digits(v, 24, 2), digits(v, 26, 2),
-  ] as [number, number, number, number, number, number, number, number, number];
-  if (sign === 0 || y < 0 || ms < 0 || mo < 1 || mo > 12 || d < 1 || d > 28 || h < 0 || h > 23 || mi < 0 || mi > 59) return NaN;
-  if (s < 0 || s > 59 || oh < 0 || oh > 23 || om < 0 || om > 59) return NaN;
-  return Date.UTC(y, mo - 1, d, h, mi, s, ms) - sign * (oh * 60 + om) * 60_000;
+  return fixedFormMs(sign, digits(v, 0, 4), digits(v, 5, 2), digits(v, 8, 2), digits(v, 11, 2), digits(v, 14, 2), digits(v, 17, 2), digits(v, 20, 3), digits(v, 24, 2), digits(v, 26, 2));
+}
+
+/** The fixed form from its bytes b[at, at + 28) (a string token's inside), without making a string; NaN if it is not that form. */
+export function parseFixedFormBytes(b: Uint8Array, at: number): number {
+  const c = (i: number) => b[at + i];
+  if (c(4) !== 0x2d || c(7) !== 0x2d || c(10) !== 0x54 || c(13) !== 0x3a || c(16) !== 0x3a || c(19) !== 0x2e) return NaN;
+  const sign = c(23) === 0x2b ? 1 : c(23) === 0x2d ? -1 : 0;
+  return fixedFormMs(sign, digitsAt(b, at, 4), digitsAt(b, at + 5, 2), digitsAt(b, at + 8, 2), digitsAt(b, at + 11, 2), digitsAt(b, at + 14, 2), digitsAt(b, at + 17, 2), digitsAt(b, at + 20, 3), digitsAt(b, at + 24, 2), digitsAt(b, at + 26, 2));
 }
 
 export function parseJiraTime(value: string): number {
@@ -39,8 +61,11 @@ export function parseJiraTime(value: string): number {
 
 const two = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
 
-/** Same as new Date(ms).toISOString(), about three times faster (civil-from-days, H. Hinnant). */
-export function isoUtc(ms: number): string {
+/** [year, month, day, hour, minute, second, millisecond] of the last utcFields call (no allocation per call). */
+const F = new Int32Array(7);
+
+/** The UTC fields of `ms` into F (civil-from-days, H. Hinnant); false outside the years 1000-9999. */
+function utcFields(ms: number): boolean {
   const days = Math.floor(ms / 86_400_000);
   const z = days + 719_468;
   const era = Math.floor(z / 146_097);
@@ -50,17 +75,51 @@ export function isoUtc(ms: number): string {
   const mp = Math.floor((5 * doy + 2) / 153);
   const month = mp < 10 ? mp + 3 : mp - 9;
   const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  if (year < 1000 || year > 9999) return new Date(ms).toISOString();
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  if (year < 1000 || year > 9999) return false;
   let rest = ms - days * 86_400_000;
   const milli = rest % 1000;
   rest = (rest - milli) / 1000;
   const sec = rest % 60;
   rest = (rest - sec) / 60;
   const min = rest % 60;
-  const hour = (rest - min) / 60;
+  F[0] = year;
+  F[1] = month;
+  F[2] = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  F[3] = (rest - min) / 60;
+  F[4] = min;
+  F[5] = sec;
+  F[6] = milli;
+  return true;
+}
+
+/** Same as new Date(ms).toISOString(), about three times faster. */
+export function isoUtc(ms: number): string {
+  if (!utcFields(ms)) return new Date(ms).toISOString();
+  const milli = F[6]!;
   const mmm = milli < 10 ? `00${milli}` : milli < 100 ? `0${milli}` : `${milli}`;
-  return `${year}-${two(month)}-${two(day)}T${two(hour)}:${two(min)}:${two(sec)}.${mmm}Z`;
+  return `${F[0]}-${two(F[1]!)}-${two(F[2]!)}T${two(F[3]!)}:${two(F[4]!)}:${two(F[5]!)}.${mmm}Z`;
+}
+
+/** Per field of F: its digits, and the byte after it (YYYY-MM-DDTHH:MM:SS.mmmZ). */
+const LAYOUT: ReadonlyArray<readonly [number, number]> = [[4, 0x2d], [2, 0x2d], [2, 0x54], [2, 0x3a], [2, 0x3a], [2, 0x2e], [3, 0x5a]];
+
+/** isoUtc(ms) quoted, as bytes into b at `at` (26 bytes, room the caller made), without a string; false outside the years 1000-9999. */
+export function quotedIsoUtcInto(ms: number, b: Uint8Array, at: number): boolean {
+  if (!utcFields(ms)) return false;
+  b[at] = 0x22;
+  let p = at + 1;
+  for (let f = 0; f < LAYOUT.length; f++) {
+    const [width, after] = LAYOUT[f]!;
+    let n = F[f]!;
+    for (let i = p + width - 1; i >= p; i--) {
+      b[i] = 48 + (n % 10);
+      n = Math.floor(n / 10);
+    }
+    p += width;
+    b[p++] = after;
+  }
+  b[p] = 0x22;
+  return true;
 }
 
 export function toUtcRfc3339(value: unknown): string | null {

@@ -49,10 +49,13 @@ export class KeyNames {
   matchBytes(b: Buffer, start: number, end: number): number {
     const candidates = this.byBucket.get(bucketOf(b, start, end));
     if (candidates === undefined) return OTHER_KEY;
-    for (const { bytes, index } of candidates) {
+    // Index loops: this runs for every key of every issue's `fields`, and for-of with destructuring cost more.
+    for (let c = 0; c < candidates.length; c++) {
+      const candidate = candidates[c]!;
+      const bytes = candidate.bytes;
       let i = bytes.length - 1;
       while (i >= 0 && bytes[i] === b[start + i]) i--;
-      if (i < 0) return index;
+      if (i < 0) return candidate.index;
     }
     return OTHER_KEY;
   }
@@ -60,6 +63,19 @@ export class KeyNames {
   matchName(name: string): number {
     return this.byName.get(name) ?? OTHER_KEY;
   }
+}
+
+/** The index (< limit) of the name spelled by b[start, end), or -1; a later index than a match wins nothing, an equal one wins again. */
+function nameAt(names: readonly Buffer[], limit: number, b: Buffer, start: number, end: number): number {
+  const len = end - start;
+  for (let i = 0; i < names.length && i <= limit; i++) {
+    const name = names[i]!;
+    if (name.length !== len) continue;
+    let j = len - 1;
+    while (j >= 0 && name[j] === b[start + j]) j--;
+    if (j < 0) return i;
+  }
+  return -1;
 }
 
 function bucketOf(b: Buffer, start: number, end: number): number {
@@ -160,6 +176,73 @@ export class JsonBytesReader {
     else this.pos = this.literalEnd(from);
   }
 
+  /** After memberString: the span of the string token it found (quotes included). */
+  spanStart = 0;
+  spanEnd = 0;
+
+  /**
+   * At an object: skips it (pos after it) in one scan at the speed of skipValue, noting the first of
+   * `names` (in their order) that it has as a member with a non-null value. Returns true when that member's value is a string, its token then in
+   * [spanStart, spanEnd); false when none was found or its value is not a string. For picking one
+   * member out of many objects (a user's id out of its avatars and names) without stepping through
+   * their keys.
+   */
+  memberString(names: readonly Buffer[]): boolean {
+    const b = this.bytes;
+    const n = b.length;
+    let best = names.length;
+    let isString = false;
+    let depth = 0;
+    for (let p = this.expectAt(OPEN_OBJECT); p < n; p++) {
+      const c = b[p]!;
+      if (c === QUOTE) {
+        const open = p;
+        const q = this.stringEnd(open);
+        p = q - 1;
+        if (depth !== 1) continue;
+        const k = this.afterSpace(q);
+        if (b[k] !== COLON) continue; // a value
+        const i = this.escaped ? -1 : nameAt(names, best, b, open + 1, q - 1);
+        p = k; // a key: on to its value
+        if (i < 0) continue;
+        const v = this.afterSpace(k + 1);
+        if (b[v] === 0x6e) continue; // null: as if absent
+        best = i;
+        isString = b[v] === QUOTE;
+        if (!isString) continue;
+        this.spanStart = v;
+        this.spanEnd = this.stringEnd(v);
+        if (i === 0) {
+          // The first choice: the rest of the object is only skipped. (So of a key given twice the
+          // first counts here, where JSON.parse keeps the last; Jira sends no key twice.)
+          this.pos = this.containerEnd(this.spanEnd, 1);
+          return true;
+        }
+        p = this.spanEnd - 1;
+      } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) depth++;
+      else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+        if (--depth === 0) {
+          this.pos = p + 1;
+          return isString;
+        }
+      } else if (c === LF || c === CR) this.sawLineBreak = true;
+    }
+    throw this.error('the end of an object', n);
+  }
+
+  /** Inside an object, after a member's value: skips the other members (pos is then after its '}'). */
+  skipRestOfObject(): void {
+    this.pos = this.containerEnd(this.pos, 1);
+  }
+
+  /** The string at pos as an index of `names` (OTHER_KEY for another string), without decoding it; undefined (not moved) for a value that is no string. */
+  stringOf(names: KeyNames): number | undefined {
+    if (this.peek() !== QUOTE) return undefined;
+    const start = this.pos;
+    this.pos = this.stringEnd(start);
+    return this.escaped ? names.matchName(JSON.parse(this.bytes.toString('utf8', start, this.pos)) as string) : names.matchBytes(this.bytes, start + 1, this.pos - 1);
+  }
+
   /** The value at pos, parsed (for small values). */
   value(): unknown {
     const c = this.peek();
@@ -250,6 +333,23 @@ export class JsonBytesReader {
     return [start, end];
   }
 
+  /** The index of the first byte at or after p that is not whitespace (noting line breaks). */
+  private afterSpace(p: number): number {
+    const b = this.bytes;
+    for (;;) {
+      const c = b[p];
+      if (c === LF || c === CR) this.sawLineBreak = true;
+      else if (c !== SPACE && c !== TAB) return p;
+      p++;
+    }
+  }
+
+  /** The index of the byte at pos (after whitespace), which must be `byte`. */
+  private expectAt(byte: number): number {
+    if (this.peek() !== byte) throw this.error(`'${String.fromCharCode(byte)}'`);
+    return this.pos;
+  }
+
   private expect(byte: number): void {
     if (this.peek() !== byte) throw this.error(`'${String.fromCharCode(byte)}'`);
     this.pos++;
@@ -271,11 +371,10 @@ export class JsonBytesReader {
     throw this.error('the end of a string', n);
   }
 
-  /** `p` is at '{' or '['; returns the index after the matching close. */
-  private containerEnd(p: number): number {
+  /** `p` is at '{' or '[' (or inside `depth` containers); returns the index after the matching close. */
+  private containerEnd(p: number, depth = 0): number {
     const b = this.bytes;
     const n = b.length;
-    let depth = 0;
     for (; p < n; p++) {
       const c = b[p]!;
       if (c === QUOTE) p = this.stringEnd(p) - 1;

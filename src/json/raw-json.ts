@@ -25,6 +25,46 @@ export class RawJson {
   }
 }
 
+/**
+ * Members of an object kept as prepared JSON text, `,"a":1,"b":[2]` (or empty): the typed custom-field
+ * columns, written while the body was read instead of built as values (custom-field-kinds.ts). Held
+ * under MEMBERS_KEY by a record made with withMembers; stringifyParts writes the bytes in place of
+ * that key and its value.
+ */
+export class RawMembers extends RawJson {
+  /** The members as an object (they are not one JSON value on their own). */
+  parsed(): Record<string, unknown> {
+    return JSON.parse(`{${this.bytes.toString('utf8', 1)}}`) as Record<string, unknown>;
+  }
+
+  override toJSON(): unknown {
+    return queued !== undefined ? super.toJSON() : this.parsed();
+  }
+}
+
+/** Never a column name (a NUL byte). */
+export const MEMBERS_KEY = '\u0000members';
+const MEMBERS_TEXT = `,${JSON.stringify(MEMBERS_KEY)}:`;
+
+/** What JSON.stringify sees of a record with prepared members outside stringifyParts: one plain object. */
+function plainRecord(this: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(this)) if (key !== MEMBERS_KEY) out[key] = this[key];
+  return Object.assign(out, (this[MEMBERS_KEY] as RawMembers).parsed());
+}
+const WITH_MEMBERS = {
+  toJSON(this: Record<string, unknown>): unknown {
+    return queued !== undefined ? this : plainRecord.call(this);
+  },
+};
+
+/** `record` with `members` after its own keys; anything that stringifies it sees one object (toJSON). */
+export function withMembers<T extends object>(record: T, members: RawMembers): T {
+  const out = Object.assign(Object.create(WITH_MEMBERS) as T, record);
+  (out as Record<string, unknown>)[MEMBERS_KEY] = members;
+  return out;
+}
+
 /** JSON.stringify(value), as text pieces with each RawJson's bytes between them. */
 export function stringifyParts(value: unknown): Array<string | Buffer> {
   const raws: RawJson[] = [];
@@ -39,6 +79,15 @@ export function stringifyParts(value: unknown): Array<string | Buffer> {
   const pieces = text.split(MARKER_TEXT);
   if (pieces.length !== raws.length + 1) return [JSON.stringify(value)];
   const parts: Array<string | Buffer> = [pieces[0]!];
-  for (let i = 0; i < raws.length; i++) parts.push(raws[i]!.bytes, pieces[i + 1]!);
+  for (let i = 0; i < raws.length; i++) {
+    const raw = raws[i]!;
+    if (raw instanceof RawMembers) {
+      // The key goes with the marker: the bytes are members (`,"a":1,...`), not a value.
+      const before = parts[parts.length - 1] as string;
+      if (!before.endsWith(MEMBERS_TEXT)) return [JSON.stringify(value)];
+      parts[parts.length - 1] = before.slice(0, -MEMBERS_TEXT.length);
+    }
+    parts.push(raw.bytes, pieces[i + 1]!);
+  }
   return parts;
 }

@@ -19,8 +19,10 @@ export function fieldSelection(stream: Stream, wanted: Iterable<string>, all = O
 
 export function projectRecord(data: JsonObject, fields: ReadonlySet<string> | undefined): JsonObject {
   if (fields === undefined) return data;
+  // A record that says how it is written (toJSON: issues with columns kept as text, raw-json.ts) is projected as that.
+  const whole = typeof data.toJSON === 'function' ? (data.toJSON as () => JsonObject)() : data;
   const out: JsonObject = {};
-  for (const field of fields) if (field in data) out[field] = data[field];
+  for (const field of fields) if (field in whole) out[field] = whole[field];
   return out;
 }
 

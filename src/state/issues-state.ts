@@ -7,9 +7,11 @@
 // parts: only while a window is walked in partitions (see jira/partition-plan.ts): the partitions not
 // finished, lowest first, each [position, upper); everything else in the window has been emitted, and
 // position (the low-water mark) is the first part's. Absent: one part, [position, window.upper).
+// emitted: the issues emitted lately that a later read will meet again, skipped then if unchanged (emitted-memory.ts).
 import { isRfc3339, lacksTimeZone } from '../config/rfc3339.js';
 import { configError } from '../errors.js';
 import type { Position } from '../jira/seek-walk.js';
+import { decodeEmitted, type EmittedJson } from './emitted-memory.js';
 
 /** A partition of a window still to read: [position, upper). */
 export interface Part {
@@ -22,6 +24,7 @@ export interface IssuesState {
   window?: { lower: number; upper: number };
   position?: Position;
   parts?: Part[];
+  emitted?: EmittedJson;
 }
 
 /** More parts than this in a state is not one this connector wrote. */
@@ -43,7 +46,7 @@ export function parseIssuesState(raw: unknown, stream = 'issues'): IssuesState {
   if (raw === undefined || raw === null) return {};
   if (typeof raw !== 'object' || Array.isArray(raw)) bad('expected an object like {"cursor": "2026-01-01T00:00:00.000Z"}');
   const o = raw as Record<string, unknown>;
-  const known = new Set(['cursor', 'window', 'position', 'parts']);
+  const known = new Set(['cursor', 'window', 'position', 'parts', 'emitted']);
   const unknown = Object.keys(o).filter((k) => !known.has(k));
   if (unknown.length > 0) bad(`unexpected key ${JSON.stringify(unknown[0])}`);
   const s: IssuesState = {};
@@ -73,6 +76,16 @@ export function parseIssuesState(raw: unknown, stream = 'issues'): IssuesState {
     if (o.parts !== undefined) s.parts = parseParts(o.parts, s.window, s.position, bad);
   } else if (o.parts !== undefined) {
     bad('parts are only valid with window and position');
+  }
+  if (o.emitted !== undefined) {
+    try {
+      decodeEmitted(o.emitted);
+    } catch (err) {
+      // Dropping the memory is always safe: its issues are emitted once more.
+      throw configError(`The saved state for stream ${stream} is malformed: ${(err as Error).message}; remove "emitted" from it (its issues are then emitted once more), or ${fix}.`);
+    }
+    const e = o.emitted as EmittedJson;
+    s.emitted = { since: e.since, issues: e.issues };
   }
   return s;
 }
@@ -166,7 +179,6 @@ export interface PlanInput {
 }
 
 export function planRun(input: PlanInput): RunPlan {
-  const startMs = Date.parse(input.startDate);
   const s = input.fullRefresh ? {} : input.state;
   const prior = s.cursor === undefined ? undefined : Date.parse(s.cursor);
   const latest = (upper: number) => new Date(Math.max(upper, prior ?? upper)).toISOString();
@@ -175,9 +187,29 @@ export function planRun(input: PlanInput): RunPlan {
     return { window: { ...s.window, start: s.position, ...parts }, finalCursor: latest(s.window.upper), priorCursor: s.cursor };
   }
   const upper = input.now - SETTLE_MS;
-  const lower = prior === undefined ? startMs : Math.max(startMs, prior - input.lookbackMinutes * 60_000);
+  const lower = rereadFrom(s.cursor, input.startDate, input.lookbackMinutes);
   if (lower >= upper) return { window: undefined, finalCursor: s.cursor, priorCursor: s.cursor };
   return { window: { lower, upper, start: { updated: lower, ids: [] } }, finalCursor: latest(upper), priorCursor: s.cursor };
+}
+
+/** Where a run from this cursor starts reading. */
+function rereadFrom(cursor: string | undefined, startDate: string, lookbackMinutes: number): number {
+  const startMs = Date.parse(startDate);
+  return cursor === undefined ? startMs : Math.max(startMs, Date.parse(cursor) - lookbackMinutes * 60_000);
+}
+
+/**
+ * Which (issue, updated) a run from a state will read again: the lookback before `cursor` (the cursor
+ * once the window is done) and on; while a window is in progress, also what is left of it: after
+ * `open` (its position), or inside one of its unfinished parts after that part's position. The
+ * emitted memory keeps those (emitted-memory.ts).
+ */
+export function readAgain(cursor: string | undefined, rules: { startDate: string; lookbackMinutes: number }, open?: Position | readonly Part[]): (id: string, updated: number) => boolean {
+  const from = rereadFrom(cursor, rules.startDate, rules.lookbackMinutes);
+  if (open === undefined) return (_id, updated) => updated >= from;
+  const parts = Array.isArray(open) ? (open as readonly Part[]) : [{ position: open as Position, upper: Number.POSITIVE_INFINITY }];
+  const ahead = parts.map((p) => ({ t: p.position.updated, at: new Set(p.position.ids), upper: p.upper }));
+  return (id, updated) => updated >= from || ahead.some((p) => updated < p.upper && (updated > p.t || (updated === p.t && !p.at.has(id))));
 }
 
 /**

@@ -12,7 +12,9 @@ import { partsOfParsedIssue, type IssueParts } from '../jira/issue-parts.js';
 import { countJql, instantJql, rangeJql, type JqlScope } from '../jira/jql.js';
 import { planLeaves, uniformEdges } from '../jira/partition-plan.js';
 import { seekWalk, type Position, type WalkChunk } from '../jira/seek-walk.js';
-import { checkStateClock, completedState, inProgressState, parseIssuesState, planRun, SETTLE_MS, type IssuesState, type Part } from '../state/issues-state.js';
+import { checkStateClock, completedState, inProgressState, parseIssuesState, planRun, readAgain, SETTLE_MS, type IssuesState, type Part } from '../state/issues-state.js';
+import { EmittedMemory } from '../state/emitted-memory.js';
+import { parseJiraTime } from '../jira/jira-time.js';
 import { browseRoot, issueRecord, ISSUE_PICKS } from './issue-record.js';
 import { TypedColumns, typedColumns } from './typed-fields.js';
 import { mapOrdered } from './map-ordered.js';
@@ -35,6 +37,9 @@ interface WalkResult {
   gone: number;
 }
 
+/** The issues emitted lately (state/emitted-memory.ts): met again unchanged, skipped. */
+type Memory = Pick<EmittedMemory, 'skip' | 'emitted'>;
+
 interface Batch {
   issues: IssueParts[];
   /** the position after these issues; undefined: no checkpoint here */
@@ -42,7 +47,7 @@ interface Batch {
 }
 
 /** One range [start, upper) by the seek walk: its batches of issues with bodies, in walk order. */
-async function* rangeBatches(ctx: StreamContext, start: Position, upper: number, result: WalkResult, walk: PreparedWalk, lookahead: number): AsyncGenerator<Batch> {
+async function* rangeBatches(ctx: StreamContext, start: Position, upper: number, result: WalkResult, walk: PreparedWalk, lookahead: number, memory: Memory): AsyncGenerator<Batch> {
   const { config, http } = ctx;
   const scope: JqlScope = { userJql: config.jql, projects: config.projects };
   const cloud = deploymentOf(config) === 'cloud';
@@ -58,8 +63,10 @@ async function* rangeBatches(ctx: StreamContext, start: Position, upper: number,
     prove: ctx.proveCredentials,
   });
   const withBodies = async (chunk: WalkChunk<JiraIssue>): Promise<Batch> => {
-    if (!cloud) return { issues: chunk.rows.map((r) => partsOfParsedIssue(r.issue, walk.picks, walk.omit)), position: chunk.position };
-    return { issues: await bodies(ctx, chunk.rows.map((r) => r.id), result, walk), position: chunk.position };
+    // Rows emitted before at this same `updated` are skipped before their bodies are fetched.
+    const rows = chunk.rows.filter((r) => !memory.skip(r.id, r.updated));
+    if (!cloud) return { issues: rows.map((r) => partsOfParsedIssue(r.issue, walk.picks, walk.omit)), position: chunk.position };
+    return { issues: rows.length === 0 ? [] : await bodies(ctx, rows.map((r) => r.id), result, walk), position: chunk.position };
   };
   // The walk runs up to two search pages of ids (small) ahead of the bodies, so the next page is on
   // its way while bulkfetch works through this one. Pulled only as bodies were wanted, the
@@ -91,7 +98,7 @@ interface Leaf extends Part {
  * all its bodies are emitted, and a resume lists it again. Edits while it is read move issues past
  * the window's upper bound, where the tail sweeps read them, as with the seek walk.
  */
-async function* leafBatches(ctx: StreamContext, leaf: Leaf, result: WalkResult, walk: PreparedWalk, lookahead: number): AsyncGenerator<Batch> {
+async function* leafBatches(ctx: StreamContext, leaf: Leaf, result: WalkResult, walk: PreparedWalk, lookahead: number, memory: Memory): AsyncGenerator<Batch> {
   const lower = leaf.position.updated;
   if (leaf.snapshot) {
     const scope: JqlScope = { userJql: ctx.config.jql, projects: ctx.config.projects };
@@ -101,7 +108,9 @@ async function* leafBatches(ctx: StreamContext, leaf: Leaf, result: WalkResult, 
       async function* batches() {
         for (let i = 0; i < ids.length; i += BULKFETCH_MAX_IDS) yield ids.slice(i, i + BULKFETCH_MAX_IDS);
       }
-      yield* mapOrdered(batches(), async (batch): Promise<Batch> => ({ issues: await bodies(ctx, batch, result, walk), position: undefined }), lookahead);
+      // Ids-only rows carry no `updated`: an issue emitted before is skipped by its body's.
+      const fresh = (issues: IssueParts[]) => issues.filter((i) => !memory.skip(i.id, updatedOf(i) ?? Number.NaN));
+      yield* mapOrdered(batches(), async (batch): Promise<Batch> => ({ issues: fresh(await bodies(ctx, batch, result, walk)), position: undefined }), lookahead);
       return;
     }
     // More than one page holds: four leaves, one after another. A full page at one instant, or a page
@@ -110,12 +119,12 @@ async function* leafBatches(ctx: StreamContext, leaf: Leaf, result: WalkResult, 
       const edges = uniformEdges(lower, leaf.upper, 4);
       for (let i = 0; i + 1 < edges.length; i++) {
         const position = i === 0 ? leaf.position : { updated: edges[i]!, ids: [] };
-        yield* leafBatches(ctx, { position, upper: edges[i + 1]!, snapshot: true }, result, walk, lookahead);
+        yield* leafBatches(ctx, { position, upper: edges[i + 1]!, snapshot: true }, result, walk, lookahead, memory);
       }
       return;
     }
   }
-  yield* rangeBatches(ctx, leaf.position, leaf.upper, result, walk, lookahead);
+  yield* rangeBatches(ctx, leaf.position, leaf.upper, result, walk, lookahead, memory);
 }
 
 /** Leaves read at once: each lists its ids in one request, then keeps slots busy with bulkfetch. */
@@ -134,6 +143,8 @@ async function* walkRange(
   stateAt: ((open: readonly Part[]) => IssuesState) | undefined,
   result: WalkResult,
   walk: PreparedWalk,
+  /** what was emitted (skipped when met again unchanged); each issue emitted is noted */
+  memory: Memory,
 ): AsyncGenerator<StreamEvent> {
   const cloud = deploymentOf(ctx.config) === 'cloud';
   const width = Math.min(leaves.length, LEAVES_AT_ONCE);
@@ -159,7 +170,7 @@ async function* walkRange(
   const open = (i: number) => {
     status[i] = 'open';
     // Riders that load per group of issues (changelogs) see each leaf's batches before they are emitted.
-    return walk.loaded(leafBatches(ctx, leaves[i]!, result, walk, lookahead))[Symbol.asyncIterator]();
+    return walk.loaded(leafBatches(ctx, leaves[i]!, result, walk, lookahead, memory))[Symbol.asyncIterator]();
   };
   for await (const m of mergePool(leaves.length, open, width)) {
     if (m.done) {
@@ -170,6 +181,8 @@ async function* walkRange(
     for (const issue of m.value.issues) {
       result.records++;
       yield* walk.records(issue);
+      const updated = updatedOf(issue);
+      if (updated !== undefined) memory.emitted(issue.id, updated); // one not noted is emitted again: safe
     }
     if (m.value.position !== undefined && stateAt !== undefined) {
       at[m.index] = m.value.position;
@@ -218,6 +231,17 @@ async function leavesOf(ctx: StreamContext, walk: PreparedWalk, parts: readonly 
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** The body's `updated` (the walk always picks it; fresher than the search row's when edited in between). */
+function updatedOf(issue: IssueParts): number | undefined {
+  const raw = issue.picked.updated;
+  if (typeof raw !== 'string') return undefined;
+  try {
+    return parseJiraTime(raw);
+  } catch {
+    return undefined;
+  }
+}
+
 /** A state is only written if the next run would accept it: a bug must stop the run, not the stream's future. */
 function readableState(state: IssuesState): JsonObject {
   try {
@@ -258,6 +282,14 @@ async function* readWalk(ctx: StreamContext, members: readonly WalkMember[], nam
   }
   let plan = planRun({ ...base, state, now });
   const result: WalkResult = { records: 0, gone: 0 };
+  // Issues a previous run emitted and this one re-reads (the lookback) are skipped while unchanged;
+  // every state carries what a run from it will re-read (emitted-memory.ts). Full refresh skips none.
+  const memory = new EmittedMemory(state.emitted);
+  const rules = { startDate: base.startDate, lookbackMinutes: base.lookbackMinutes };
+  const remembering = (s: IssuesState, keep: (id: string, updated: number) => boolean): IssuesState => {
+    const emitted = memory.toState(keep);
+    return emitted === undefined ? s : { ...s, emitted };
+  };
   let sweepFrom: number | undefined;
 
   // A run cut off mid-window first finishes that window (same upper bound), then plans a normal one.
@@ -270,13 +302,15 @@ async function* readWalk(ctx: StreamContext, members: readonly WalkMember[], nam
     const listed = planned.leaves.filter((l) => l.snapshot).length;
     const cut = listed > 0 ? ` in ${planned.leaves.length} leaves (${listed} listed by ids-only pages), ${LEAVES_AT_ONCE} at a time` : '';
     yield { type: 'log', level: 'INFO', message: `${label}: reading updated in [${iso(w.start.updated)}, ${iso(w.upper)})${cut}` };
-    yield* walkRange(ctx, planned.leaves, (open) => inProgressState(current, open), result, walk);
+    const inProgress = (open: readonly Part[]) => remembering(inProgressState(current, open), readAgain(current.finalCursor, rules, open));
+    yield* walkRange(ctx, planned.leaves, inProgress, result, walk, memory);
     state = completedState(plan);
     sweepFrom = w.upper;
     plan = planRun({ ...base, fullRefresh: false, state, now: ctx.clock() });
   }
   if (sweepFrom === undefined) {
-    yield* walk.states(completedState(plan) as JsonObject);
+    const done = completedState(plan);
+    yield* walk.states(readableState(remembering(done, readAgain(done.cursor, rules))));
     return;
   }
   // The completed state comes once, after the sweeps: a state identical to the previous one may be
@@ -286,7 +320,7 @@ async function* readWalk(ctx: StreamContext, members: readonly WalkMember[], nam
     const upper = ctx.clock();
     if (upper <= sweepFrom) break;
     const before = result.records;
-    yield* walkRange(ctx, [{ position: { updated: sweepFrom, ids: [] }, upper, snapshot: false }], undefined, result, walk);
+    yield* walkRange(ctx, [{ position: { updated: sweepFrom, ids: [] }, upper, snapshot: false }], undefined, result, walk, memory);
     sweepFrom = upper;
     if (result.records === before) break;
   }
@@ -300,9 +334,10 @@ async function* readWalk(ctx: StreamContext, members: readonly WalkMember[], nam
   // The state that completes the window moves the cursor past everything it did not see: it rests on
   // a /myself made now, whatever the answers said of their user (see proven-states.ts).
   await ctx.proveCredentials();
-  yield* walk.states(state as JsonObject);
+  yield* walk.states(readableState(remembering(state, readAgain(state.cursor, rules))));
   for (const message of walk.warnings()) yield { type: 'log', level: 'WARN', message };
-  yield { type: 'log', level: 'INFO', message: `${label}: ${result.records} issues read` };
+  const skipped = memory.skipped === 0 ? '' : `, ${memory.skipped} skipped as unchanged since they were emitted`;
+  yield { type: 'log', level: 'INFO', message: `${label}: ${result.records} issues read${skipped}` };
 }
 
 /** The issues stream as a member of its own walk: one flat record per issue, with its typed custom-field columns. */

@@ -1,7 +1,8 @@
 // The typed custom-field columns of `issues`: which values the byte reader picks for them, how each
 // record gets them, and the mismatch count (a value of another shape than its field's type leaves
 // the column null, never the record broken; one WARN per field at the end of the stream).
-import { MISMATCH, readerOf } from '../jira/custom-field-kinds.js';
+import { columnReader, MISMATCH } from '../jira/custom-field-kinds.js';
+import { withMembers } from '../json/raw-json.js';
 import { bindColumns, columnPlan, fetchFields, type CustomColumn } from '../jira/custom-fields.js';
 import { readerNames, type FieldPicks, type IssueParts } from '../jira/issue-parts.js';
 import { siteFields } from './site-fields.js';
@@ -17,7 +18,8 @@ export class TypedColumns {
   ) {
     const picks: Record<string, FieldPicks[string]> = { ...basePicks };
     for (const c of columns) {
-      if (c.kind !== undefined) picks[c.fieldId] = readerOf(c.kind);
+      // Read from bulkfetch bytes, the column is written as text (columnReader): no value per field.
+      if (c.kind !== undefined) picks[c.fieldId] = columnReader(c.kind, c.column);
     }
     this.picks = picks;
   }
@@ -51,6 +53,7 @@ export class TypedFill {
   /** The record made of `issue` with the typed columns added. */
   fill(base: JsonObject, issue: IssueParts): JsonObject {
     if (this.columns.length === 0) return base;
+    if (issue.members !== undefined) return this.fillAround(base, issue);
     // Some 80 keys added one by one turn an object into a hash table, which JSON.stringify and the GC
     // handle at twice the cost; a copy of an object parsed with every key stays a plain object.
     this.template ??= JSON.parse(JSON.stringify(Object.fromEntries([...Object.keys(base), ...this.columns.map((c) => c.column)].map((k) => [k, null])))) as JsonObject;
@@ -68,6 +71,32 @@ export class TypedFill {
       }
     }
     return record;
+  }
+
+  /** Per column, whether it is written in the members of issues read with `inText` (cached: one set per read). */
+  private textOf: ReadonlySet<string> | undefined;
+  private inText: boolean[] = [];
+
+  /** The record with the columns written as text (issue.members), and as values the few that were not. */
+  private fillAround(base: JsonObject, issue: IssueParts): JsonObject {
+    const inMembers = issue.inMembers!;
+    if (this.textOf !== inMembers) {
+      this.textOf = inMembers;
+      this.inText = this.columns.map((c) => inMembers.has(c.fieldId));
+    }
+    for (let i = 0; i < this.columns.length; i++) {
+      if (this.inText[i]) continue;
+      const c = this.columns[i]!;
+      const slot = this.slots[i]!;
+      const v = slot < 0 ? undefined : issue.read[slot];
+      if (v === MISMATCH) this.mismatches.set(c, (this.mismatches.get(c) ?? 0) + 1);
+      base[c.column] = v === MISMATCH ? null : (v ?? null);
+    }
+    for (const field of issue.mismatched ?? []) {
+      const c = this.columns.find((col) => col.fieldId === field);
+      if (c !== undefined) this.mismatches.set(c, (this.mismatches.get(c) ?? 0) + 1);
+    }
+    return withMembers(base, issue.members!);
   }
 
   warnings(): string[] {

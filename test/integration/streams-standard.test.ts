@@ -122,8 +122,10 @@ for (const mode of ['cloud', 'datacenter'] as Deployment[]) {
       try {
         const one = await readAll(files.one!);
         assert.equal(one.code, 0, one.stderr.slice(-2000));
-        const records = full.messages.filter((m) => m.type === 'RECORD').length;
-        assert.ok(total() - before > records, `pages of one item: ${total() - before} requests for ${records} records`);
+        // Records of the issues walk come many to a body (changelog entries, comments): count the lists'.
+        const fromBodies = new Set(allStreams().filter((s) => s.shared?.family === 'issues-walk').map((s) => s.name));
+        const records = full.messages.filter((m) => m.type === 'RECORD' && !fromBodies.has(m.record.stream)).length;
+        assert.ok(total() - before > records, `pages of one item: ${total() - before} requests for ${records} list records`);
         for (const s of catalog.streams) {
           assert.deepEqual(sortedJson(byStream(one, 'RECORD', s.name).map((m) => m.record.data)), sortedJson(byStream(full, 'RECORD', s.name).map((m) => m.record.data)), s.name);
         }

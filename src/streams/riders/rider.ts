@@ -83,6 +83,8 @@ export async function prepareWalk(ctx: StreamContext, members: readonly WalkMemb
       else if (!(isReader(pick) && had === null)) throw new Error(`${members[n]!.name} picks ${field}.${String(pick)}, another member ${field}.${String(had)}`);
     }
   }
+  // The walk remembers each issue's `updated` as emitted (a quiet re-run skips it: state/emitted-memory.ts).
+  if (!('updated' in picks)) picks.updated = null;
   const wanted = new Set(prepared.flatMap((p) => p.fields));
   // The walk itself needs `updated` (the Data Center search reads the rows' position from it); a
   // field beside `*navigable` is harmless (e.g. the Sprint field, which it holds anyway).

@@ -1,0 +1,88 @@
+// What the issues walk remembers of the issues it emitted lately, so that the next run, which re-reads
+// the lookback span (and the tail the sweeps covered), emits only the issues whose `updated` changed
+// since: a quiet re-run emits nothing (README "A quiet re-run emits nothing").
+//
+// In the state: "emitted": {"since": <epoch ms>, "issues": "<id>:<ms after since, base 36>,..."}, e.g.
+// {"since": 1764500000000, "issues": "10001:0,10002:1kq,10007:2f4c"}: issue 10001 was emitted with
+// updated = since, 10002 with since + 2,222 ms. Only what a later read can meet again is kept (updated at
+// or after the point it re-reads from), at most MAX_REMEMBERED entries, the newest: one dropped is
+// simply emitted again. A row is skipped only when its `updated` equals the remembered one exactly, so an
+// issue edited since is always emitted; and what is remembered was emitted before the STATE that holds it.
+
+/** The state's form. */
+export interface EmittedJson {
+  since: number;
+  issues: string;
+}
+
+/** Beyond this many, the oldest are forgotten (and re-emitted once): ~12 bytes each in every STATE. */
+export const MAX_REMEMBERED = 4000;
+
+const ID = /^[0-9A-Za-z_-]{1,40}$/;
+const DELTA = /^[0-9a-z]{1,11}$/;
+
+/** The entries of a state's `emitted`; throws an Error saying what is wrong (the caller names the fix). */
+export function decodeEmitted(raw: unknown): Map<string, number> {
+  const o = raw as Record<string, unknown>;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || !Number.isSafeInteger(o.since) || (o.since as number) < 0 || typeof o.issues !== 'string') {
+    throw new Error('emitted must be {"since": <epoch ms>, "issues": "<id>:<base-36 ms after since>,..."}');
+  }
+  const extra = Object.keys(o).find((k) => k !== 'since' && k !== 'issues');
+  if (extra !== undefined) throw new Error(`emitted has an unexpected key ${JSON.stringify(extra)}`);
+  const since = o.since as number;
+  const out = new Map<string, number>();
+  if (o.issues === '') return out;
+  const entries = o.issues.split(',');
+  if (entries.length > MAX_REMEMBERED) throw new Error(`emitted lists ${entries.length} issues, more than the ${MAX_REMEMBERED} this connector keeps`);
+  for (const entry of entries) {
+    const colon = entry.indexOf(':');
+    const id = entry.slice(0, colon);
+    const delta = entry.slice(colon + 1);
+    if (colon < 0 || !ID.test(id) || !DELTA.test(delta)) throw new Error(`emitted.issues has a malformed entry ${JSON.stringify(entry.slice(0, 60))} (expected <id>:<base-36 ms>)`);
+    const updated = since + parseInt(delta, 36);
+    if (!Number.isSafeInteger(updated)) throw new Error(`emitted.issues entry ${JSON.stringify(entry)} lies beyond any date`);
+    out.set(id, updated);
+  }
+  return out;
+}
+
+/** The live memory of one walk: what the loaded state remembered, plus what this run emitted. */
+export class EmittedMemory {
+  private readonly entries: Map<string, number>;
+  skipped = 0;
+
+  constructor(loaded: EmittedJson | undefined) {
+    this.entries = loaded === undefined ? new Map() : decodeEmitted(loaded);
+  }
+
+  /** True when this issue was emitted with exactly this `updated` (by the run whose state was loaded, or by this one). */
+  skip(id: string, updated: number): boolean {
+    const same = this.entries.get(id) === updated;
+    if (same) this.skipped++;
+    return same;
+  }
+
+  emitted(id: string, updated: number): void {
+    if (ID.test(id)) this.entries.set(id, updated);
+  }
+
+  /**
+   * The state's `emitted` for a reader that re-reads what `keep` accepts (undefined when nothing is
+   * kept). Also forgets the rest here: this run re-reads no more than a resume from that state would.
+   */
+  toState(keep: (id: string, updated: number) => boolean): EmittedJson | undefined {
+    let kept: Array<[string, number]> = [];
+    for (const [id, updated] of this.entries) {
+      if (keep(id, updated)) kept.push([id, updated]);
+      else this.entries.delete(id);
+    }
+    if (kept.length === 0) return undefined;
+    kept.sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1));
+    if (kept.length > MAX_REMEMBERED) {
+      for (const [id] of kept.slice(0, kept.length - MAX_REMEMBERED)) this.entries.delete(id);
+      kept = kept.slice(-MAX_REMEMBERED);
+    }
+    const since = kept[0]![1];
+    return { since, issues: kept.map(([id, updated]) => `${id}:${(updated - since).toString(36)}`).join(',') };
+  }
+}
