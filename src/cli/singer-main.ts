@@ -106,11 +106,11 @@ export async function runSinger(argv: string[], io: CliIo, deps: CliDeps): Promi
     }
     if (opts.discover) {
       const config = await loadConfig(opts.config);
-      // Exactly one JSON document: Meltano parses the whole of stdout as the catalog.
+      // Exactly one JSON document: Meltano parses the whole of stdout as the catalog (ndjson-sink.ts).
       // Discover asks the site (typed custom fields): a rotated OAuth token is written back here too.
       const learnSecret = (secret: string): void => growing?.add(secret);
       const streams = await discover(config, streamsFor(deps.streams, deploymentOf(config)), { ...deps, logger, learnSecret, persistCredentials });
-      await sink.write(singerCatalog(streams));
+      await sink.writeDocument(singerCatalog(streams));
       return 0;
     }
     return sync(opts);

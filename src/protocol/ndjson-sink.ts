@@ -64,6 +64,17 @@ export class NdjsonSink implements MessageSink {
     }
   }
 
+  /**
+   * One JSON document over several lines (Singer discover's catalog), written out at once. Meltano
+   * reads a tap's discover output line by line, with a cap of 64 KiB a line, which a catalog of 30
+   * streams with typed columns passes on one line.
+   */
+  async writeDocument(doc: object): Promise<void> {
+    this.checkOpen();
+    this.text += `${this.redact(JSON.stringify(doc, null, 2))}\n`;
+    await this.flush();
+  }
+
   /** Only for a message that must carry secrets (CONTROL CONNECTOR_CONFIG); written out at once. */
   async writeUnredacted(message: object): Promise<void> {
     await this.write(message, false);

@@ -33,7 +33,7 @@ export function controlConfigs(messages: Message[]): Array<Record<string, any>> 
 export async function singerIssuesCatalog(configPath: string): Promise<string> {
   const discovered = await runCli(singerBin, ['--config', configPath, '--discover']);
   if (discovered.code !== 0) throw new Error(`tap-jira --discover failed: ${discovered.stderr}`);
-  const catalog = discovered.messages[0]!;
+  const catalog = JSON.parse(discovered.stdout);
   for (const stream of catalog.streams) {
     const top = stream.metadata.find((m: any) => m.breadcrumb.length === 0);
     top.metadata.selected = stream.tap_stream_id === 'issues';

@@ -48,6 +48,8 @@ describe('tap-jira against the simulator', () => {
     const r = await tap(['--config', files.config!, '--discover']);
     assert.equal(r.code, 0);
     const catalog = JSON.parse(r.stdout);
+    // Lines a line-based reader takes: Meltano caps a line of discover output at 64 KiB.
+    assert.ok(r.stdout.split('\n').every((line) => line.length < 4096), 'the catalog comes over short lines');
     const [issues] = catalog.streams;
     assert.equal(issues.tap_stream_id, 'issues');
     const top = issues.metadata.find((m: Message) => m.breadcrumb.length === 0).metadata;
