@@ -8,7 +8,7 @@ import { CensusRun, DELETED_ISSUES } from './census-run.js';
 import { SETTLE_MS } from '../state/issues-state.js';
 
 export function censusFor(ctx: StreamContext, names: readonly string[], label: string, prior: CensusState | undefined): CensusRun | undefined {
-  const into = { issues: names.includes('issues'), deletedIssues: names.includes(DELETED_ISSUES) };
+  const into = { issues: names.includes('issues'), deletedIssues: names.includes(DELETED_ISSUES), walked: names.some((n) => n !== DELETED_ISSUES) };
   if (!into.issues && !into.deletedIssues) return undefined;
   if (ctx.syncMode !== 'incremental' || deploymentOf(ctx.config) !== 'cloud') return undefined;
   // Until start_date has passed nothing is read, so nothing can have been deleted from the warehouse.

@@ -30,11 +30,40 @@ const AUDIT_MARGIN_MS = 60 * 60_000;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** `more`'s form: ranges per project (few ids). */
-function encodeAll(byProject: IdsByProject): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const key of [...byProject.keys()].sort()) out[key] = encodeRanges(byProject.get(key)!);
-  return out;
+/**
+ * The ids the walk emitted that the census did not list, per project, as `more` (ranges). A first run's
+ * walk notes every issue here (its baseline), and every STATE carries them: each STATE merges the ids
+ * noted since the previous one into the project's sorted ids and encodes only the projects that changed.
+ */
+class NotedIds {
+  private sorted = new Map<string, Float64Array>();
+  private fresh = new Map<string, Set<number>>();
+  private text: Record<string, string> = {};
+
+  has(project: string, id: number): boolean {
+    const ids = this.sorted.get(project);
+    return this.fresh.get(project)?.has(id) === true || (ids !== undefined && hasId(ids, id));
+  }
+
+  add(project: string, id: number): void {
+    addTo(this.fresh, project, id);
+  }
+
+  encoded(): Record<string, string> {
+    if (this.fresh.size === 0) return this.text;
+    for (const [project, ids] of this.fresh) {
+      const had = this.sorted.get(project) ?? new Float64Array(0);
+      const add = Float64Array.from(ids).sort(); // numeric for typed arrays
+      // One linear merge: the project's ids so far are sorted already.
+      const merged = new Float64Array(had.length + add.length);
+      for (let i = 0, j = 0, k = 0; k < merged.length; k++) merged[k] = j >= add.length || (i < had.length && had[i]! < add[j]!) ? had[i++]! : add[j++]!;
+      this.sorted.set(project, merged);
+      this.text = { ...this.text, [project]: encodeRanges(merged) };
+    }
+    this.fresh.clear();
+    this.text = Object.fromEntries(Object.keys(this.text).sort().map((k) => [k, this.text[k]!]));
+    return this.text;
+  }
 }
 
 function addTo(map: Map<string, Set<number>>, project: string, id: number): void {
@@ -70,8 +99,7 @@ export class CensusRun {
   private census: Census | undefined;
   private next: CensusState | undefined;
   /** ids the walk emitted that the census did not list (created or moved in since it was taken) */
-  private more = new Map<string, Set<number>>();
-  private moreText: Record<string, string> | undefined;
+  private more = new NotedIds();
   /** records the census emitted (tombstones, deleted_issues rows) */
   emitted = 0;
 
@@ -79,8 +107,8 @@ export class CensusRun {
     private readonly ctx: StreamContext,
     private readonly prior: CensusState | undefined,
     private readonly scope: JqlScope,
-    /** which streams get the tombstones */
-    private readonly into: { issues: boolean; deletedIssues: boolean },
+    /** which streams get the tombstones; `walked`: a walk over every issue follows */
+    private readonly into: { issues: boolean; deletedIssues: boolean; walked: boolean },
     private readonly label: string,
   ) {}
 
@@ -91,6 +119,16 @@ export class CensusRun {
     const at = iso(started);
     const unidentified = () => ctx.http.unidentifiedAnswers?.() ?? 0;
     const before = unidentified();
+    if (this.prior === undefined && this.into.walked) {
+      // A first run's walk reads every issue in scope (updated since start_date, as the census counts):
+      // the ids it emits are the baseline (noted as `more`), so no listing delays the walk.
+      const history = this.into.deletedIssues ? yield* auditHistory(ctx) : { requests: 0, denied: false, rows: 0 };
+      this.emitted += history.rows;
+      this.census = { byProject: new Map(), all: [], requests: 0 };
+      this.next = { at, ...encodeCensus(new Map()), ...(history.denied ? { auditDenied: at } : {}) };
+      yield this.info('id census: the ids this first run emits are its baseline; deletions are reported from the next run on');
+      return;
+    }
     const census = await takeCensus(ctx.http, this.scope, Date.parse(ctx.config.start_date));
     let requests = census.requests;
     if (this.prior === undefined) {
@@ -185,11 +223,8 @@ export class CensusRun {
   /** The census part of the state to send now: the new one once taken, else the prior one. */
   state(): CensusState | undefined {
     if (this.next === undefined) return this.prior;
-    if (this.moreText === undefined) {
-      const byProject: IdsByProject = new Map([...this.more].map(([p, ids]) => [p, [...ids].sort((a, b) => a - b)]));
-      this.moreText = encodeAll(byProject);
-    }
-    return Object.keys(this.moreText).length === 0 ? this.next : { ...this.next, more: this.moreText };
+    const more = this.more.encoded();
+    return Object.keys(more).length === 0 ? this.next : { ...this.next, more };
   }
 
   /** The walk, its STATEs carrying the census (and sent to deleted_issues), its emitted ids noted. */
@@ -215,10 +250,7 @@ export class CensusRun {
     const id = Number(idText);
     if (hasId(this.census.all, id)) return;
     const project = key.slice(0, Math.max(0, key.lastIndexOf('-')));
-    const had = this.more.get(project);
-    if (had?.has(id)) return;
-    addTo(this.more, project, id);
-    this.moreText = undefined;
+    if (!this.more.has(project, id)) this.more.add(project, id);
   }
 
   private info(message: string): StreamEvent {

@@ -4,7 +4,7 @@
 // created alternately, is one range per id (about 6 characters each).
 
 /** `sorted`: ascending, distinct, safe integers. */
-export function encodeRanges(sorted: readonly number[]): string {
+export function encodeRanges(sorted: ArrayLike<number>): string {
   const parts: string[] = [];
   for (let i = 0; i < sorted.length; ) {
     const from = sorted[i]!;

@@ -194,6 +194,23 @@ test('kill -9 mid-walk after the census: the resumed run keeps the census; issue
   });
 });
 
+test('a first run killed mid-walk, then resumed: the ids both parts emitted are the baseline (no listing), and deletions among them are caught next', async () => {
+  await withSim({ issues: 800 }, async (sim, config) => {
+    let states = 0;
+    const killed = await readAirbyte(config, undefined, { onMessage: (m) => m.type === 'STATE' && m.state.stream.stream_descriptor.name === 'issues' && ++states === 3 });
+    assert.equal(killed.signal, 'SIGKILL');
+    const early = idsOf(killed.records.issues);
+    assert.ok(early.length > 0 && early.length < 800, 'killed mid-walk');
+    assert.ok(killed.messages.some((m) => m.type === 'LOG' && String(m.log.message).includes('are its baseline')), 'a first run lists no census');
+    const resumed = await readAirbyte(config, killed.state);
+    ok(resumed);
+    const gone = sim.control.deleteIssues(4, { ids: early.slice(0, 2).concat(idsOf(resumed.records.issues).slice(-2)) }).sort();
+    const next = await readAirbyte(config, resumed.state);
+    ok(next);
+    assert.deepEqual(idsOf(tombstones(next.records.issues)), gone, 'deletions among the ids emitted before and after the kill');
+  });
+});
+
 test('budget: the census of 10,000 issues costs at most 3 requests (with and without audit access)', async () => {
   for (const admin of [false, true]) {
     await withSim({ issues: 10_000, admin }, async (sim, config) => {
