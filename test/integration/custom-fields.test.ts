@@ -75,7 +75,9 @@ for (const mode of ['cloud', 'datacenter'] as const) {
 
     async function run(bin: string, args: string[]): Promise<CliResult> {
       const r = await runCli(bin, args, { timeoutMs: 60_000 });
-      assert.deepEqual(r.badLines, []);
+      // Singer discover prints one JSON document over several lines (Meltano's line cap); the rest is NDJSON.
+      if (args.includes('--discover') && r.code === 0) JSON.parse(r.stdout);
+      else assert.deepEqual(r.badLines, []);
       assert.ok(!(r.stdout + r.stderr).includes(TOKEN), 'the token never appears');
       return r;
     }
