@@ -217,13 +217,15 @@ test('kill -9 at 6 points, resume from the last STATE: the deduped union equals 
 });
 
 for (const mode of ['cloud', 'datacenter'] as const) test(`projects scope (${mode}): only worklogs of the configured projects, checked with ids-only searches`, async () => {
-  const s = await sim({ issues: 2000, seed: 3, mode, worklogFeedDelayMs: FEED_DELAY_MS, indexLagMs: 8000, now: Date.now() - 3_600_000 });
+  // An index lag far longer than the test: the issues the churn creates stay unsearchable (under load a
+  // short lag could end before the read, leaving no issue to read one by one).
+  const s = await sim({ issues: 2000, seed: 3, mode, worklogFeedDelayMs: FEED_DELAY_MS, indexLagMs: 120_000, now: Date.now() - 3_600_000 });
   try {
     const project = s.control.truth()[0]!.projectKey;
     const inProject = new Set(s.control.truth().filter((t) => t.projectKey === project).map((t) => t.id));
     // New issues (not yet in the search index) get worklogs too.
     s.control.startChurn({ createsPerSecond: 200, worklogsPerSecond: 400 });
-    await delay(300);
+    await delay(500);
     s.control.stopChurn();
     await delay(FEED_DELAY_MS + 200);
     const r = await readWalk(configFor(s, { projects: [project] }, mode), ['issue_worklogs']);
