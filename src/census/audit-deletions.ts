@@ -5,7 +5,7 @@
 import type { HttpClient } from '../http/http-client.js';
 import { HttpStatusError } from '../http/jira-error.js';
 import { ConnectorError } from '../errors.js';
-import { parseJiraTime } from '../jira/jira-time.js';
+import { jiraTimeOrNaN } from '../jira/jira-time.js';
 
 const PATH = '/rest/api/3/auditing/record';
 const LIMIT = 1000;
@@ -23,13 +23,6 @@ interface AuditRecords {
   records?: Array<{ created?: unknown; objectItem?: { id?: unknown; name?: unknown; typeName?: unknown } }>;
 }
 
-function timeOf(created: unknown): number {
-  try {
-    return typeof created === 'string' ? parseJiraTime(created) : NaN;
-  } catch {
-    return NaN; // a record without a readable time names no deletion we could date
-  }
-}
 
 /** Deletions recorded at or after `from` (ISO; undefined: as far back as Jira keeps them), by issue id. */
 export async function auditDeletions(http: HttpClient, from: string | undefined): Promise<AuditAnswer> {
@@ -50,7 +43,7 @@ export async function auditDeletions(http: HttpClient, from: string | undefined)
     for (const r of res.records) {
       const item = r.objectItem;
       const id = typeof item?.id === 'string' && /^\d{1,15}$/.test(item.id) ? Number(item.id) : undefined;
-      const at = timeOf(r.created);
+      const at = jiraTimeOrNaN(r.created); // NaN: a record without a readable time names no deletion we could date
       if (item?.typeName !== 'ISSUE_DELETE' || id === undefined || Number.isNaN(at)) continue;
       deleted.set(id, { at: new Date(at).toISOString(), key: typeof item.name === 'string' ? item.name : undefined });
     }

@@ -4,17 +4,9 @@
 import type { HttpClient } from '../http/http-client.js';
 import { ConnectorError } from '../errors.js';
 import { BULKFETCH_MAX_IDS } from '../jira/bulk-fetch.js';
-import { parseJiraTime } from '../jira/jira-time.js';
+import { jiraTimeOrNaN } from '../jira/jira-time.js';
 
 const PATH = '/rest/api/3/issue/bulkfetch';
-
-function updatedOf(v: unknown): number {
-  try {
-    return typeof v === 'string' ? parseJiraTime(v) : NaN;
-  } catch {
-    return NaN;
-  }
-}
 
 /** `found`: each id Jira still has, with its `updated` (epoch ms; NaN when unreadable). */
 export async function stillThere(http: HttpClient, ids: readonly number[]): Promise<{ found: Map<number, number>; requests: number }> {
@@ -26,7 +18,7 @@ export async function stillThere(http: HttpClient, ids: readonly number[]): Prom
     requests++;
     if (!Array.isArray(res.issues)) throw new ConnectorError(`Jira answered ${PATH} without an issues array; no issue was marked deleted; try again later.`, 'transient_error');
     for (const issue of res.issues as Array<{ id?: unknown; fields?: { updated?: unknown } }>) {
-      if (typeof issue?.id === 'string') found.set(Number(issue.id), updatedOf(issue.fields?.updated));
+      if (typeof issue?.id === 'string') found.set(Number(issue.id), jiraTimeOrNaN(issue.fields?.updated));
     }
   }
   return { found, requests };

@@ -122,6 +122,16 @@ export function quotedIsoUtcInto(ms: number, b: Uint8Array, at: number): boolean
   return true;
 }
 
+/** A Jira time as epoch ms, or NaN for anything that is not one (a value we only compare or skip on). */
+export function jiraTimeOrNaN(value: unknown): number {
+  if (typeof value !== 'string') return NaN;
+  try {
+    return parseJiraTime(value);
+  } catch {
+    return NaN;
+  }
+}
+
 export function toUtcRfc3339(value: unknown): string | null {
   if (typeof value !== 'string' || value === '') return null;
   return isoUtc(parseJiraTime(value));

@@ -72,7 +72,7 @@ export function searchJql(ctx: SimContext, req: SimRequest): SimReply {
   // reconcileIssues: these issues are matched and rendered as they are now, not as the index has them.
   const fresh = new Set(visible ? p.reconcile.map((x) => store.resolve(x)).filter((i) => i >= 0) : []);
   const heavy = sel.heavy || p.expand.length > 0;
-  // Pages with any field besides id/key may be capped lower (fieldPageCap); Jira promises 5000 only for id/key pages.
+  // Heavy pages are capped at fieldsPageCap, pages with a few fields besides id/key at fieldPageCap; Jira promises 5000 only for id/key pages.
   const size = Math.min(p.maxResults, heavy ? ctx.settings.fieldsPageCap : sel.ids.length > 0 ? ctx.settings.fieldPageCap : 5000);
   // A query sorted by `updated` (the connector's seek walk asks a fresh one per page) is read from the
   // index's updated order: no full scan, no cache. Offset tokens go through the cached full result.

@@ -159,9 +159,9 @@ export interface SimulatorOptions {
   tokenSemantics?: TokenSemantics; // default keyset
   /** Page tokens expire after this many ms (default 7 days). */
   tokenTtlMs?: number;
-  /** Largest page /search/jql returns when fields other than id/key are requested (default 100). */
+  /** Largest /search/jql page for heavy selections: `*all`, `*navigable`, more than 5 fields, or any expand (default 100). */
   fieldsPageCap?: number;
-  /** Largest /search/jql page when any field besides id/key is requested (e.g. `key,updated`); default 5000 (no cap beyond Jira's). */
+  /** Largest /search/jql page for a few fields besides id/key (e.g. `key,updated`); default 5000 (no cap beyond Jira's). */
   fieldPageCap?: number;
   /** A further silent cap on every paged list endpoint (projects, users, boards, sprints, ...); 0 = off (default). */
   listPageCap?: number;

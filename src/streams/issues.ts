@@ -14,7 +14,7 @@ import { planLeaves, uniformEdges } from '../jira/partition-plan.js';
 import { seekWalk, type Position, type WalkChunk } from '../jira/seek-walk.js';
 import { checkStateClock, completedState, inProgressState, parseIssuesState, planRun, readAgain, SETTLE_MS, type IssuesState, type Part } from '../state/issues-state.js';
 import { EmittedMemory } from '../state/emitted-memory.js';
-import { parseJiraTime } from '../jira/jira-time.js';
+import { jiraTimeOrNaN } from '../jira/jira-time.js';
 import { browseRoot, issueRecord, ISSUE_PICKS } from './issue-record.js';
 import { TypedColumns, typedColumns } from './typed-fields.js';
 import { mapOrdered } from './map-ordered.js';
@@ -109,7 +109,7 @@ async function* leafBatches(ctx: StreamContext, leaf: Leaf, result: WalkResult, 
         for (let i = 0; i < ids.length; i += BULKFETCH_MAX_IDS) yield ids.slice(i, i + BULKFETCH_MAX_IDS);
       }
       // Ids-only rows carry no `updated`: an issue emitted before is skipped by its body's.
-      const fresh = (issues: IssueParts[]) => issues.filter((i) => !memory.skip(i.id, updatedOf(i) ?? Number.NaN));
+      const fresh = (issues: IssueParts[]) => issues.filter((i) => !memory.skip(i.id, updatedOf(i)));
       yield* mapOrdered(batches(), async (batch): Promise<Batch> => ({ issues: fresh(await bodies(ctx, batch, result, walk)), position: undefined }), lookahead);
       return;
     }
@@ -182,7 +182,7 @@ async function* walkRange(
       result.records++;
       yield* walk.records(issue);
       const updated = updatedOf(issue);
-      if (updated !== undefined) memory.emitted(issue.id, updated); // one not noted is emitted again: safe
+      if (!Number.isNaN(updated)) memory.emitted(issue.id, updated); // one not noted is emitted again: safe
     }
     if (m.value.position !== undefined && stateAt !== undefined) {
       at[m.index] = m.value.position;
@@ -231,16 +231,8 @@ async function leavesOf(ctx: StreamContext, walk: PreparedWalk, parts: readonly 
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** The body's `updated` (the walk always picks it; fresher than the search row's when edited in between). */
-function updatedOf(issue: IssueParts): number | undefined {
-  const raw = issue.picked.updated;
-  if (typeof raw !== 'string') return undefined;
-  try {
-    return parseJiraTime(raw);
-  } catch {
-    return undefined;
-  }
-}
+/** The body's `updated`, NaN when unreadable (the walk always picks it; fresher than the search row's when edited in between). */
+const updatedOf = (issue: IssueParts): number => jiraTimeOrNaN(issue.picked.updated);
 
 /** A state is only written if the next run would accept it: a bug must stop the run, not the stream's future. */
 function readableState(state: IssuesState): JsonObject {
