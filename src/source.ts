@@ -164,6 +164,15 @@ async function prepareStream(p: PlannedStream, ctx: PrepareContext): Promise<und
   return undefined;
 }
 
+/** Prepares a unit's streams in order, stopping at the first failure; resolves to that failure (undefined: all prepared). */
+async function prepareUnit(unit: readonly PlannedStream[], ctx: PrepareContext): Promise<unknown> {
+  for (const p of unit) {
+    const failure = await prepareStream(p, ctx).catch((err: unknown) => err);
+    if (failure !== undefined) return failure;
+  }
+  return undefined;
+}
+
 /**
  * Reads one unit of the plan: a stream alone, or several streams of one family from one shared read
  * (shared-reads.ts), each event going to the stream it names.
@@ -234,10 +243,16 @@ export async function read(config: Config, plan: PlannedStream[], deps: SourceDe
   await withHttp(config, deps, async (http) => {
     // Jira answers wrong credentials with an anonymous view: a search would succeed with zero issues
     // and move the cursor past everything. So the credentials are proven first (one /myself call).
-    await deps.checkConnection(http);
+    // The first unit's preparation (GET /field for the typed columns) rides beside that call, unless
+    // its answer may still change the route (cloud_route auto): it emits nothing, and its result is
+    // used only once the proof has succeeded.
     const proveCredentials = midRunProof(() => deps.checkConnection(http));
     const ctx: BaseContext = { config, http, logger: deps.logger, clock: deps.clock, sleep: deps.sleep, proveCredentials, memo: new RunMemo() };
     const units = readUnits(plan);
+    const proof = deps.checkConnection(http);
+    const early = http.routeOpen?.() === true ? proof.then(() => prepareUnit(units[0]!, ctx)) : prepareUnit(units[0]!, ctx);
+    early.catch(() => {}); // awaited below, after the proof
+    await proof;
     const ahead = new Map<PlannedStream, ReadAhead>();
     try {
       for (const [i, unit] of units.entries()) {
@@ -246,14 +261,13 @@ export async function read(config: Config, plan: PlannedStream[], deps: SourceDe
           if (later.length === 1 && readsAhead(q) && !ahead.has(q)) ahead.set(q, new ReadAhead(q.stream.read({ ...ctx, syncMode: q.syncMode, state: undefined })[Symbol.asyncIterator](), undefined, deps.clock));
         }
         // Before STARTED: Singer's SCHEMA names the columns prepare() finds. A failure fails its unit only.
-        let prepared: unknown;
+        const prepared = await (i === 0 ? early : prepareUnit(unit, ctx));
         for (const p of unit) {
           if (p.note !== undefined) deps.logger.info(p.note);
-          prepared ??= await prepareStream(p, ctx).catch((err: unknown) => err);
           await listener.streamStarted(p);
         }
-        const early = unit.length === 1 ? ahead.get(unit[0]!) : undefined;
-        const run = new UnitRun(unit, listener, deps.clock, early);
+        const readAhead = unit.length === 1 ? ahead.get(unit[0]!) : undefined;
+        const run = new UnitRun(unit, listener, deps.clock, readAhead);
         try {
           if (prepared !== undefined) throw prepared;
           await run.run(ctx);

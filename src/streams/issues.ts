@@ -217,7 +217,9 @@ async function leavesOf(ctx: StreamContext, walk: PreparedWalk, parts: readonly 
     if (page.ids.length < IDS_PAGE_MAX || p.upper - lower < 2) return seek;
     let cuts: number[];
     try {
-      cuts = await planLeaves(lower, p.upper, (lo, hi) => count(countJql(scope, lo, hi)), { leafRows: LEAF_ROWS });
+      // One round of counts: as many buckets as requests may be in flight (a second round cost a round trip).
+      const buckets = Math.min(16, Math.max(4, ctx.config.max_concurrency));
+      cuts = await planLeaves(lower, p.upper, (lo, hi) => count(countJql(scope, lo, hi)), { leafRows: LEAF_ROWS, buckets });
     } catch (err) {
       if (!(err instanceof ConnectorError) || err.failureType === 'config_error') throw err;
       warnings.push(`${walk.label}: could not count the issues of [${iso(lower)}, ${iso(p.upper)}) to cut it into leaves (${err.message}); it is cut in four evenly`);
@@ -305,6 +307,11 @@ async function* readWalk(ctx: StreamContext, members: readonly WalkMember[], nam
     yield* walk.states(readableState(remembering(done, readAgain(done.cursor, rules))));
     return;
   }
+  // The state that completes the window moves the cursor past everything it did not see: it rests on
+  // a /myself made after the window's last answer, whatever the answers said of their user (see
+  // proven-states.ts). The sweeps do not move that cursor, so the proof runs beside them.
+  const proof = ctx.proveCredentials();
+  proof.catch(() => {}); // awaited below
   // The completed state comes once, after the sweeps: a state identical to the previous one may be
   // dropped by a front, and the sweeps' records must be followed by a state that covers them. A
   // crash during the sweeps resumes from the window's last position, which costs one empty page.
@@ -323,9 +330,7 @@ async function* readWalk(ctx: StreamContext, members: readonly WalkMember[], nam
       message: `${label}: ${result.gone} issues listed by the search were gone when their bodies were fetched (each answered 404: deleted, moved out of reach or hidden since it was listed); they were skipped.`,
     };
   }
-  // The state that completes the window moves the cursor past everything it did not see: it rests on
-  // a /myself made now, whatever the answers said of their user (see proven-states.ts).
-  await ctx.proveCredentials();
+  await proof;
   yield* walk.states(readableState(remembering(state, readAgain(state.cursor, rules))));
   for (const message of walk.warnings()) yield { type: 'log', level: 'WARN', message };
   const skipped = memory.skipped === 0 ? '' : `, ${memory.skipped} skipped as unchanged since they were emitted`;

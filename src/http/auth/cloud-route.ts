@@ -36,6 +36,7 @@ export function cloudRouteProvider(config: Config, c: ApiTokenCredentials, deps:
       return preparing;
     },
     route: () => route,
+    routeOpen: () => canSwitch,
     authorization: async () => header,
     async unauthorized(_used, r) {
       if (!canSwitch || siteRefusal !== undefined || r.anyAnswered) return false;

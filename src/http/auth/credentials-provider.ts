@@ -35,6 +35,12 @@ export interface CredentialsProvider {
   authorization(): Promise<string>;
   /** A request sent with the `used` header got a 401: true when a retry may succeed (a new token, the other route). */
   unauthorized(used: string, rejection: Rejection): Promise<boolean>;
+  /**
+   * Whether the route may still change on a first 401 (cloud_route auto, where the site refuses a
+   * scoped token): until the first request answers, nothing else should go out, since the site
+   * answers a scoped token's other requests with its anonymous view.
+   */
+  routeOpen?(): boolean;
   /** The error for a 401 that a retry did not cure, naming what was tried and the fix. */
   rejected(rejection: Rejection): ConnectorError;
 }
