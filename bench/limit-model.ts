@@ -72,8 +72,8 @@ export const leafCloudStrategy: CloudStrategy = {
   leafMinTotal: 1000,
   idsPageRows: 5000,
   leavesAtOnce: 2,
-  // one round of 16 buckets (partition-plan.ts)
-  countRequests: 16,
+  // one round of counts, as many buckets as requests in flight (issues.ts leavesOf)
+  countRequests: 8,
   countRounds: 1,
 };
 

@@ -60,10 +60,12 @@ function connectorConfig(o: BenchOptions, url: string): Record<string, unknown> 
 
 function modelPlan(o: BenchOptions, n: number, fieldCap: number | undefined): RequestPlan {
   if (o.mode === 'datacenter') return dataCenterPlan(n, { ...defaultDataCenterStrategy, pageSize: o.pageSize ?? defaultDataCenterStrategy.pageSize });
+  const concurrency = o.maxConcurrency ?? defaultCloudStrategy.concurrency;
   return cloudPlan(n, {
     ...leafCloudStrategy,
     pageSize: o.pageSize ?? defaultCloudStrategy.pageSize,
-    concurrency: o.maxConcurrency ?? defaultCloudStrategy.concurrency,
+    concurrency,
+    countRequests: Math.min(16, Math.max(4, concurrency)), // issues.ts leavesOf
     fieldCap: fieldCap ?? Infinity,
   });
 }
@@ -275,7 +277,7 @@ async function main(): Promise<void> {
         host: { loadavg: loadavg(), cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, platform: process.platform },
         settings: { ...o, plan: undefined },
         limitModel: {
-          rounds_cloud: 'fixedRounds + countRounds + max(ceil(S / leaves at once) + 1, 1 + ceil((S - 1 + F) / C)); S = max(1, ceil(N / min(page_size, field cap))), F = ceil(N / 100), C = max_concurrency, plus 1 ids-only page that lists the window; from 1000 issues (leafPlan): 1 + [N > 5000] (1 count round of 16 + ceil(N / 5000) leaf pages, 3 at a time) + max(ceil(L / 2) + 1, ceil((L + F) / C))',
+          rounds_cloud: 'fixedRounds + countRounds + max(ceil(S / leaves at once) + 1, 1 + ceil((S - 1 + F) / C)); S = max(1, ceil(N / min(page_size, field cap))), F = ceil(N / 100), C = max_concurrency, plus 1 ids-only page that lists the window; from 1000 issues (leafPlan): 1 + [N > 5000] (1 count round of C + ceil(N / 5000) leaf pages, 3 at a time) + max(ceil(L / 2) + 1, ceil((L + F) / C))',
           rounds_datacenter: 'fixedRounds + max(1, ceil(N / min(page_size, 1000)))',
           a: 'rounds x mean latency',
           b: 'max(rounds x latency, model requests / rate_limit_rps)',
