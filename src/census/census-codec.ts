@@ -21,14 +21,24 @@ export function encodeCensus(byProject: IdsByProject): EncodedCensus {
     for (const id of byProject.get(p)!) pairs.push([id, n]);
   });
   pairs.sort((a, b) => a[0] - b[0]);
-  const ids = encodeRanges(pairs.map((x) => x[0]));
-  if (projects.length <= 1) return { ids, projects };
+  return encodeSorted(
+    pairs.map((x) => x[0]),
+    pairs.map((x) => x[1]),
+    projects,
+  );
+}
+
+/** `ids` ascending; `owners[i]`: the place in `projects` (sorted) of ids[i]'s project. */
+export function encodeSorted(ids: ArrayLike<number>, owners: ArrayLike<number>, projects: readonly string[]): EncodedCensus {
+  const ranges = encodeRanges(ids);
+  if (projects.length <= 1) return { ids: ranges, projects: [...projects] };
   const bits = bitsFor(projects.length);
-  const bytes = new Uint8Array(Math.ceil((pairs.length * bits) / 8));
-  pairs.forEach(([, owner], i) => {
+  const bytes = new Uint8Array(Math.ceil((ids.length * bits) / 8));
+  for (let i = 0; i < ids.length; i++) {
+    const owner = owners[i]!;
     for (let b = 0; b < bits; b++) if ((owner >> b) & 1) bytes[(i * bits + b) >> 3]! |= 1 << ((i * bits + b) & 7);
-  });
-  return { ids, projects, owners: Buffer.from(bytes).toString('base64') };
+  }
+  return { ids: ranges, projects: [...projects], owners: Buffer.from(bytes).toString('base64') };
 }
 
 /** Throws an Error naming what is wrong. */

@@ -12,6 +12,7 @@ import { encodeCensus } from './census-codec.js';
 import { toldIds, type CensusState, type IdsByProject } from './census-state.js';
 import { takeCensus, type Census } from './take-census.js';
 import { auditDeletions, type AuditDeletion } from './audit-deletions.js';
+import { Baseline } from './baseline.js';
 import { stillThere } from './still-there.js';
 import { projectVisible } from './project-visible.js';
 
@@ -100,6 +101,8 @@ export class CensusRun {
   private next: CensusState | undefined;
   /** ids the walk emitted that the census did not list (created or moved in since it was taken) */
   private more = new NotedIds();
+  /** a first run that walks: every id it emits, as the census (no listing) */
+  private baseline: Baseline | undefined;
   /** records the census emitted (tombstones, deleted_issues rows) */
   emitted = 0;
 
@@ -125,6 +128,7 @@ export class CensusRun {
       const history = this.into.deletedIssues ? yield* auditHistory(ctx) : { requests: 0, denied: false, rows: 0 };
       this.emitted += history.rows;
       this.census = { byProject: new Map(), all: [], requests: 0 };
+      this.baseline = new Baseline();
       this.next = { at, ...encodeCensus(new Map()), ...(history.denied ? { auditDenied: at } : {}) };
       yield this.info('id census: the ids this first run emits are its baseline; deletions are reported from the next run on');
       return;
@@ -223,6 +227,7 @@ export class CensusRun {
   /** The census part of the state to send now: the new one once taken, else the prior one. */
   state(): CensusState | undefined {
     if (this.next === undefined) return this.prior;
+    if (this.baseline !== undefined) return { ...this.next, ...this.baseline.encoded() };
     const more = this.more.encoded();
     return Object.keys(more).length === 0 ? this.next : { ...this.next, more };
   }
@@ -237,6 +242,8 @@ export class CensusRun {
         yield* walk.records(issue);
       },
       states(state: JsonObject) {
+        // A big first run's baseline thins its in-progress STATEs (baseline.ts); a window's completion always goes out.
+        if (self.baseline !== undefined && 'window' in state && !self.baseline.due()) return [];
         const census = self.state();
         const full = census === undefined ? state : { ...state, census };
         const events = walk.states(full);
@@ -248,8 +255,9 @@ export class CensusRun {
   private note(idText: string, key: string): void {
     if (this.census === undefined) return;
     const id = Number(idText);
-    if (hasId(this.census.all, id)) return;
     const project = key.slice(0, Math.max(0, key.lastIndexOf('-')));
+    if (this.baseline !== undefined) return this.baseline.add(project, id);
+    if (hasId(this.census.all, id)) return;
     if (!this.more.has(project, id)) this.more.add(project, id);
   }
 
