@@ -6,21 +6,25 @@ import { encodeSorted, type EncodedCensus } from './census-codec.js';
 
 /** Ids at which the baseline's STATEs are thinned (see due()). */
 export const BIG_BASELINE = 20_000;
+/** Fresh ids merged into the sorted list once this many wait (bounds the map, whatever the STATEs). */
+const FRESH_MAX = 16_384;
 
 export class Baseline {
-  private ids = new Float64Array(0);
-  /** per id of `ids`, the place of its project in `names` */
-  private owners = new Uint32Array(0);
+  /** the sorted ids: the first `length` of a buffer that grows by half when full (merges write in place) */
+  private ids = new Float64Array(1024);
+  /** per id, the place of its project in `names` */
+  private owners: Uint16Array | Uint32Array = new Uint16Array(1024);
+  private length = 0;
   private names: string[] = [];
   private place = new Map<string, number>();
-  /** noted since the last encoding: id → place */
+  /** noted since the last merge: id → place */
   private fresh = new Map<number, number>();
   private cached: EncodedCensus | undefined;
   /** ids when the last STATE carrying the baseline went out */
   private carried = 0;
 
   get size(): number {
-    return this.ids.length + this.fresh.size;
+    return this.length + this.fresh.size;
   }
 
   add(project: string, id: number): void {
@@ -28,8 +32,9 @@ export class Baseline {
     if (owner === undefined) {
       owner = this.names.push(project) - 1;
       this.place.set(project, owner);
+      if (owner > 0xffff && this.owners instanceof Uint16Array) this.owners = Uint32Array.from(this.owners);
     }
-    const at = indexOf(this.ids, id);
+    const at = indexOf(this.ids, this.length, id);
     if (at >= 0) {
       // Emitted again (edited while the run read): it may have moved to another project.
       if (this.owners[at] === owner) return;
@@ -37,6 +42,7 @@ export class Baseline {
     } else {
       if (this.fresh.get(id) === owner) return;
       this.fresh.set(id, owner);
+      if (this.fresh.size >= FRESH_MAX) this.merge();
     }
     this.cached = undefined;
   }
@@ -59,36 +65,43 @@ export class Baseline {
     if (this.fresh.size > 0) this.merge();
     const sorted = [...this.names].sort();
     const remap = this.names.map((n) => sorted.indexOf(n));
-    const owners = new Uint32Array(this.owners.length);
-    for (let i = 0; i < owners.length; i++) owners[i] = remap[this.owners[i]!]!;
-    this.cached = encodeSorted(this.ids, owners, sorted);
+    const owners = this.owners.subarray(0, this.length).map((o) => remap[o]!);
+    this.cached = encodeSorted(this.ids.subarray(0, this.length), owners, sorted);
     return this.cached;
   }
 
-  /** One linear merge of the fresh ids into the sorted list. */
+  /** Merges the fresh ids into the sorted list, from the back, in place (no copy of the list). */
   private merge(): void {
     const add = Float64Array.from(this.fresh.keys()).sort(); // numeric for typed arrays
-    const ids = new Float64Array(this.ids.length + add.length);
-    const owners = new Uint32Array(ids.length);
-    for (let i = 0, j = 0, k = 0; k < ids.length; k++) {
-      if (j >= add.length || (i < this.ids.length && this.ids[i]! < add[j]!)) {
-        ids[k] = this.ids[i]!;
-        owners[k] = this.owners[i++]!;
+    const total = this.length + add.length;
+    if (total > this.ids.length) {
+      const capacity = Math.max(total, Math.ceil(this.ids.length * 1.5));
+      const ids = new Float64Array(capacity);
+      ids.set(this.ids.subarray(0, this.length));
+      const owners = this.owners instanceof Uint16Array ? new Uint16Array(capacity) : new Uint32Array(capacity);
+      owners.set(this.owners.subarray(0, this.length));
+      this.ids = ids;
+      this.owners = owners;
+    }
+    const { ids, owners } = this;
+    for (let i = this.length - 1, j = add.length - 1, k = total - 1; j >= 0; k--) {
+      if (i >= 0 && ids[i]! > add[j]!) {
+        ids[k] = ids[i]!;
+        owners[k] = owners[i--]!;
       } else {
         ids[k] = add[j]!;
-        owners[k] = this.fresh.get(add[j++]!)!;
+        owners[k] = this.fresh.get(add[j--]!)!;
       }
     }
-    this.ids = ids;
-    this.owners = owners;
+    this.length = total;
     this.fresh.clear();
   }
 }
 
-/** The place of `id` in `sorted` (ascending), or -1. */
-function indexOf(sorted: Float64Array, id: number): number {
+/** The place of `id` among the first `length` of `sorted` (ascending), or -1. */
+function indexOf(sorted: Float64Array, length: number, id: number): number {
   let lo = 0;
-  let hi = sorted.length - 1;
+  let hi = length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
     const v = sorted[mid]!;
