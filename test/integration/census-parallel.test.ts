@@ -4,6 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Message } from '../helpers/run-cli.js';
+import type { RunningSimulator } from '../../src/simulator/types.js';
+import type { Config } from '../../src/config/config.js';
 import { idsOf, liveIds, ok, readAirbyte, tombstones, Warehouse, withSim, type Run } from './census-harness.js';
 
 const AIRBYTE = '_ab_cdc_deleted_at';
@@ -43,6 +45,16 @@ function checkOrder(r: Run, priorAt: string | undefined, opts: { beside?: boolea
     assert.ok(before.some((m) => m.type === 'RECORD' && m.record.stream === 'issues'), 'the walk emitted issues while the census ran');
     assert.ok(before.some((m) => issuesState(m) !== undefined), 'and STATEs (carrying the previous census)');
   }
+}
+
+/** A first run of issues and deleted_issues into a warehouse, then 300 edits inside the next run's window (its walk has work). */
+async function firstRun(sim: RunningSimulator, config: Config): Promise<{ wh: Warehouse; first: Run }> {
+  const wh = new Warehouse();
+  const first = await readAirbyte(config, undefined);
+  ok(first);
+  wh.apply(first.records.issues, AIRBYTE);
+  for (const ago of [60_000, 50_000, 40_000]) sim.control.bulkEdit(100, Date.now() - ago);
+  return { wh, first };
 }
 
 test('the census of 21,000 and 100,000 issues: id segments listed at once, within 1.1 x the fewest requests; deletions in every segment; new issues in the open top one', async () => {
@@ -86,11 +98,7 @@ test('the census of 21,000 and 100,000 issues: id segments listed at once, withi
 
 test('beside the walk, with edits, creations and deletions while both run: the STATEs carry the previous census until its tombstones are out, no issue comes after its tombstone, and the warehouse ends exact', async () => {
   await withSim({ issues: ISSUES }, async (sim, config) => {
-    const wh = new Warehouse();
-    const first = await readAirbyte(config, undefined);
-    ok(first);
-    wh.apply(first.records.issues, AIRBYTE);
-    for (const ago of [60_000, 50_000, 40_000]) sim.control.bulkEdit(100, Date.now() - ago); // the walk has work
+    const { wh, first } = await firstRun(sim, config);
     const gone = sim.control.deleteIssues(30).sort();
     // Census pages of ~4,200 ids take ~4 s (bulkfetch pages of 100: 0.1 s): the walk reads meanwhile.
     sim.control.configure({ perRowMs: 1 });
@@ -129,11 +137,7 @@ test('beside the walk, with edits, creations and deletions while both run: the S
 
 test('kill -9 while the census runs beside the walk, and while its tombstones go out; resumed: every deletion caught, also of issues created and emitted while it ran', async () => {
   await withSim({ issues: ISSUES }, async (sim, config) => {
-    const wh = new Warehouse();
-    const first = await readAirbyte(config, undefined);
-    ok(first);
-    wh.apply(first.records.issues, AIRBYTE);
-    for (const ago of [60_000, 50_000, 40_000]) sim.control.bulkEdit(100, Date.now() - ago);
+    const { wh, first } = await firstRun(sim, config);
     const created = sim.control.createIssues(5);
     sim.control.bulkEdit(created.length, Date.now() - 45_000, { ids: created }); // inside the walk's window
     const goneBefore = sim.control.deleteIssues(20);
