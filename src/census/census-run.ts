@@ -65,7 +65,13 @@ interface Taken {
   gone: Set<number>;
 }
 
-const sortedIds = (byProject: IdsByProject): Float64Array => Float64Array.from([...byProject.values()].flat()).sort();
+/** Every id of `byProject`, ascending and distinct (an id moved between projects during a run may be under both). */
+function sortedIds(byProject: IdsByProject): Float64Array {
+  const all = Float64Array.from([...byProject.values()].flat()).sort();
+  let n = 0;
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[n++] = all[i]!;
+  return all.subarray(0, n);
+}
 
 /**
  * The census of one run. With a previous census and a walk, it runs beside the walk (README "Deleted
