@@ -180,3 +180,29 @@ test('kill -9 while the census runs beside the walk, and while its tombstones go
     assert.deepEqual(wh.ids(), liveIds(sim));
   });
 });
+
+test('a census that fails beside the walk stops the run with its error, after what the walk emitted; every STATE still carries the previous census, and the next run catches up', async () => {
+  await withSim({ issues: 2000 }, async (sim, config) => {
+    const { wh, first } = await firstRun(sim, config);
+    const others = sim.control.truth().filter((t) => t.projectKey !== 'OPS').map((t) => t.id);
+    const gone = sim.control.deleteIssues(3, { ids: others.slice(0, 3) }).sort();
+    sim.control.hideProject('OPS'); // the census asks GET /project/OPS, answered 400 here
+    // The census's one page (~1,500 ids, OPS hidden) takes ~1.5 s: the walk's issues outside OPS are out before it fails.
+    sim.control.configure({ faults: { rateStatus: 1, status: 400, paths: ['/rest/api/3/project/'] }, perRowMs: 1 });
+    const failed = await readAirbyte(config, first.state);
+    assert.equal(failed.code, 1, failed.stderr.slice(-2000));
+    assert.ok((failed.records.issues ?? []).length >= 100 && failed.messages.some((m) => issuesState(m) !== undefined), 'the walk emitted its issues and STATEs first');
+    const error = failed.messages.find((m) => m.type === 'TRACE' && m.trace.type === 'ERROR')?.trace.error;
+    assert.match(String(error?.message), /rejected the request as invalid \(400\)/);
+    assert.equal(tombstones(failed.records.issues).length, 0);
+    checkOrder(failed, censusAt(first));
+    wh.apply(failed.records.issues, AIRBYTE);
+    sim.control.configure({ faults: {}, perRowMs: 0 });
+    sim.control.hideProject('OPS', false);
+    const next = await readAirbyte(config, failed.state);
+    ok(next);
+    assert.deepEqual(idsOf(tombstones(next.records.issues)), gone);
+    wh.apply(next.records.issues, AIRBYTE);
+    assert.deepEqual(wh.ids(), liveIds(sim));
+  });
+});
