@@ -1,16 +1,19 @@
 // One run's id census (see README "Deleted issues"): list every id in scope, compare with the ids the
 // warehouse was told of (the previous census plus what the walk emitted since), confirm the missing
 // ones are really gone, and emit a tombstone per deleted issue (an `issues` record with the deletion
-// marker, a `deleted_issues` row) BEFORE the STATE that records the new census. The walk that follows
-// carries the census in each of its STATEs and adds the ids it emits that the census did not list.
+// marker, a `deleted_issues` row) BEFORE the STATE that records the new census. The walk carries the
+// census in each of its STATEs and adds the ids it emits that the census did not list; with a previous
+// census the new one is taken beside the walk, and replaces the previous one in the walk's STATEs once
+// its tombstones are out.
 import type { JsonObject, StreamContext, StreamEvent } from '../streams/stream.js';
 import type { PreparedWalk } from '../streams/riders/rider.js';
 import type { JqlScope } from '../jira/jql.js';
 import { DELETION_MARKER } from '../protocol/deletion-marker.js';
-import { encodeRanges, hasId } from './id-ranges.js';
+import { hasId } from './id-ranges.js';
+import { addTo, NotedIds } from './noted-ids.js';
 import { encodeCensus } from './census-codec.js';
 import { toldIds, type CensusState, type IdsByProject } from './census-state.js';
-import { takeCensus, type Census } from './take-census.js';
+import { segmentCuts, takeCensus } from './take-census.js';
 import { auditDeletions, type AuditDeletion } from './audit-deletions.js';
 import { Baseline } from './baseline.js';
 import { stillThere } from './still-there.js';
@@ -30,48 +33,6 @@ const LAG_MS = 10 * 60_000;
 const AUDIT_MARGIN_MS = 60 * 60_000;
 
 const iso = (ms: number) => new Date(ms).toISOString();
-
-/**
- * The ids the walk emitted that the census did not list, per project, as `more` (ranges). A first run's
- * walk notes every issue here (its baseline), and every STATE carries them: each STATE merges the ids
- * noted since the previous one into the project's sorted ids and encodes only the projects that changed.
- */
-class NotedIds {
-  private sorted = new Map<string, Float64Array>();
-  private fresh = new Map<string, Set<number>>();
-  private text: Record<string, string> = {};
-
-  has(project: string, id: number): boolean {
-    const ids = this.sorted.get(project);
-    return this.fresh.get(project)?.has(id) === true || (ids !== undefined && hasId(ids, id));
-  }
-
-  add(project: string, id: number): void {
-    addTo(this.fresh, project, id);
-  }
-
-  encoded(): Record<string, string> {
-    if (this.fresh.size === 0) return this.text;
-    for (const [project, ids] of this.fresh) {
-      const had = this.sorted.get(project) ?? new Float64Array(0);
-      const add = Float64Array.from(ids).sort(); // numeric for typed arrays
-      // One linear merge: the project's ids so far are sorted already.
-      const merged = new Float64Array(had.length + add.length);
-      for (let i = 0, j = 0, k = 0; k < merged.length; k++) merged[k] = j >= add.length || (i < had.length && had[i]! < add[j]!) ? had[i++]! : add[j++]!;
-      this.sorted.set(project, merged);
-      this.text = { ...this.text, [project]: encodeRanges(merged) };
-    }
-    this.fresh.clear();
-    this.text = Object.fromEntries(Object.keys(this.text).sort().map((k) => [k, this.text[k]!]));
-    return this.text;
-  }
-}
-
-function addTo(map: Map<string, Set<number>>, project: string, id: number): void {
-  const ids = map.get(project);
-  if (ids === undefined) map.set(project, new Set([id]));
-  else ids.add(id);
-}
 
 /** What a refusal from the audit log means, for the WARN line. */
 const deniedLine = (status: number, said: string) =>
@@ -96,11 +57,45 @@ export async function* auditHistory(ctx: StreamContext): AsyncGenerator<StreamEv
   return { requests: answer.requests, denied: false, rows: ids.length };
 }
 
+/** A census taken and confirmed: what the STATEs carry once its tombstones are emitted. */
+interface Taken {
+  next: CensusState;
+  /** every id in `next`, ascending */
+  ids: ArrayLike<number>;
+  /** the ids it emitted a tombstone for */
+  gone: Set<number>;
+}
+
+/** Every id of `byProject`, ascending and distinct (an id moved between projects during a run may be under both). */
+function sortedIds(byProject: IdsByProject): Float64Array {
+  const all = Float64Array.from([...byProject.values()].flat()).sort();
+  let n = 0;
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[n++] = all[i]!;
+  return all.subarray(0, n);
+}
+
+/**
+ * The census of one run. With a previous census and a walk, it runs beside the walk (README "Deleted
+ * issues", "Beside the walk"): until it is taken, confirmed and its tombstones emitted, the walk's
+ * STATEs carry the previous census (plus the ids the walk emitted that it did not hold); the first
+ * record or STATE after that emits its tombstones, and from then on the STATEs carry the new one. A
+ * first run, or `deleted_issues` alone, takes it before (run()).
+ */
 export class CensusRun {
-  private census: Census | undefined;
-  private next: CensusState | undefined;
-  /** ids the walk emitted that the census did not list (created or moved in since it was taken) */
-  private more = new NotedIds();
+  /** the census the STATEs carry: the prior one until the new one is published */
+  private current: CensusState | undefined;
+  /** its ids, ascending (the prior one's with its `more`) */
+  private ids: ArrayLike<number>;
+  /** ids the walk emitted that `current` did not hold (created or moved in since it was taken) */
+  private more: NotedIds;
+  /** beside the walk, until the new census is published: every id the walk emitted, and its project */
+  private during: Map<number, string> | undefined;
+  /** the ids the published census emitted a tombstone for: the walk drops them (bodies read before they went) */
+  private gone = new Set<number>();
+  private pending: { settled: Promise<void>; done: boolean; events: StreamEvent[]; taken?: Taken; error?: unknown } | undefined;
+  /** the ids the warehouse was told of (the prior census and its `more`), by project and ascending (cuts the id space into segments) */
+  private readonly toldByProject: IdsByProject | undefined;
+  private readonly told: Float64Array;
   /** a first run that walks: every id it emits, as the census (no listing) */
   private baseline: Baseline | undefined;
   /** records the census emitted (tombstones, deleted_issues rows) */
@@ -113,10 +108,75 @@ export class CensusRun {
     /** which streams get the tombstones; `walked`: a walk over every issue follows */
     private readonly into: { issues: boolean; deletedIssues: boolean; walked: boolean },
     private readonly label: string,
-  ) {}
+  ) {
+    this.current = prior;
+    this.toldByProject = prior === undefined ? undefined : toldIds(prior);
+    this.told = this.toldByProject === undefined ? new Float64Array(0) : sortedIds(this.toldByProject);
+    this.ids = this.told;
+    this.more = new NotedIds(prior?.more);
+  }
 
-  /** The census, the tombstones; the caller then sends a STATE (through carry). */
+  /** With a previous census and a walk over every issue: the census runs beside the walk. */
+  get beside(): boolean {
+    return this.prior !== undefined && this.into.walked;
+  }
+
+  /** Before the walk, the census and its tombstones; the caller then sends a STATE (through carry). */
   async *run(): AsyncGenerator<StreamEvent> {
+    this.publish(yield* this.compute());
+  }
+
+  /** Beside the walk: starts the census; its events wait for the walk's next record or STATE (carry), or settle(). */
+  start(): void {
+    const pending: NonNullable<CensusRun['pending']> = { settled: Promise.resolve(), done: false, events: [] };
+    this.during = new Map();
+    pending.settled = (async () => {
+      try {
+        const it = this.compute();
+        for (let r = await it.next(); ; r = await it.next()) {
+          if (r.done) {
+            pending.taken = r.value;
+            break;
+          }
+          pending.events.push(r.value);
+        }
+      } catch (err) {
+        pending.error = err;
+      }
+      pending.done = true;
+    })();
+    this.pending = pending;
+  }
+
+  /** Waits for the census beside the walk and emits its events (before the walk's last STATE). */
+  async *settle(): AsyncGenerator<StreamEvent> {
+    if (this.pending === undefined) return;
+    await this.pending.settled;
+    yield* this.flush();
+  }
+
+  /** The census's events once it is done (a failure is the run's), then the new census is published. */
+  private *flush(): Generator<StreamEvent> {
+    const p = this.pending;
+    if (p === undefined || !p.done) return;
+    this.pending = undefined;
+    if (p.error !== undefined) throw p.error;
+    yield* p.events;
+    this.publish(p.taken!);
+  }
+
+  private publish(taken: Taken): void {
+    this.current = taken.next;
+    this.ids = taken.ids;
+    this.gone = taken.gone;
+    this.more = new NotedIds();
+    // What the walk emitted meanwhile and the new census does not hold stays told (unless tombstoned after it).
+    for (const [id, project] of this.during ?? []) if (!hasId(this.ids, id) && !this.gone.has(id)) this.more.add(project, id);
+    this.during = undefined;
+  }
+
+  /** The census and its tombstones; returns what to publish once they are emitted. */
+  private async *compute(): AsyncGenerator<StreamEvent, Taken> {
     const { ctx } = this;
     const started = ctx.clock();
     const at = iso(started);
@@ -127,26 +187,25 @@ export class CensusRun {
       // the ids it emits are the baseline (noted as `more`), so no listing delays the walk.
       const history = this.into.deletedIssues ? yield* auditHistory(ctx) : { requests: 0, denied: false, rows: 0 };
       this.emitted += history.rows;
-      this.census = { byProject: new Map(), all: [], requests: 0 };
-      this.baseline = new Baseline();
-      this.next = { at, ...encodeCensus(new Map()), ...(history.denied ? { auditDenied: at } : {}) };
       yield this.info('id census: the ids this first run emits are its baseline; deletions are reported from the next run on');
-      return;
+      this.baseline = new Baseline();
+      return { next: { at, ...encodeCensus(new Map()), ...(history.denied ? { auditDenied: at } : {}) }, ids: [], gone: new Set() };
     }
-    const census = await takeCensus(ctx.http, this.scope, Date.parse(ctx.config.start_date));
+    // Cut where the previous census says each segment holds about a page, and list them in parallel.
+    const told = this.toldByProject;
+    const cuts = this.told.length > 0 ? segmentCuts(this.told) : [];
+    const census = await takeCensus(ctx.http, this.scope, Date.parse(ctx.config.start_date), cuts, ctx.config.max_concurrency);
     let requests = census.requests;
-    if (this.prior === undefined) {
+    const took = () => `${requests} requests (${cuts.length + 1} id segment${cuts.length === 0 ? '' : 's'}, ${Math.min(cuts.length + 1, ctx.config.max_concurrency)} at a time), ${((ctx.clock() - started) / 1000).toFixed(1)} s${this.beside ? ' beside the walk' : ''}`;
+    if (this.prior === undefined || told === undefined) {
       // No census to compare with yet: deleted_issues starts with what the audit log remembers.
       const history = this.into.deletedIssues ? yield* auditHistory(ctx) : { requests: 0, denied: false, rows: 0 };
       this.emitted += history.rows;
-      this.census = census;
-      this.next = { at, ...encodeCensus(census.byProject), ...(history.denied ? { auditDenied: at } : {}) };
-      yield this.info(`id census: ${census.all.length} issues in ${requests} requests; deletions are reported from the next run on`);
-      return;
+      yield this.info(`id census: ${census.all.length} issues in ${took()}; deletions are reported from the next run on`);
+      return { next: { at, ...encodeCensus(census.byProject), ...(history.denied ? { auditDenied: at } : {}) }, ids: census.all, gone: new Set() };
     }
     // Jira answers dead credentials with an anonymous view, in which everything looks deleted.
     if (unidentified() > before) await ctx.proveCredentials();
-    const told = toldIds(this.prior);
     const kept = new Map<string, Set<number>>();
     const candidates: Array<{ id: number; project: string }> = [];
     const hidden: string[] = [];
@@ -186,8 +245,8 @@ export class CensusRun {
     requests += there.requests;
     if (unidentified() > before) await ctx.proveCredentials();
     let fromAudit = 0;
-    let deleted = 0;
     let left = 0;
+    const gone = new Set<number>();
     for (const c of candidates) {
       const updated = there.found.get(c.id);
       if (updated !== undefined) {
@@ -197,7 +256,7 @@ export class CensusRun {
       }
       const audit = audited.get(c.id);
       const deletedAt = audit?.at ?? at;
-      deleted++;
+      gone.add(c.id);
       if (audit !== undefined) fromAudit++;
       this.emitted++;
       if (this.into.issues) yield { type: 'record', stream: 'issues', data: { id: String(c.id), updated: deletedAt, [DELETION_MARKER]: deletedAt } };
@@ -212,24 +271,27 @@ export class CensusRun {
     // Ids kept though not listed (a hidden project's, ones not searchable yet) stay in the census proper.
     const listed: IdsByProject = new Map(census.byProject);
     for (const [project, ids] of kept) listed.set(project, [...new Set([...(listed.get(project) ?? []), ...ids])].sort((a, b) => a - b));
-    this.census = census;
-    this.next = { at, ...encodeCensus(listed), ...(auditDenied === undefined ? {} : { auditDenied }) };
+    const next = { at, ...encodeCensus(listed), ...(auditDenied === undefined ? {} : { auditDenied }) };
     if (hidden.length > 0) {
       yield this.warn(
         `project ${hidden.join(', ')} is no longer visible: the id census lists none of its issues and GET /project/{key} answers 404/403. That is how a lost browse permission looks (a deleted project looks the same), so none of its issues is marked deleted and their rows stay; restore the permission, or if the project was deleted, delete its rows downstream`,
       );
     }
+    const deleted = gone.size;
     const late = candidates.length - deleted - left;
     const notes = [late > 0 ? `; ${late} not listed yet still there (index lag)` : '', left > 0 ? `; ${left} left the scope (moved out of projects/jql; they exist, so their rows are not marked deleted)` : ''];
-    yield this.info(`id census: ${census.all.length} issues in ${requests} requests; ${deleted} deleted since ${this.prior.at} (${fromAudit} named by the audit log)${notes.join('')}`);
+    yield this.info(`id census: ${census.all.length} issues in ${took()}; ${deleted} deleted since ${this.prior.at} (${fromAudit} named by the audit log)${notes.join('')}`);
+    const ids = kept.size === 0 ? census.all : sortedIds(listed);
+    return { next, ids, gone };
   }
 
-  /** The census part of the state to send now: the new one once taken, else the prior one. */
+  /** The census part of the state to send now: the new one once published, else the prior one (its `more` carried on). */
   state(): CensusState | undefined {
-    if (this.next === undefined) return this.prior;
-    if (this.baseline !== undefined) return { ...this.next, ...this.baseline.encoded() };
+    if (this.current === undefined) return undefined;
+    const { more: _had, ...census } = this.current;
+    if (this.baseline !== undefined) return { ...census, ...this.baseline.encoded() };
     const more = this.more.encoded();
-    return Object.keys(more).length === 0 ? this.next : { ...this.next, more };
+    return Object.keys(more).length === 0 ? census : { ...census, more };
   }
 
   /** The walk, its STATEs carrying the census (and sent to deleted_issues), its emitted ids noted. */
@@ -238,27 +300,30 @@ export class CensusRun {
     return {
       ...walk,
       *records(issue) {
+        yield* self.flush();
+        if (self.gone.has(Number(issue.id))) return; // its tombstone is out: this body was read before it went
         self.note(issue.id, issue.key);
         yield* walk.records(issue);
       },
       states(state: JsonObject) {
+        const flushed = [...self.flush()];
         // A big first run's baseline thins its in-progress STATEs (baseline.ts); a window's completion always goes out.
-        if (self.baseline !== undefined && 'window' in state && !self.baseline.due()) return [];
+        if (self.baseline !== undefined && 'window' in state && !self.baseline.due()) return flushed;
         const census = self.state();
         const full = census === undefined ? state : { ...state, census };
         const events = walk.states(full);
-        return self.into.deletedIssues ? [...events, { type: 'state', stream: DELETED_ISSUES, state: full }] : events;
+        return [...flushed, ...events, ...(self.into.deletedIssues ? [{ type: 'state', stream: DELETED_ISSUES, state: full } as const] : [])];
       },
     };
   }
 
   private note(idText: string, key: string): void {
-    if (this.census === undefined) return;
+    if (this.current === undefined && this.pending === undefined) return; // deleted_issues' first run alone: no walk
     const id = Number(idText);
     const project = key.slice(0, Math.max(0, key.lastIndexOf('-')));
     if (this.baseline !== undefined) return this.baseline.add(project, id);
-    if (hasId(this.census.all, id)) return;
-    if (!this.more.has(project, id)) this.more.add(project, id);
+    this.during?.set(id, project);
+    if (!hasId(this.ids, id) && !this.more.has(project, id)) this.more.add(project, id);
   }
 
   private info(message: string): StreamEvent {

@@ -1,7 +1,8 @@
 // What the issues walk does about deleted issues (README "Deleted issues"), in one place so the walk
 // (streams/issues.ts) only hooks it in: the saved state split into the walk's part and the census, the
-// walk's STATEs carrying the census, and the step before the walk (the census and its tombstones, or
-// for a full refresh of deleted_issues what the audit log remembers).
+// walk's STATEs carrying the census, the step before the walk (the census and its tombstones, or its
+// start beside the walk, or for a full refresh of deleted_issues what the audit log remembers), and the
+// step before the walk's last STATE (a census beside the walk done and its tombstones out).
 import type { JsonObject, StreamContext, StreamEvent } from '../streams/stream.js';
 import type { PreparedWalk } from '../streams/riders/rider.js';
 import { splitCensus } from './census-state.js';
@@ -15,6 +16,8 @@ export interface WalkDeletions {
   carry(walk: PreparedWalk): PreparedWalk;
   /** Before the walk; `state`: the walk's state as it stands (sent again when the step emitted records). */
   before(walk: PreparedWalk, state: JsonObject): AsyncGenerator<StreamEvent>;
+  /** Before the walk's last STATE: a census beside the walk finished and its tombstones emitted. */
+  settle(): AsyncGenerator<StreamEvent>;
 }
 
 /** `names`: the streams the walk serves. */
@@ -27,7 +30,9 @@ export function walkDeletions(ctx: StreamContext, names: readonly string[], labe
     walkState: saved.walkState,
     carry: (walk) => census?.carry(walk) ?? walk,
     async *before(walk, state) {
-      if (census !== undefined) {
+      if (census?.beside) {
+        census.start(); // its tombstones come with the walk's next record or STATE after it is done
+      } else if (census !== undefined) {
         yield* census.run();
         // Its records need a STATE after them; without records the walk's next STATE carries the census.
         if (census.emitted > 0 || alone) yield* walk.states(state);
@@ -35,6 +40,9 @@ export function walkDeletions(ctx: StreamContext, names: readonly string[], labe
         if (fullRefresh) yield* auditHistory(ctx); // no census to compare with: what the audit log remembers
         yield { type: 'state', stream: DELETED_ISSUES, state: fullRefresh ? {} : (ctx.state ?? {}) };
       }
+    },
+    async *settle() {
+      if (census !== undefined) yield* census.settle();
     },
   };
 }

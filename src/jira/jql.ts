@@ -37,10 +37,12 @@ export function instantJql(scope: JqlScope, at: number): string {
 
 /**
  * Every issue in scope updated at or after `from` (start_date: what the walk reads) with an id above
- * `after`, by id: one page of the id census (a fresh query a page, so no token can skip rows).
+ * `after` (and at most `through`: one segment of a census listed in parallel), by id: one page of the
+ * id census (a fresh query a page, so no token can skip rows).
  */
-export function idsAfterJql(scope: JqlScope, from: number, after: number): string {
-  return [...scopeClauses(scope), `updated >= ${from}`, `id > ${after}`].join(' AND ') + ' ORDER BY id ASC';
+export function idsAfterJql(scope: JqlScope, from: number, after: number, through?: number): string {
+  const upTo = through === undefined ? [] : [`id <= ${through}`];
+  return [...scopeClauses(scope), `updated >= ${from}`, `id > ${after}`, ...upTo].join(' AND ') + ' ORDER BY id ASC';
 }
 
 /** The rows of rangeJql without an order, for counting (approximate-count). */

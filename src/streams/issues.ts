@@ -281,7 +281,7 @@ function readableState(state: IssuesState): JsonObject {
 async function* readWalk(ctx: StreamContext, members: readonly WalkMember[], names = members.map((m) => m.name)): AsyncGenerator<StreamEvent> {
   const label = names.join(', ');
   const fullRefresh = ctx.syncMode === 'full_refresh';
-  // Deleted issues (the id census) ride in the walk's state and run before it (census/walk-deletions.ts).
+  // Deleted issues (the id census) ride in the walk's state and run before or beside it (census/walk-deletions.ts).
   const deletions = walkDeletions(ctx, names, label);
   const walk = deletions.carry(await prepareWalk(ctx, members));
   const base = { fullRefresh, startDate: ctx.config.start_date, lookbackMinutes: ctx.config.lookback_minutes };
@@ -328,6 +328,7 @@ async function* readWalk(ctx: StreamContext, members: readonly WalkMember[], nam
   }
   if (sweepFrom === undefined) {
     const done = completedState(plan);
+    yield* deletions.settle(); // a census beside the walk: done, its tombstones before this STATE
     yield* walk.states(readableState(remembering(done, readAgain(done.cursor, rules))));
     return;
   }
@@ -354,6 +355,7 @@ async function* readWalk(ctx: StreamContext, members: readonly WalkMember[], nam
       message: `${label}: ${result.gone} issues listed by the search were gone when their bodies were fetched (each answered 404: deleted, moved out of reach or hidden since it was listed); they were skipped.`,
     };
   }
+  yield* deletions.settle(); // a census beside the walk: done, its tombstones before the last STATE
   await proof;
   yield* walk.states(readableState(remembering(state, readAgain(state.cursor, rules))));
   for (const message of walk.warnings()) yield { type: 'log', level: 'WARN', message };

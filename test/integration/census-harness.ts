@@ -1,6 +1,9 @@
 // Shared by the census tests: the real CLIs reading `issues` and `deleted_issues` incrementally against
 // the simulator, on the Airbyte front (per-stream states) and the Singer front (bookmarks).
 import type { ChildProcess } from 'node:child_process';
+import assert from 'node:assert/strict';
+import { startSimulator } from '../../src/simulator/index.js';
+import type { RunningSimulator, SimulatorOptions } from '../../src/simulator/types.js';
 import { airbyteBin, runCli, singerBin, writeJsonFiles, type CliResult, type Message } from '../helpers/run-cli.js';
 import { assertValidAirbyte } from '../helpers/protocol-checks.js';
 import { airbyteStream } from '../../src/protocol/airbyte-catalog.js';
@@ -74,3 +77,39 @@ export async function readSinger(config: Config, state: unknown, names = STREAMS
 
 export const idsOf = (rows: JsonObject[] | undefined) => (rows ?? []).map((r) => String(r.id)).sort();
 export const tombstones = (rows: JsonObject[] | undefined, marker = '_ab_cdc_deleted_at') => (rows ?? []).filter((r) => r[marker] != null);
+
+/** A simulator and a config reading it (page_size 100, max_concurrency 8, start_date long ago). */
+export async function withSim(opts: SimulatorOptions, body: (sim: RunningSimulator, config: Config) => Promise<void>): Promise<void> {
+  const sim = await startSimulator({ port: 0, host: '127.0.0.1', ...opts });
+  const config: Config = {
+    base_url: sim.url,
+    credentials: { auth_type: 'api_token', email: 'demo@example.com', api_token: 'demo-token' },
+    start_date: '2000-01-01T00:00:00Z',
+    lookback_minutes: 5,
+    page_size: 100,
+    request_timeout_seconds: 10,
+    max_concurrency: 8,
+  } as Config;
+  try {
+    await body(sim, config);
+  } finally {
+    await sim.close();
+  }
+}
+
+/** Applies each run's issues records in order (upsert by id; a tombstone deletes), as a deduplicating destination does. */
+export class Warehouse {
+  rows = new Map<string, JsonObject>();
+  apply(records: JsonObject[] | undefined, marker: string): void {
+    for (const r of records ?? []) {
+      if (r[marker] != null) this.rows.delete(String(r.id));
+      else this.rows.set(String(r.id), r);
+    }
+  }
+  ids(): string[] {
+    return [...this.rows.keys()].sort();
+  }
+}
+
+export const liveIds = (sim: RunningSimulator) => sim.control.truth().map((t) => t.id).sort();
+export const ok = (r: Run) => assert.equal(r.code, 0, r.stderr.slice(-2000));

@@ -4,48 +4,12 @@
 // hold exactly the issues the simulator still has.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSimulator } from '../../src/simulator/index.js';
-import type { RunningSimulator, SimulatorOptions } from '../../src/simulator/types.js';
 import type { Config } from '../../src/config/config.js';
 import type { JsonObject } from '../../src/streams/stream.js';
-import { idsOf, readAirbyte, readSinger, tombstones, type Run } from './census-harness.js';
+import { idsOf, liveIds, ok, readAirbyte, readSinger, tombstones, Warehouse, withSim, type Run } from './census-harness.js';
 
 const AIRBYTE = '_ab_cdc_deleted_at';
 const SINGER = '_sdc_deleted_at';
-
-async function withSim(opts: SimulatorOptions, body: (sim: RunningSimulator, config: Config) => Promise<void>): Promise<void> {
-  const sim = await startSimulator({ port: 0, host: '127.0.0.1', ...opts });
-  const config: Config = {
-    base_url: sim.url,
-    credentials: { auth_type: 'api_token', email: 'demo@example.com', api_token: 'demo-token' },
-    start_date: '2000-01-01T00:00:00Z',
-    lookback_minutes: 5,
-    page_size: 100,
-    request_timeout_seconds: 10,
-    max_concurrency: 8,
-  } as Config;
-  try {
-    await body(sim, config);
-  } finally {
-    await sim.close();
-  }
-}
-
-class Warehouse {
-  rows = new Map<string, JsonObject>();
-  apply(records: JsonObject[] | undefined, marker: string): void {
-    for (const r of records ?? []) {
-      if (r[marker] != null) this.rows.delete(String(r.id));
-      else this.rows.set(String(r.id), r);
-    }
-  }
-  ids(): string[] {
-    return [...this.rows.keys()].sort();
-  }
-}
-
-const liveIds = (sim: RunningSimulator) => sim.control.truth().map((t) => t.id).sort();
-const ok = (r: Run) => assert.equal(r.code, 0, r.stderr.slice(-2000));
 
 test('issues deleted between runs become tombstones on both fronts and deleted_issues rows; a quiet re-run adds none', async () => {
   await withSim({ issues: 400 }, async (sim, config) => {
