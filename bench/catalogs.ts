@@ -60,7 +60,7 @@ export function withoutTypedColumns(catalog: Json): Json {
   return {
     ...catalog,
     streams: catalog.streams.map((s: Json) =>
-      s.stream ? { ...s, stream: { ...s.stream, json_schema: strip(s.stream.json_schema) } } : { ...s, schema: strip(s.schema) },
+      typeof s.stream === 'object' ? { ...s, stream: { ...s.stream, json_schema: strip(s.stream.json_schema) } } : { ...s, schema: strip(s.schema) },
     ),
   };
 }
