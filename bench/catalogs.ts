@@ -47,6 +47,24 @@ export function singerSelectedCatalog(discovered: Json, stream: Selection = 'iss
   };
 }
 
+/** A typed custom-field column: discover describes it as `Jira field <id> (…` (custom-fields.ts). */
+const isTypedColumn = (schema: Json): boolean => typeof schema?.description === 'string' && /^Jira field \S+ \(/.test(schema.description);
+
+/** The catalog (either front's) with the typed custom-field columns left out of every stream's schema: a read then fills none. */
+export function withoutTypedColumns(catalog: Json): Json {
+  const strip = (schema: Json): Json => {
+    if (!schema?.properties) return schema;
+    const properties = Object.fromEntries(Object.entries(schema.properties).filter(([, s]) => !isTypedColumn(s)));
+    return { ...schema, properties };
+  };
+  return {
+    ...catalog,
+    streams: catalog.streams.map((s: Json) =>
+      typeof s.stream === 'object' ? { ...s, stream: { ...s.stream, json_schema: strip(s.stream.json_schema) } } : { ...s, schema: strip(s.schema) },
+    ),
+  };
+}
+
 /** Extracts the discovered catalog from a discover command's stdout. */
 export function parseDiscoverOutput(front: Front, stdout: string): Json {
   if (front === 'singer') return JSON.parse(stdout);

@@ -21,6 +21,8 @@ export interface BenchOptions {
   seed: number;
   /** Custom fields the simulator seeds beyond its fixed ones (one typed column each). */
   customFields: number;
+  /** Read with the typed custom-field columns left out of the catalog (deselected), to cost them. */
+  noTypedColumns: boolean;
   cpuProf: boolean;
   /** Runs per (N, scenario, front); the table shows their median (median-row.ts). */
   repeat: number;
@@ -62,6 +64,7 @@ export const usage = `usage: npm run bench -- [options]
   --repeat 1                  runs per row; the table shows the median wall and CPU and the highest peak RSS
   --pin                       connector alone on CPU 0, simulator and consumer on the other CPUs (Linux, taskset)
   --custom-fields 50          seed 50 more custom fields (ten common types in turn) on top of the simulator's own
+  --no-typed-columns          leave the typed custom-field columns out of the read's catalog (their cost = with - without)
   --seed 1  --cpu-prof (write and summarise a CPU profile per run)  --out file.json
   --node-arg=--max-old-space-size=128   extra node flag for the connector process (repeatable)`;
 
@@ -112,6 +115,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'max-concurrency': { type: 'string' },
       seed: { type: 'string' },
       'custom-fields': { type: 'string' },
+      'no-typed-columns': { type: 'boolean' },
       'cpu-prof': { type: 'boolean' },
       repeat: { type: 'string' },
       pin: { type: 'boolean' },
@@ -167,6 +171,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     maxConcurrency: int(v['max-concurrency'], 'max-concurrency', 1),
     seed: int(v.seed, 'seed', 0) ?? 1,
     customFields: int(v['custom-fields'], 'custom-fields', 0) ?? 0,
+    noTypedColumns: v['no-typed-columns'] ?? false,
     cpuProf: v['cpu-prof'] ?? false,
     repeat: int(v.repeat, 'repeat', 1) ?? 1,
     pin: v.pin ?? false,

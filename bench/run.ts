@@ -10,6 +10,7 @@ import { formatHistoryRows, runHistoryBench } from './history-run.js';
 import { SimulatorProcess, diffTally, type SimSettings } from './simulator-process.js';
 import { killRunningConnectors, prepareCatalog, runRead, type ConnectorBins, type ReadResult } from './connector-process.js';
 import { cloudPlan, dataCenterPlan, defaultCloudStrategy, defaultDataCenterStrategy, leafCloudStrategy, scenarioLimit, type RequestPlan, type Scenario } from './limit-model.js';
+import { withoutTypedColumns } from './catalogs.js';
 import { formatTable, type BenchRow } from './table.js';
 import { medianRow } from './median-row.js';
 import { pinSelf, planPinning, type Pinning } from './cpu-pinning.js';
@@ -219,7 +220,8 @@ async function main(): Promise<void> {
       writeFileSync(configPath, JSON.stringify(connectorConfig(o, sim!.url)));
       for (const front of o.fronts) {
         const catalogPath = join(workDir, `catalog-${front}.json`);
-        writeFileSync(catalogPath, JSON.stringify(prepareCatalog(front, bins, configPath)));
+        const catalog = prepareCatalog(front, bins, configPath);
+        writeFileSync(catalogPath, JSON.stringify(o.noTypedColumns ? withoutTypedColumns(catalog) : catalog));
         const runs: BenchRow[] = [];
         for (let run = 1; run <= o.repeat; run++) {
           const profDir = join(resultsDir, `prof-${stamp}`, `${n}-${scenario}-${front}${o.repeat > 1 ? `-${run}` : ''}`);

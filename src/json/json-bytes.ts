@@ -33,26 +33,64 @@ export class KeyNames {
   /** Names by length and last two bytes: custom field ids share length and prefix (customfield_1…), not their last digits. */
   private readonly byBucket = new Map<number, Array<{ bytes: Buffer; index: number }>>();
   private readonly byName = new Map<string, number>();
+  private readonly bytesOf: Buffer[];
+  /**
+   * Per name, the name matched after it last time (-1: none yet); the last slot is for an object's
+   * first key. Objects of one kind (every issue's `fields`) list their keys in one order, so the
+   * guess is one byte comparison where the bucket lookup was most of the cost of 80 keys to match.
+   */
+  private readonly after: Int32Array;
+  /** the last name matched (names.length: none yet in this object) */
+  private last: number;
 
   constructor(readonly names: readonly string[]) {
-    names.forEach((name, index) => {
-      const bytes = Buffer.from(name, 'utf8');
+    this.bytesOf = names.map((name) => Buffer.from(name, 'utf8'));
+    this.bytesOf.forEach((bytes, index) => {
       const bucket = bucketOf(bytes, 0, bytes.length);
       const same = this.byBucket.get(bucket) ?? [];
       same.push({ bytes, index });
       this.byBucket.set(bucket, same);
-      this.byName.set(name, index);
+      this.byName.set(names[index]!, index);
     });
+    this.after = new Int32Array(names.length + 1).fill(-1);
+    this.last = names.length;
+  }
+
+  /** An object's keys start: the next match is guessed as the first key of the object before. */
+  restart(): void {
+    this.last = this.names.length;
   }
 
   /** Index of the name spelled by b[start, end), or OTHER_KEY. */
   matchBytes(b: Buffer, start: number, end: number): number {
+    const guess = this.after[this.last]!;
+    if (guess >= 0) {
+      const bytes = this.bytesOf[guess]!;
+      let i = bytes.length - 1;
+      if (i === end - start - 1) {
+        while (i >= 0 && bytes[i] === b[start + i]) i--;
+        if (i < 0) {
+          this.last = guess;
+          return guess;
+        }
+      }
+    }
+    const found = this.lookup(b, start, end);
+    if (found !== OTHER_KEY) {
+      this.after[this.last] = found;
+      this.last = found;
+    }
+    return found;
+  }
+
+  private lookup(b: Buffer, start: number, end: number): number {
     const candidates = this.byBucket.get(bucketOf(b, start, end));
     if (candidates === undefined) return OTHER_KEY;
     // Index loops: this runs for every key of every issue's `fields`, and for-of with destructuring cost more.
     for (let c = 0; c < candidates.length; c++) {
       const candidate = candidates[c]!;
       const bytes = candidate.bytes;
+      if (bytes.length !== end - start) continue;
       let i = bytes.length - 1;
       while (i >= 0 && bytes[i] === b[start + i]) i--;
       if (i < 0) return candidate.index;
@@ -91,7 +129,12 @@ export class JsonBytesReader {
   /** Whether the last string passed over had an escape in it. */
   private escaped = false;
 
-  constructor(readonly bytes: Buffer) {}
+  /** The same bytes, for reading four at a time (stringEnd). */
+  private readonly words: DataView;
+
+  constructor(readonly bytes: Buffer) {
+    this.words = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  }
 
   /** Enters the object at pos: its first key, or undefined if it is empty (then pos is after it). */
   firstKey(): string | undefined {
@@ -119,6 +162,7 @@ export class JsonBytesReader {
       this.pos++;
       return END_OF_OBJECT;
     }
+    names.restart();
     return this.keyOf(names);
   }
 
@@ -311,26 +355,32 @@ export class JsonBytesReader {
   }
 
   private key(): string {
-    const [start, end] = this.keySpan();
+    const start = this.keySpan();
+    const end = this.keyEnd;
     const b = this.bytes;
     return this.escaped ? (JSON.parse(b.toString('utf8', start, end)) as string) : b.toString('utf8', start + 1, end - 1);
   }
 
   private keyOf(names: KeyNames): number {
-    const [start, end] = this.keySpan();
+    const start = this.keySpan();
+    const end = this.keyEnd;
     const b = this.bytes;
     return this.escaped ? names.matchName(JSON.parse(b.toString('utf8', start, end)) as string) : names.matchBytes(b, start + 1, end - 1);
   }
 
-  /** Reads `"key":`, leaving pos at the value; returns the key's span with its quotes. */
-  private keySpan(): [number, number] {
+  /** After keySpan: the index after the key's closing quote. */
+  private keyEnd = 0;
+
+  /** Reads `"key":`, leaving pos at the value; returns where the key starts (its quote; keyEnd: after its closing one). No tuple: it runs for every key. */
+  private keySpan(): number {
     if (this.peek() !== QUOTE) throw this.error('a key');
     const start = this.pos;
     const end = this.stringEnd(start);
+    this.keyEnd = end;
     this.pos = end;
     this.expect(COLON);
     this.peek();
-    return [start, end];
+    return start;
   }
 
   /** The index of the first byte at or after p that is not whitespace (noting line breaks). */
@@ -355,18 +405,35 @@ export class JsonBytesReader {
     this.pos++;
   }
 
-  /** `p` is at an opening quote; returns the index after the closing one. */
+  /**
+   * `p` is at an opening quote; returns the index after the closing one. Strings are most of the
+   * bytes (an issue's links and avatar URLs): they are stepped through four bytes at a time while
+   * none of the four is a quote, a backslash or a control character (bit tests on one 32-bit word),
+   * a third less CPU than a byte at a time.
+   */
   private stringEnd(p: number): number {
     const b = this.bytes;
+    const words = this.words;
     const n = b.length;
     this.escaped = false;
-    for (let q = p + 1; q < n; q++) {
+    let q = p + 1;
+    for (;;) {
+      while (q + 4 <= n) {
+        const v = words.getUint32(q, true);
+        const quote = v ^ 0x22222222;
+        const backslash = v ^ 0x5c5c5c5c;
+        // a zero byte in quote or backslash, or a byte below 0x20 in v (exact as a yes/no per word)
+        if ((((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash) | ((v - 0x20202020) & ~v)) & 0x80808080) break;
+        q += 4;
+      }
+      if (q >= n) break;
       const c = b[q]!;
       if (c === QUOTE) return q + 1;
       if (c === BACKSLASH) {
         this.escaped = true;
-        q++;
+        q += 2;
       } else if (c < SPACE) throw this.error('no control character inside a string', q);
+      else q++;
     }
     throw this.error('the end of a string', n);
   }

@@ -87,3 +87,44 @@ test('json-bytes: KeyNames matches keys by their bytes, escaped and non-ASCII ke
   const empty = new JsonBytesReader(Buffer.from('{ }'));
   assert.equal(empty.firstKeyOf(names), END_OF_OBJECT);
 });
+
+test('json-bytes: strings are skipped right whatever the alignment of their quotes, escapes and control bytes (four bytes at a time)', () => {
+  const specials = ['\\"', '\\\\', '\\n', '\\u0022', 'é', '😀'];
+  for (let pad = 0; pad < 8; pad++) {
+    for (let at = 0; at < 9; at++) {
+      for (const special of specials) {
+        const inner = `${'a'.repeat(at)}${special}${'b'.repeat(7 - (at % 4))}`;
+        const text = `${' '.repeat(pad)}["${inner}","x${'y'.repeat(at)}"]`;
+        assert.deepEqual(walkAll(text), JSON.parse(text), text);
+      }
+      // a raw control byte inside a string, at each place of a word
+      for (const ctl of ['\u0001', '\n', '\t', '\u001f']) {
+        const text = `${' '.repeat(pad)}["${'a'.repeat(at)}${ctl}bbbbbbbb"]`;
+        assert.throws(() => walkAll(text), SyntaxError, JSON.stringify(text));
+      }
+      // the closing quote missing, or escaped, at the very end
+      assert.throws(() => walkAll(`${' '.repeat(pad)}"${'a'.repeat(at)}`), SyntaxError);
+      assert.throws(() => walkAll(`${' '.repeat(pad)}"${'a'.repeat(at)}\\"`), SyntaxError);
+    }
+  }
+});
+
+test('json-bytes: KeyNames guesses the key that followed last time, and a wrong guess still finds the right one', () => {
+  const names = new KeyNames(['customfield_10001', 'customfield_20001', 'summary', 'status']);
+  const orders = [
+    '{"summary":1,"customfield_10001":2,"other":0,"customfield_20001":3,"status":4}',
+    '{"summary":1,"customfield_10001":2,"other":0,"customfield_20001":3,"status":4}',
+    '{"status":4,"customfield_20001":3,"customfield_10002":0,"customfield_10001":2,"summary":1}',
+    '{"summary":1,"customfield_2000":0,"customfield_10001":2}',
+  ];
+  const expected = [[2, 0, OTHER_KEY, 1, 3], [2, 0, OTHER_KEY, 1, 3], [3, 1, OTHER_KEY, 0, 2], [2, OTHER_KEY, 0]];
+  orders.forEach((text, n) => {
+    const r = new JsonBytesReader(Buffer.from(text));
+    const seen: number[] = [];
+    for (let i = r.firstKeyOf(names); i !== END_OF_OBJECT; i = r.nextKeyOf(names)) {
+      seen.push(i);
+      r.skipValue();
+    }
+    assert.deepEqual(seen, expected[n], text);
+  });
+});
