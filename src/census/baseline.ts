@@ -3,6 +3,7 @@
 // as one sorted list and written in the census's compact form (census-codec.ts): each STATE costs time
 // linear in its size, and 1M ids in a few projects take ~0.3 MB instead of ~6 MB of per-project ranges.
 import { encodeSorted, type EncodedCensus } from './census-codec.js';
+import { indexOfId } from './id-ranges.js';
 
 /** Ids at which the baseline's STATEs are thinned (see due()). */
 export const BIG_BASELINE = 20_000;
@@ -34,7 +35,7 @@ export class Baseline {
       this.place.set(project, owner);
       if (owner > 0xffff && this.owners instanceof Uint16Array) this.owners = Uint32Array.from(this.owners);
     }
-    const at = indexOf(this.ids, this.length, id);
+    const at = indexOfId(this.ids, id, this.length);
     if (at >= 0) {
       // Emitted again (edited while the run read): it may have moved to another project.
       if (this.owners[at] === owner) return;
@@ -96,18 +97,4 @@ export class Baseline {
     this.length = total;
     this.fresh.clear();
   }
-}
-
-/** The place of `id` among the first `length` of `sorted` (ascending), or -1. */
-function indexOf(sorted: Float64Array, length: number, id: number): number {
-  let lo = 0;
-  let hi = length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = sorted[mid]!;
-    if (v === id) return mid;
-    if (v < id) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
 }

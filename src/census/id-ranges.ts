@@ -37,14 +37,19 @@ export function decodeRanges(text: string): number[] {
 
 /** Whether `id` is in `sorted` (ascending). */
 export function hasId(sorted: ArrayLike<number>, id: number): boolean {
+  return indexOfId(sorted, id) >= 0;
+}
+
+/** The place of `id` among the first `length` of `sorted` (ascending), or -1. */
+export function indexOfId(sorted: ArrayLike<number>, id: number, length = sorted.length): number {
   let lo = 0;
-  let hi = sorted.length - 1;
+  let hi = length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
     const v = sorted[mid]!;
-    if (v === id) return true;
+    if (v === id) return mid;
     if (v < id) lo = mid + 1;
     else hi = mid - 1;
   }
-  return false;
+  return -1;
 }
