@@ -302,7 +302,7 @@ const token = (ok: (b: Buffer, start: number, end: number) => boolean): TextWrit
   const start = r.pos;
   r.skipValue();
   if (!ok(r.bytes, start, r.pos)) return false;
-  w.copy(r.bytes, start, r.pos);
+  w.copy(r.bytes, r.words, start, r.pos);
   return true;
 };
 const stringToken = (b: Buffer, start: number) => b[start] === QUOTE;
@@ -343,7 +343,7 @@ const numberText: TextWriter = (r, w) => {
   const start = r.pos;
   r.skipValue();
   if (plainNumber(r.bytes, start, r.pos)) {
-    w.copy(r.bytes, start, r.pos);
+    w.copy(r.bytes, r.words, start, r.pos);
     return true;
   }
   r.pos = start;
@@ -359,7 +359,7 @@ function firstOfText(names: readonly string[]): TextWriter {
       return false;
     }
     if (!r.memberString(keys)) return false;
-    w.copy(r.bytes, r.spanStart, r.spanEnd);
+    w.copy(r.bytes, r.words, r.spanStart, r.spanEnd);
     return true;
   };
 }
@@ -432,7 +432,7 @@ function adfBody(r: JsonBytesReader, w: ByteWriter, type: number): boolean {
     if (type === TEXT && i === 1 && r.peek() === QUOTE) {
       const start = r.pos;
       r.skipValue();
-      w.copy(r.bytes, start + 1, r.pos - 1);
+      w.copy(r.bytes, r.words, start + 1, r.pos - 1);
     } else if (type !== TEXT && type !== HARD_BREAK && i === 2 && r.peek() === OPEN_ARRAY) {
       if (!adfContent(r, w)) return false;
     } else r.skipValue();
@@ -487,7 +487,7 @@ const richTextText: TextWriter = (r, w) => {
   const start = r.pos;
   if (c === QUOTE) {
     r.skipValue();
-    w.copy(r.bytes, start, r.pos); // wiki markup (Data Center, Cloud's v2)
+    w.copy(r.bytes, r.words, start, r.pos); // wiki markup (Data Center, Cloud's v2)
     return true;
   }
   if (c !== OPEN_OBJECT) {

@@ -4,10 +4,13 @@
 
 export class ByteWriter {
   buf: Buffer;
+  /** buf's bytes, for copying four at a time */
+  private view32: DataView;
   pos = 0;
 
   constructor(capacity: number) {
     this.buf = Buffer.allocUnsafe(Math.max(256, capacity));
+    this.view32 = viewOf(this.buf);
   }
 
   /** Room for n more bytes. */
@@ -16,15 +19,22 @@ export class ByteWriter {
     const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
     this.buf.copy(bigger, 0, 0, this.pos);
     this.buf = bigger;
+    this.view32 = viewOf(bigger);
   }
 
-  /** All of `bytes` (a prepared piece, e.g. a column's `,"name":`). */
+  /** All of `bytes` (a prepared piece, e.g. a column's `,"name":`): TypedArray set, a builtin, beats a loop over its 20-odd bytes by 3-4x. */
   put(bytes: Buffer): void {
-    this.copy(bytes, 0, bytes.length);
+    this.room(bytes.length);
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
   }
 
-  /** src[start, end); short runs by hand (a native copy's call costs more than a loop over some 100 bytes: a user's id, a column's prefix). */
-  copy(src: Buffer, start: number, end: number): void {
+  /**
+   * src[start, end), `words` a DataView of src's bytes (JsonBytesReader.words): four bytes at a time.
+   * The tokens copied here (a user's id, an option's value) are short, where a native copy's call
+   * and the view it needs cost more than the copy, and a byte loop is twice as slow as words.
+   */
+  copy(src: Buffer, words: DataView, start: number, end: number): void {
     const n = end - start;
     this.room(n);
     if (n > 96) {
@@ -32,9 +42,12 @@ export class ByteWriter {
       this.pos += n;
       return;
     }
-    const b = this.buf;
+    const out = this.view32;
     let p = this.pos;
-    for (let i = start; i < end; i++) b[p++] = src[i]!;
+    let i = start;
+    for (; i + 4 <= end; i += 4, p += 4) out.setInt32(p, words.getInt32(i, true), true);
+    const b = this.buf;
+    for (; i < end; i++) b[p++] = src[i]!;
     this.pos = p;
   }
 
@@ -85,3 +98,5 @@ export class ByteWriter {
     return this.buf.subarray(start, end);
   }
 }
+
+const viewOf = (b: Buffer): DataView => new DataView(b.buffer, b.byteOffset, b.length);

@@ -129,8 +129,8 @@ export class JsonBytesReader {
   /** Whether the last string passed over had an escape in it. */
   private escaped = false;
 
-  /** The same bytes, for reading four at a time (stringEnd). */
-  private readonly words: DataView;
+  /** The same bytes, for reading four at a time (stringEnd, ByteWriter.copy). */
+  readonly words: DataView;
 
   constructor(readonly bytes: Buffer) {
     this.words = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
