@@ -34,6 +34,8 @@ export class KeyNames {
   private readonly byBucket = new Map<number, Array<{ bytes: Buffer; index: number }>>();
   private readonly byName = new Map<string, number>();
   private readonly bytesOf: Buffer[];
+  /** Per name, its bytes as little-endian 32-bit words, the last partial word left out (guessAt); undefined for a name JSON writes escaped. */
+  private readonly wordsOf: Array<Int32Array | undefined>;
   /**
    * Per name, the name matched after it last time (-1: none yet); the last slot is for an object's
    * first key. Objects of one kind (every issue's `fields`) list their keys in one order, so the
@@ -45,6 +47,7 @@ export class KeyNames {
 
   constructor(readonly names: readonly string[]) {
     this.bytesOf = names.map((name) => Buffer.from(name, 'utf8'));
+    this.wordsOf = this.bytesOf.map((b) => (b.some((c) => c === QUOTE || c === BACKSLASH || c < SPACE) ? undefined : Int32Array.from({ length: b.length >> 2 }, (_, k) => b.readInt32LE(4 * k))));
     this.bytesOf.forEach((bytes, index) => {
       const bucket = bucketOf(bytes, 0, bytes.length);
       const same = this.byBucket.get(bucket) ?? [];
@@ -59,6 +62,32 @@ export class KeyNames {
   /** An object's keys start: the next match is guessed as the first key of the object before. */
   restart(): void {
     this.last = this.names.length;
+  }
+
+  /**
+   * At a key's opening quote b[p]: the guessed name's index if the key is that name (its token is
+   * then b[p, p + length + 2)), else OTHER_KEY. The guess is checked against the bytes four at a
+   * time, without first scanning the key for its end: most keys of an issue's fields are guessed.
+   */
+  guessAt(b: Buffer, dv: DataView, p: number): number {
+    const guess = this.after[this.last]!;
+    if (guess < 0) return OTHER_KEY;
+    const words = this.wordsOf[guess];
+    if (words === undefined) return OTHER_KEY;
+    const bytes = this.bytesOf[guess]!;
+    const q = p + 1;
+    if (b[q + bytes.length] !== QUOTE) return OTHER_KEY;
+    let k = 0;
+    while (k < words.length && dv.getInt32(q + 4 * k, true) === words[k]) k++;
+    if (k < words.length) return OTHER_KEY;
+    for (let i = 4 * k; i < bytes.length; i++) if (bytes[i] !== b[q + i]) return OTHER_KEY;
+    this.last = guess;
+    return guess;
+  }
+
+  /** The byte length of name i. */
+  lengthOf(i: number): number {
+    return this.bytesOf[i]!.length;
   }
 
   /** Index of the name spelled by b[start, end), or OTHER_KEY. */
@@ -362,6 +391,15 @@ export class JsonBytesReader {
   }
 
   private keyOf(names: KeyNames): number {
+    if (this.peek() !== QUOTE) throw this.error('a key');
+    const guessed = names.guessAt(this.bytes, this.words, this.pos);
+    if (guessed !== OTHER_KEY) {
+      this.pos += names.lengthOf(guessed) + 2;
+      this.escaped = false;
+      this.expect(COLON);
+      this.peek();
+      return guessed;
+    }
     const start = this.keySpan();
     const end = this.keyEnd;
     const b = this.bytes;
