@@ -30,7 +30,17 @@ const daysIn = (y: number, mo: number): number =>
 function fixedFormMs(sign: number, y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, oh: number, om: number): number {
   if (sign === 0 || y < 0 || ms < 0 || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59) return NaN;
   if (s < 0 || s > 59 || oh < 0 || oh > 23 || om < 0 || om > 59) return NaN;
-  return Date.UTC(y, mo - 1, d, h, mi, s, ms) - sign * (oh * 60 + om) * 60_000;
+  return daysFromCivil(y, mo, d) * 86_400_000 + ((h * 60 + mi) * 60 + s) * 1000 + ms - sign * (oh * 60 + om) * 60_000;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil): Date.UTC's arithmetic without its call, and without its reading of years 0-99 as 1900-1999. */
+function daysFromCivil(y: number, mo: number, d: number): number {
+  const yy = mo <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
 }
 
 /**
@@ -59,7 +69,7 @@ export function parseJiraTime(value: string): number {
   return ms;
 }
 
-const two = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
 
 /** [year, month, day, hour, minute, second, millisecond] of the last utcFields call (no allocation per call). */
 const F = new Int32Array(7);
@@ -97,28 +107,39 @@ export function isoUtc(ms: number): string {
   if (!utcFields(ms)) return new Date(ms).toISOString();
   const milli = F[6]!;
   const mmm = milli < 10 ? `00${milli}` : milli < 100 ? `0${milli}` : `${milli}`;
-  return `${F[0]}-${two(F[1]!)}-${two(F[2]!)}T${two(F[3]!)}:${two(F[4]!)}:${two(F[5]!)}.${mmm}Z`;
+  return `${F[0]}-${pad2(F[1]!)}-${pad2(F[2]!)}T${pad2(F[3]!)}:${pad2(F[4]!)}:${pad2(F[5]!)}.${mmm}Z`;
 }
 
-/** Per field of F: its digits, and the byte after it (YYYY-MM-DDTHH:MM:SS.mmmZ). */
-const LAYOUT: ReadonlyArray<readonly [number, number]> = [[4, 0x2d], [2, 0x2d], [2, 0x54], [2, 0x3a], [2, 0x3a], [2, 0x2e], [3, 0x5a]];
+/** n's last two digits as ASCII into b at p. */
+function two(b: Uint8Array, p: number, n: number): void {
+  const tens = (n / 10) | 0;
+  b[p] = 48 + tens;
+  b[p + 1] = 48 + n - tens * 10;
+}
 
 /** isoUtc(ms) quoted, as bytes into b at `at` (26 bytes, room the caller made), without a string; false outside the years 1000-9999. */
 export function quotedIsoUtcInto(ms: number, b: Uint8Array, at: number): boolean {
   if (!utcFields(ms)) return false;
+  const year = F[0]!;
+  const milli = F[6]!;
   b[at] = 0x22;
-  let p = at + 1;
-  for (let f = 0; f < LAYOUT.length; f++) {
-    const [width, after] = LAYOUT[f]!;
-    let n = F[f]!;
-    for (let i = p + width - 1; i >= p; i--) {
-      b[i] = 48 + (n % 10);
-      n = Math.floor(n / 10);
-    }
-    p += width;
-    b[p++] = after;
-  }
-  b[p] = 0x22;
+  two(b, at + 1, (year / 100) | 0);
+  two(b, at + 3, year % 100);
+  b[at + 5] = 0x2d;
+  two(b, at + 6, F[1]!);
+  b[at + 8] = 0x2d;
+  two(b, at + 9, F[2]!);
+  b[at + 11] = 0x54;
+  two(b, at + 12, F[3]!);
+  b[at + 14] = 0x3a;
+  two(b, at + 15, F[4]!);
+  b[at + 17] = 0x3a;
+  two(b, at + 18, F[5]!);
+  b[at + 20] = 0x2e;
+  b[at + 21] = 48 + ((milli / 100) | 0);
+  two(b, at + 22, milli % 100);
+  b[at + 24] = 0x5a;
+  b[at + 25] = 0x22;
   return true;
 }
 
