@@ -323,7 +323,7 @@ const isDigit = (c: number | undefined) => c !== undefined && c >= 0x30 && c <= 
 /** "YYYY-MM-DD" */
 function dateToken(b: Buffer, start: number, end: number): boolean {
   if (end - start !== 12 || b[start] !== QUOTE || b[start + 5] !== 0x2d || b[start + 8] !== 0x2d) return false;
-  for (const i of [1, 2, 3, 4, 6, 7, 9, 10]) if (!isDigit(b[start + i])) return false;
+  for (let i = 1; i <= 10; i++) if (i !== 5 && i !== 8 && !isDigit(b[start + i])) return false;
   return true;
 }
 
@@ -446,38 +446,37 @@ function adfContent(r: JsonBytesReader, w: ByteWriter): boolean {
   let count = 0;
   let line = -1; // where the open line's text starts, or -1
   let lineMark = 0; // where it started, before its separator
-  const closeLine = () => {
-    if (line < 0) return;
-    if (w.pos === line) w.pos = lineMark;
-    else count++;
-    line = -1;
-  };
   for (let more = r.firstElement(); more; more = r.nextElement()) {
-    if (r.peek() !== OPEN_OBJECT) {
-      closeLine(); // not a node: a block without text
-      r.skipValue();
-      continue;
-    }
-    const type = adfType(r);
+    const node = r.peek() === OPEN_OBJECT;
+    const type = node ? adfType(r) : OTHER_KEY;
     if (type === undefined) return false;
-    if (isInline(type)) {
+    if (node && isInline(type)) {
       if (line < 0) {
         lineMark = w.pos;
         if (count > 0) w.put(ESCAPED_NEWLINE);
         line = w.pos;
       }
       if (!adfBody(r, w, type)) return false;
-    } else {
-      closeLine();
-      const mark = w.pos;
-      if (count > 0) w.put(ESCAPED_NEWLINE);
-      const start = w.pos;
-      if (!adfBody(r, w, type)) return false;
-      if (w.pos === start) w.pos = mark;
-      else count++;
+      continue;
     }
+    // Anything else ends the open line (kept if it has text). Written out here, not as a closure: this runs for every rich-text value.
+    if (line >= 0) {
+      if (w.pos === line) w.pos = lineMark;
+      else count++;
+      line = -1;
+    }
+    if (!node) {
+      r.skipValue(); // not a node: a block without text
+      continue;
+    }
+    const mark = w.pos;
+    if (count > 0) w.put(ESCAPED_NEWLINE);
+    const start = w.pos;
+    if (!adfBody(r, w, type)) return false;
+    if (w.pos === start) w.pos = mark;
+    else count++;
   }
-  closeLine();
+  if (line >= 0 && w.pos === line) w.pos = lineMark;
   return true;
 }
 

@@ -55,9 +55,8 @@ function parseFixedForm(v: string): number {
 
 /** The fixed form from its bytes b[at, at + 28) (a string token's inside), without making a string; NaN if it is not that form. */
 export function parseFixedFormBytes(b: Uint8Array, at: number): number {
-  const c = (i: number) => b[at + i];
-  if (c(4) !== 0x2d || c(7) !== 0x2d || c(10) !== 0x54 || c(13) !== 0x3a || c(16) !== 0x3a || c(19) !== 0x2e) return NaN;
-  const sign = c(23) === 0x2b ? 1 : c(23) === 0x2d ? -1 : 0;
+  if (b[at + 4] !== 0x2d || b[at + 7] !== 0x2d || b[at + 10] !== 0x54 || b[at + 13] !== 0x3a || b[at + 16] !== 0x3a || b[at + 19] !== 0x2e) return NaN;
+  const sign = b[at + 23] === 0x2b ? 1 : b[at + 23] === 0x2d ? -1 : 0;
   return fixedFormMs(sign, digitsAt(b, at, 4), digitsAt(b, at + 5, 2), digitsAt(b, at + 8, 2), digitsAt(b, at + 11, 2), digitsAt(b, at + 14, 2), digitsAt(b, at + 17, 2), digitsAt(b, at + 20, 3), digitsAt(b, at + 24, 2), digitsAt(b, at + 26, 2));
 }
 
