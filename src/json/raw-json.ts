@@ -49,20 +49,23 @@ const MEMBERS_TEXT = `,${JSON.stringify(MEMBERS_KEY)}:`;
 /** What JSON.stringify sees of a record with prepared members outside stringifyParts: one plain object. */
 function plainRecord(this: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(this)) if (key !== MEMBERS_KEY) out[key] = this[key];
+  for (const key of Object.keys(this)) if (key !== MEMBERS_KEY && key !== 'toJSON') out[key] = this[key];
   return Object.assign(out, (this[MEMBERS_KEY] as RawMembers).parsed());
 }
-const WITH_MEMBERS = {
-  toJSON(this: Record<string, unknown>): unknown {
-    return queued !== undefined ? this : plainRecord.call(this);
-  },
-};
+function membersToJSON(this: Record<string, unknown>): unknown {
+  return queued !== undefined ? this : plainRecord.call(this);
+}
 
-/** `record` with `members` after its own keys; anything that stringifies it sees one object (toJSON). */
+/**
+ * `record` with `members` after its own keys; anything that stringifies it sees one object (toJSON,
+ * an own property: a function-valued member is left out of the JSON, and setting two members costs
+ * less than copying the record into an object with its own prototype).
+ */
 export function withMembers<T extends object>(record: T, members: RawMembers): T {
-  const out = Object.assign(Object.create(WITH_MEMBERS) as T, record);
-  (out as Record<string, unknown>)[MEMBERS_KEY] = members;
-  return out;
+  const out = record as Record<string, unknown>;
+  out[MEMBERS_KEY] = members;
+  out.toJSON = membersToJSON;
+  return record;
 }
 
 /** JSON.stringify(value), as text pieces with each RawJson's bytes between them. */

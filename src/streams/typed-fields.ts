@@ -92,9 +92,11 @@ export class TypedFill {
       if (v === MISMATCH) this.mismatches.set(c, (this.mismatches.get(c) ?? 0) + 1);
       base[c.column] = v === MISMATCH ? null : (v ?? null);
     }
-    for (const field of issue.mismatched ?? []) {
-      const c = this.columns.find((col) => col.fieldId === field);
-      if (c !== undefined) this.mismatches.set(c, (this.mismatches.get(c) ?? 0) + 1);
+    if (issue.mismatched !== undefined) {
+      for (const field of issue.mismatched) {
+        const c = this.columns.find((col) => col.fieldId === field);
+        if (c !== undefined) this.mismatches.set(c, (this.mismatches.get(c) ?? 0) + 1);
+      }
     }
     return withMembers(base, issue.members!);
   }
