@@ -26,8 +26,11 @@ export function readBulkfetchBody(body: Buffer, picks: FieldPicks, omit: readonl
   let issues: IssueParts[] | undefined;
   const raws: Raws = [];
   const keys = pickKeysOf(picks);
-  // The typed columns' text of every issue of the answer, in one buffer (each issue's a view of it).
-  const w = keys.texts.length > 0 ? new ByteWriter(body.length >> 2) : undefined;
+  // The typed columns' text of every issue of the answer, in one buffer (each issue's a view of it),
+  // sized by the last answer's share of text per body byte: V8 counts every buffer allocated against
+  // its external-memory limit, each crossing costs a full mark-compact, and a fixed quarter of the
+  // body was half again what the text took.
+  const w = keys.texts.length > 0 ? new ByteWriter(Math.ceil(body.length * keys.textShare) + 1024) : undefined;
   let issueErrors: unknown;
   if (r.peek() !== 0x7b) return parsedWhole(r.value(), picks, omit);
   for (let key = r.firstKey(); key !== undefined; key = r.nextKey()) {
@@ -44,6 +47,7 @@ export function readBulkfetchBody(body: Buffer, picks: FieldPicks, omit: readonl
     }
   }
   r.end();
+  if (w !== undefined && body.length > 0) keys.textShare = Math.max(keys.textShare * 0.5, (w.pos / body.length) * 1.05);
   // A line break between tokens would split the NDJSON line: such fields go out re-encoded.
   // The members text has none: it is copied tokens and separators only.
   for (const { parts, raw, from, to } of raws) {
@@ -65,7 +69,9 @@ function readIssue(r: JsonBytesReader, keys: PickKeys, raws: Raws, w: ByteWriter
     r.skipValue();
     return undefined;
   }
-  const parts: IssueParts = { id: '', key: '', picked: {}, read: [], fields: {} };
+  // Every member from the start, and `picked` a copy of a template with every pick: many issues wait
+  // in flight, and members added later each cost a map change and a property store of their own.
+  const parts: IssueParts = { id: '', key: '', picked: { ...keys.pickedTemplate }, read: keys.valueReads ? [] : NO_READS, fields: NO_FIELDS, members: undefined, inMembers: undefined, mismatched: undefined };
   let raw: Buffer | undefined;
   let from = 0;
   let to = 0;
@@ -82,6 +88,10 @@ function readIssue(r: JsonBytesReader, keys: PickKeys, raws: Raws, w: ByteWriter
   return parts;
 }
 
+/** An issue without a `fields` object, or picks without value readers: never written to (frozen). */
+const NO_FIELDS: Record<string, unknown> = Object.freeze({});
+const NO_READS = Object.freeze([]) as unknown as unknown[];
+
 /** The picks as byte-matchable key lists, built once per picks object. */
 interface PickKeys {
   fields: KeyNames;
@@ -96,6 +106,12 @@ interface PickKeys {
   inMembers: ReadonlySet<string>;
   /** per field: whether the issue being read had it (scratch) */
   seen: Uint8Array;
+  /** every pick's name, undefined: the shape of an issue's `picked` */
+  pickedTemplate: Record<string, unknown>;
+  /** whether a reader puts a value in IssueParts.read (one without text) */
+  valueReads: boolean;
+  /** the typed columns' text per body byte in the last answer read, a little over (the text buffer's size) */
+  textShare: number;
 }
 const pickKeysCache = new WeakMap<FieldPicks, PickKeys>();
 
@@ -112,9 +128,13 @@ function pickKeysOf(picks: FieldPicks): PickKeys {
       texts: [],
       inMembers: new Set(),
       seen: new Uint8Array(names.length),
+      textShare: 0.25,
+      pickedTemplate: Object.fromEntries(names.filter((n) => typeof pick(n) !== 'object' || pick(n) === null).map((n) => [n, undefined])),
+      valueReads: false,
     };
     keys.texts = names.flatMap((n, i) => ((pick(n) as ValueReader | null)?.text === undefined || typeof pick(n) !== 'object' ? [] : [i]));
     keys.inMembers = new Set(keys.texts.map((i) => names[i]!));
+    keys.valueReads = keys.readers.some((r) => r !== undefined && r.text === undefined);
     pickKeysCache.set(picks, keys);
   }
   return keys;
