@@ -51,9 +51,10 @@ export function readBulkfetchBody(body: Buffer, picks: FieldPicks, omit: readonl
   // A line break between tokens would split the NDJSON line: such fields go out re-encoded.
   // The members text has none: it is copied tokens and separators only.
   for (const { parts, raw, from, to } of raws) {
-    parts.fields = r.sawLineBreak ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : new RawJson(raw);
+    const [source, start, end] = raw;
+    parts.fields = r.sawLineBreak ? (JSON.parse(source.toString('utf8', start, end)) as Record<string, unknown>) : new RawJson(source, start, end);
     if (w !== undefined) {
-      parts.members = new RawMembers(w.view(from, to));
+      parts.members = new RawMembers(w.buf, from, to); // w.buf is final now: no more writes
       parts.inMembers = keys.inMembers;
     }
   }
@@ -61,7 +62,10 @@ export function readBulkfetchBody(body: Buffer, picks: FieldPicks, omit: readonl
 }
 
 /** Per issue: its `fields` bytes, and where its typed columns' text lies in the writer. */
-type Raws = Array<{ parts: IssueParts; raw: Buffer; from: number; to: number }>;
+type Raws = Array<{ parts: IssueParts; raw: Span; from: number; to: number }>;
+
+/** source[start, end) */
+type Span = [source: Buffer, start: number, end: number];
 
 /** undefined for an element that is not an issue object (it matches no id asked for). */
 function readIssue(r: JsonBytesReader, keys: PickKeys, raws: Raws, w: ByteWriter | undefined, omit: readonly string[]): IssueParts | undefined {
@@ -72,7 +76,7 @@ function readIssue(r: JsonBytesReader, keys: PickKeys, raws: Raws, w: ByteWriter
   // Every member from the start, and `picked` a copy of a template with every pick: many issues wait
   // in flight, and members added later each cost a map change and a property store of their own.
   const parts: IssueParts = { id: '', key: '', picked: { ...keys.pickedTemplate }, read: keys.valueReads ? [] : NO_READS, fields: NO_FIELDS, members: undefined, inMembers: undefined, mismatched: undefined };
-  let raw: Buffer | undefined;
+  let raw: Span | undefined;
   let from = 0;
   let to = 0;
   for (let key = r.firstKey(); key !== undefined; key = r.nextKey()) {
@@ -145,7 +149,7 @@ function pickKeysOf(picks: FieldPicks): PickKeys {
  * omitted members). With `w`, the typed columns that have text are written there (a field absent:
  * its column null).
  */
-function readFields(r: JsonBytesReader, keys: PickKeys, parts: IssueParts, w: ByteWriter | undefined, omit: readonly string[]): Buffer {
+function readFields(r: JsonBytesReader, keys: PickKeys, parts: IssueParts, w: ByteWriter | undefined, omit: readonly string[]): Span {
   const picked = parts.picked;
   const read = parts.read;
   const start = r.pos;
@@ -191,8 +195,9 @@ function readFields(r: JsonBytesReader, keys: PickKeys, parts: IssueParts, w: By
     // absent: null, as a value read would leave it
     for (const i of keys.texts) if (seen[i] === 0) w.put(readers[i]!.text!.prefixNull);
   }
-  const all = r.bytes.subarray(start, r.pos);
-  return cuts.length === 0 ? all : cutMembers(all, start, cuts);
+  if (cuts.length === 0) return [r.bytes, start, r.pos];
+  const kept = cutMembers(r.bytes.subarray(start, r.pos), start, cuts);
+  return [kept, 0, kept.length];
 }
 
 /** The object's bytes without the members at `cuts`; a cut first member takes the comma after it along. */
