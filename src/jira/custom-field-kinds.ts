@@ -117,6 +117,7 @@ function datetime(v: unknown): string | typeof MISMATCH {
 }
 
 const strings = { type: 'array', items: { type: 'string' } };
+const optionValue = member('value');
 const USER = ['accountId', 'key', 'name'];
 
 export const KINDS: Record<Kind, KindDef> = {
@@ -130,11 +131,11 @@ export const KINDS: Record<Kind, KindDef> = {
   cascade: {
     schema: strings,
     convert: (v) => {
-      const parent = member('value')(v);
+      const parent = optionValue(v);
       if (parent === MISMATCH) return MISMATCH;
       const child = (v as Obj).child;
       if (child === undefined || child === null) return [parent];
-      const c = member('value')(child);
+      const c = optionValue(child);
       return c === MISMATCH ? MISMATCH : [parent, c];
     },
   },
