@@ -3,10 +3,13 @@
 // through the redactor: no secret reaches the output whatever message carries it. The one exception
 // is writeUnredacted, for the Airbyte CONTROL message whose job is to carry rotated credentials.
 //
-// A RawJson value in a message (an issue's `fields` as Jira sent it) is written as its bytes, not
-// re-encoded (raw-json.ts); the buffer then holds text and byte chunks, written out as one Buffer.
+// Lines are assembled as UTF-8 in one buffer: text straight in, and a RawJson value in a message (an
+// issue's `fields` as Jira sent it) copied in as its bytes, not re-encoded (raw-json.ts). The
+// redactor runs once over the buffer when it is written out (one byte search per secret form), with
+// the redactor in force then, which is never weaker than the one in force when a line was added:
+// it is only replaced once, after the config is read, and then only learns more secrets.
 //
-// Lines are coalesced into writes of about FLUSH_AT characters: one write (a syscall on a pipe) per
+// Lines are coalesced into writes of about FLUSH_AT bytes: one write (a syscall on a pipe) per
 // record cost more CPU than stringifying it. Lines keep their order, so a STATE still reaches the
 // output after the records it covers. Whatever is buffered goes out as soon as the event loop has
 // nothing else to do (the pipeline waits on Jira), and on flush() before the process exits; a line
@@ -23,18 +26,20 @@ export interface MessageSink {
   flush?(): Promise<void>;
 }
 
-/** Characters buffered before a write: big enough to amortise the write, small next to the stream's own buffer. */
+/** Bytes buffered before a write: big enough to amortise the write, small next to the stream's own buffer. */
 export const FLUSH_AT = 64 * 1024;
+
+/** Room past FLUSH_AT in a fresh buffer, so the line that crosses FLUSH_AT (an issue is ~20 KB) rarely grows it. */
+const SLACK = 48 * 1024;
 
 export class NdjsonSink implements MessageSink {
   private closedError: OutputClosedError | undefined;
-  /** Text not yet in `chunks`. */
-  private text = '';
-  private chunks: Buffer[] = [];
-  private chunkBytes = 0;
+  /** Whole lines not yet written, assembled in place: [0, pos). Handed to the output on flush, never reused. */
+  private buf = Buffer.allocUnsafe(FLUSH_AT + SLACK);
+  private pos = 0;
   private flushQueued = false;
 
-  /** Replaced once the config (and so the secrets) is known. */
+  /** Replaced once the config (and so the secrets) is known; applied when the buffered lines are written out. */
   redact: Redactor;
 
   constructor(
@@ -45,15 +50,10 @@ export class NdjsonSink implements MessageSink {
     out.on('error', (err: Error) => (this.closedError = new OutputClosedError(err)));
   }
 
-  async write(message: object, redact = true): Promise<void> {
+  async write(message: object): Promise<void> {
     this.checkOpen();
-    const scrub = redact ? this.redact : noRedaction;
-    for (const part of stringifyParts(message)) {
-      if (typeof part === 'string') this.text += scrub(part);
-      else this.pushBytes(redactBytes(scrub, part));
-    }
-    this.text += '\n';
-    if (this.text.length + this.chunkBytes >= FLUSH_AT) return this.flush();
+    this.putLine(message);
+    if (this.pos >= FLUSH_AT) return this.flush();
     if (!this.flushQueued) {
       this.flushQueued = true;
       // setImmediate runs once the pending promise callbacks are done, i.e. when the run waits on I/O.
@@ -71,32 +71,52 @@ export class NdjsonSink implements MessageSink {
    */
   async writeDocument(doc: object): Promise<void> {
     this.checkOpen();
-    this.text += `${this.redact(JSON.stringify(doc, null, 2))}\n`;
+    this.putText(`${JSON.stringify(doc, null, 2)}\n`);
     await this.flush();
   }
 
-  /** Only for a message that must carry secrets (CONTROL CONNECTOR_CONFIG); written out at once. */
+  /**
+   * Only for a message that must carry secrets (CONTROL CONNECTOR_CONFIG): the lines before it go
+   * out redacted, then it goes out alone, at once.
+   */
   async writeUnredacted(message: object): Promise<void> {
-    await this.write(message, false);
-    await this.flush();
+    this.checkOpen();
+    this.writeBuffered();
+    this.putLine(message);
+    const line = this.take();
+    this.out.write(line);
+    await this.drained();
   }
 
   async flush(): Promise<void> {
-    if (this.text !== '' || this.chunks.length > 0) {
+    if (this.pos > 0) {
       this.checkOpen();
-      let chunk: string | Buffer = this.text;
-      if (this.chunks.length > 0) {
-        this.moveTextToChunks();
-        chunk = Buffer.concat(this.chunks, this.chunkBytes);
-      }
-      this.text = '';
-      this.chunks = [];
-      this.chunkBytes = 0;
-      this.out.write(chunk);
+      this.writeBuffered();
     }
-    if (!this.out.writableNeedDrain) return;
+    await this.drained();
+  }
+
+  /**
+   * The buffered lines, redacted by the redactor in force now (the config's, and every secret learned
+   * so far): one search per secret over the whole buffer, which also catches a secret split across
+   * a line's parts.
+   */
+  private writeBuffered(): void {
+    if (this.pos > 0) this.out.write(redactBytes(this.redact, this.take()));
+  }
+
+  /** The buffered bytes; the output keeps them, so the next line goes into a new buffer. */
+  private take(): Buffer {
+    const bytes = this.buf.subarray(0, this.pos);
+    this.buf = Buffer.allocUnsafe(FLUSH_AT + SLACK);
+    this.pos = 0;
+    return bytes;
+  }
+
+  private drained(): Promise<void> {
+    if (!this.out.writableNeedDrain) return Promise.resolve();
     // 'error' and 'close' also end the wait: a closed pipe must not hang the run.
-    await new Promise<void>((resolve, reject) => {
+    return new Promise<void>((resolve, reject) => {
       const done = (err?: Error): void => {
         this.out.off('drain', onDrain).off('error', onError).off('close', onClose);
         if (err) reject(err);
@@ -109,18 +129,30 @@ export class NdjsonSink implements MessageSink {
     });
   }
 
-  private pushBytes(bytes: Buffer): void {
-    this.moveTextToChunks();
-    this.chunks.push(bytes);
-    this.chunkBytes += bytes.length;
+  private putLine(message: object): void {
+    for (const part of stringifyParts(message)) {
+      if (typeof part === 'string') this.putText(part);
+      else {
+        this.reserve(part.length);
+        this.pos += part.copy(this.buf, this.pos);
+      }
+    }
+    this.reserve(1);
+    this.buf[this.pos++] = 0x0a;
   }
 
-  private moveTextToChunks(): void {
-    if (this.text === '') return;
-    const text = Buffer.from(this.text, 'utf8');
-    this.text = '';
-    this.chunks.push(text);
-    this.chunkBytes += text.length;
+  private putText(text: string): void {
+    // A UTF-16 unit takes at most 3 UTF-8 bytes; a long text is measured rather than over-reserved.
+    this.reserve(text.length <= 16384 ? text.length * 3 : Buffer.byteLength(text, 'utf8'));
+    this.pos += this.buf.write(text, this.pos, 'utf8');
+  }
+
+  /** Grows the buffer (a copy) when a line does not fit; lines are never split between writes. */
+  private reserve(bytes: number): void {
+    if (this.pos + bytes <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + bytes));
+    this.buf.copy(grown, 0, 0, this.pos);
+    this.buf = grown;
   }
 
   private checkOpen(): void {
