@@ -174,3 +174,45 @@ test('a line bigger than the buffer grows it and goes out whole, with the lines 
   assert.equal(text(), `{"n":1}\n{"n":2,"big":"${masked}","raw":{"big":"${masked}"}}\n{"n":3}\n`);
   assert.ok(chunks.every((c) => c.at(-1) === 0x0a), 'whole lines only');
 });
+
+test('into a socket, written buffers are reused only once the socket is done with them: every byte arrives as written', async () => {
+  const { createServer, connect } = await import('node:net');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { RawJson } = await import('../../../src/json/raw-json.js');
+  // A Unix socket (small kernel buffers) whose reader starts late: writes complete after they are made.
+  const dir = mkdtempSync(join(tmpdir(), 'sink-'));
+  const path = join(dir, 's.sock');
+  const received: Buffer[] = [];
+  let ended!: Promise<void>;
+  const server = createServer((s) => {
+    s.pause();
+    setTimeout(() => s.resume(), 200);
+    s.on('data', (d: Buffer) => received.push(d));
+    ended = new Promise<void>((r) => s.on('end', r));
+  });
+  await new Promise<void>((r) => server.listen(path, r));
+  const socket = connect(path);
+  await new Promise<void>((r) => socket.on('connect', r));
+  const sink = new NdjsonSink(socket, createRedactor(['s3cret']));
+  const expected: string[] = [];
+  for (let n = 0; n < 600; n++) {
+    const text = `${n}`.repeat(n < 400 ? 900 : 3000 + n) + (n % 17 === 0 ? ' s3cret' : '');
+    await sink.write({ n, raw: new RawJson(Buffer.from(JSON.stringify({ text }))) });
+    // Small writes (below the socket's highWaterMark) go out without waiting for 'drain', while
+    // the reader has not started yet, so the socket queues them.
+    if (n < 400) await idle();
+    expected.push(JSON.stringify({ n, raw: { text: text.replace('s3cret', '***') } }));
+    if (n % 100 === 0) {
+      await sink.writeUnredacted({ n, control: 's3cret' });
+      expected.push(JSON.stringify({ n, control: 's3cret' }));
+    }
+  }
+  await sink.flush();
+  socket.end();
+  await ended;
+  server.close();
+  rmSync(dir, { recursive: true, force: true });
+  assert.equal(Buffer.concat(received).toString(), `${expected.join('\n')}\n`);
+});
