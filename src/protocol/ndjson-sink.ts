@@ -38,7 +38,7 @@ const SPARES = 2;
 
 export class NdjsonSink implements MessageSink {
   private closedError: OutputClosedError | undefined;
-  /** Whole lines not yet written, assembled in place: [0, pos). Handed to the output on flush, never reused. */
+  /** Whole lines not yet written, assembled in place: [0, pos). Handed to the output on flush. */
   private buf: Buffer = Buffer.allocUnsafe(BUFFER_SIZE);
   private pos = 0;
   /**
