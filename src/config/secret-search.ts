@@ -20,6 +20,8 @@ const MAX_REPICKS = 3;
 export class SecretSearch {
   /** Per needle: the offset of its anchor byte, or -1 for Buffer.includes; undefined until the first sample. */
   private anchors: number[] | undefined;
+  /** Bytes the anchors were picked from: a small sample (the first lines are short LOG messages) is replaced by a bigger one. */
+  private sampled = 0;
   private readonly repicks: number[];
 
   constructor(readonly needles: readonly Buffer[]) {
@@ -29,8 +31,8 @@ export class SecretSearch {
   /** Where needles[k] first occurs in hay at or after from, or -1. */
   indexOf(hay: Buffer, k: number, from: number): number {
     const needle = this.needles[k]!;
-    const anchors = this.anchors ?? (this.anchors = this.pick(hay));
-    const at = anchors[k]!;
+    if (this.anchors === undefined || (this.sampled < SAMPLE && hay.length > this.sampled)) this.anchors = this.pick(hay);
+    const at = this.anchors[k]!;
     if (at < 0) return hay.indexOf(needle, from);
     const byte = needle[at]!;
     const n = needle.length;
@@ -51,15 +53,15 @@ export class SecretSearch {
     return -1;
   }
 
-  /** Anchors from the byte counts of a sample; `repick`: the needle whose anchor proved common. */
+  /** Anchors from the byte counts of a sample; `repick`: only for that needle, whose anchor proved common. */
   private pick(sample: Buffer, repick?: number): number[] {
     const counts = new Uint32Array(256);
     const len = Math.min(sample.length, SAMPLE);
+    if (repick === undefined) this.sampled = len;
     for (let i = 0; i < len; i++) counts[sample[i]!]! += 1;
     return this.needles.map((needle, k) => {
-      const old = this.anchors?.[k];
-      if (old !== undefined && k !== repick) return old;
-      if (old !== undefined && ++this.repicks[k]! > MAX_REPICKS) return -1;
+      if (repick !== undefined && k !== repick) return this.anchors![k]!;
+      if (repick !== undefined && ++this.repicks[k]! > MAX_REPICKS) return -1;
       let best = 0;
       for (let j = 1; j < needle.length; j++) if (counts[needle[j]!]! < counts[needle[best]!]!) best = j;
       // Too common even at its rarest (judged on a sample big enough to say): Boyer-Moore does better.
