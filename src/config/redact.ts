@@ -1,5 +1,6 @@
 // Scrubs secrets from every line the connector prints (messages, logs, errors, traces). Built from
 // the raw config, so it works even when the config is invalid and validation is what fails.
+import { SecretSearch } from './secret-search.js';
 import { secretPropertyNames } from './spec.js';
 
 export interface Redactor {
@@ -54,7 +55,7 @@ export interface GrowingRedactor extends Redactor {
 
 export function createRedactor(initial: readonly string[]): GrowingRedactor {
   let secrets = [...initial];
-  let needles = secrets.map((s) => Buffer.from(s, 'utf8'));
+  let search = searchFor(secrets);
   const redact = (text: string): string => {
     let out = text;
     for (const secret of secrets) {
@@ -62,16 +63,49 @@ export function createRedactor(initial: readonly string[]): GrowingRedactor {
     }
     return out;
   };
-  // Searching the bytes avoids decoding them; a hit (rare) takes the text path.
-  const bytes = (b: Buffer): Buffer => (needles.some((n) => b.includes(n)) ? viaText(redact, b) : b);
+  const bytes = (b: Buffer): Buffer => redactLines(b, search, redact);
   const add = (secret: string): void => {
     if (secret === '' || secrets.includes(secret)) return;
     secrets = formsOf(new Set([...secrets, ...formsOf([secret])]));
-    needles = secrets.map((s) => Buffer.from(s, 'utf8'));
+    search = searchFor(secrets);
   };
   return Object.assign(redact, { bytes, add });
 }
 
+/** Finding a form that contains another is finding that other, so only the innermost ones are searched. */
+function searchFor(secrets: readonly string[]): SecretSearch {
+  const needles = secrets.map((s) => Buffer.from(s, 'utf8'));
+  return new SecretSearch(needles.filter((n, i) => !needles.some((m, j) => j !== i && n.includes(m))));
+}
+
+/**
+ * Searching the bytes avoids decoding them; a hit (rare) sends the line around it (from the line
+ * break before to the one after the match) through text. `b` is usually many lines (a sink's buffer).
+ */
+function redactLines(b: Buffer, search: SecretSearch, redact: (text: string) => string): Buffer {
+  const { needles } = search;
+  const next = needles.map((_, k) => search.indexOf(b, k, 0));
+  const parts: Buffer[] = [];
+  let done = 0;
+  for (;;) {
+    let hit = -1;
+    let end = 0;
+    for (let k = 0; k < next.length; k++) {
+      const at = next[k]!;
+      if (at >= 0 && (hit < 0 || at < hit)) [hit, end] = [at, at + needles[k]!.length];
+    }
+    if (hit < 0) break;
+    const lineStart = b.lastIndexOf(0x0a, hit) + 1;
+    const lineEnd = b.indexOf(0x0a, end - 1);
+    const stop = lineEnd < 0 ? b.length : lineEnd + 1;
+    parts.push(b.subarray(done, lineStart), Buffer.from(redact(b.toString('utf8', lineStart, stop)), 'utf8'));
+    done = stop;
+    for (let k = 0; k < next.length; k++) if (next[k]! >= 0 && next[k]! < stop) next[k] = search.indexOf(b, k, stop);
+  }
+  if (done === 0) return b;
+  parts.push(b.subarray(done));
+  return Buffer.concat(parts);
+}
 const viaText = (redact: Redactor, b: Buffer): Buffer => Buffer.from(redact(b.toString('utf8')), 'utf8');
 
 /** Redacts UTF-8 bytes with any redactor: its byte search if it has one, else through text. */

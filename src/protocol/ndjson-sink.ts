@@ -3,14 +3,19 @@
 // through the redactor: no secret reaches the output whatever message carries it. The one exception
 // is writeUnredacted, for the Airbyte CONTROL message whose job is to carry rotated credentials.
 //
-// A RawJson value in a message (an issue's `fields` as Jira sent it) is written as its bytes, not
-// re-encoded (raw-json.ts); the buffer then holds text and byte chunks, written out as one Buffer.
+// Lines are assembled as UTF-8 in one buffer: text straight in, and a RawJson value in a message (an
+// issue's `fields` as Jira sent it) copied in as its bytes, not re-encoded (raw-json.ts). The
+// redactor runs once over the buffer when it is written out (one byte search per secret form), with
+// the redactor in force then, which is never weaker than the one in force when a line was added:
+// it is only replaced once, after the config is read, and then only learns more secrets.
 //
-// Lines are coalesced into writes of about FLUSH_AT characters: one write (a syscall on a pipe) per
+// Lines are coalesced into writes of about FLUSH_AT bytes: one write (a syscall on a pipe) per
 // record cost more CPU than stringifying it. Lines keep their order, so a STATE still reaches the
 // output after the records it covers. Whatever is buffered goes out as soon as the event loop has
 // nothing else to do (the pipeline waits on Jira), and on flush() before the process exits; a line
 // lost to kill -9 before that was never covered by a written STATE, so it is read again on resume.
+import { WriteStream } from 'node:fs';
+import { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
 import { noRedaction, redactBytes, type Redactor } from '../config/redact.js';
 import { OutputClosedError } from '../errors.js';
@@ -23,18 +28,29 @@ export interface MessageSink {
   flush?(): Promise<void>;
 }
 
-/** Characters buffered before a write: big enough to amortise the write, small next to the stream's own buffer. */
+/** Bytes buffered before a write: big enough to amortise the write, small next to the stream's own buffer. */
 export const FLUSH_AT = 64 * 1024;
+
+/** FLUSH_AT plus room for the line that crosses it (an issue is ~20 KB), so it rarely grows. */
+const BUFFER_SIZE = FLUSH_AT + 48 * 1024;
+/** Written buffers kept for reuse (one is enough when the output takes each write at once). */
+const SPARES = 2;
 
 export class NdjsonSink implements MessageSink {
   private closedError: OutputClosedError | undefined;
-  /** Text not yet in `chunks`. */
-  private text = '';
-  private chunks: Buffer[] = [];
-  private chunkBytes = 0;
+  /** Whole lines not yet written, assembled in place: [0, pos). Handed to the output on flush. */
+  private buf: Buffer = Buffer.allocUnsafe(BUFFER_SIZE);
+  private pos = 0;
+  /**
+   * Buffers the output is done with. A socket, pipe, TTY or file stream has let go of a chunk once
+   * its write callback ran (the kernel has the bytes); any other Writable may still hold it (a
+   * PassThrough queues it for its reader), so its buffers are never reused. Reuse saves ~3 us an
+   * issue: a fresh 112 KB buffer per write is cold memory to fill, and garbage to collect.
+   */
+  private readonly spares: Buffer[] | undefined;
   private flushQueued = false;
 
-  /** Replaced once the config (and so the secrets) is known. */
+  /** Replaced once the config (and so the secrets) is known; applied when the buffered lines are written out. */
   redact: Redactor;
 
   constructor(
@@ -42,18 +58,14 @@ export class NdjsonSink implements MessageSink {
     redact: Redactor = noRedaction,
   ) {
     this.redact = redact;
+    this.spares = out instanceof Socket || out instanceof WriteStream ? [] : undefined;
     out.on('error', (err: Error) => (this.closedError = new OutputClosedError(err)));
   }
 
-  async write(message: object, redact = true): Promise<void> {
+  async write(message: object): Promise<void> {
     this.checkOpen();
-    const scrub = redact ? this.redact : noRedaction;
-    for (const part of stringifyParts(message)) {
-      if (typeof part === 'string') this.text += scrub(part);
-      else this.pushBytes(redactBytes(scrub, part));
-    }
-    this.text += '\n';
-    if (this.text.length + this.chunkBytes >= FLUSH_AT) return this.flush();
+    this.putLine(message);
+    if (this.pos >= FLUSH_AT) return this.flush();
     if (!this.flushQueued) {
       this.flushQueued = true;
       // setImmediate runs once the pending promise callbacks are done, i.e. when the run waits on I/O.
@@ -71,32 +83,64 @@ export class NdjsonSink implements MessageSink {
    */
   async writeDocument(doc: object): Promise<void> {
     this.checkOpen();
-    this.text += `${this.redact(JSON.stringify(doc, null, 2))}\n`;
+    this.putText(`${JSON.stringify(doc, null, 2)}\n`);
     await this.flush();
   }
 
-  /** Only for a message that must carry secrets (CONTROL CONNECTOR_CONFIG); written out at once. */
+  /**
+   * Only for a message that must carry secrets (CONTROL CONNECTOR_CONFIG): the lines before it go
+   * out redacted, then it goes out alone, at once.
+   */
   async writeUnredacted(message: object): Promise<void> {
-    await this.write(message, false);
-    await this.flush();
+    this.checkOpen();
+    this.writeBuffered();
+    this.putLine(message);
+    const buf = this.buf;
+    this.send(buf, this.take());
+    await this.drained();
   }
 
   async flush(): Promise<void> {
-    if (this.text !== '' || this.chunks.length > 0) {
+    if (this.pos > 0) {
       this.checkOpen();
-      let chunk: string | Buffer = this.text;
-      if (this.chunks.length > 0) {
-        this.moveTextToChunks();
-        chunk = Buffer.concat(this.chunks, this.chunkBytes);
-      }
-      this.text = '';
-      this.chunks = [];
-      this.chunkBytes = 0;
-      this.out.write(chunk);
+      this.writeBuffered();
     }
-    if (!this.out.writableNeedDrain) return;
+    await this.drained();
+  }
+
+  /**
+   * The buffered lines, redacted by the redactor in force now (the config's, and every secret learned
+   * so far): one search per secret over the whole buffer, which also catches a secret split across
+   * a line's parts.
+   */
+  private writeBuffered(): void {
+    if (this.pos === 0) return;
+    const buf = this.buf;
+    this.send(buf, redactBytes(this.redact, this.take()));
+  }
+
+  /** The buffered bytes; the output keeps them, so the next line goes into another buffer. */
+  private take(): Buffer {
+    const bytes = this.buf.subarray(0, this.pos);
+    this.buf = this.spares?.pop() ?? Buffer.allocUnsafe(BUFFER_SIZE);
+    this.pos = 0;
+    return bytes;
+  }
+
+  /** Writes `chunk` (bytes of `buf`, or a redacted copy) and takes `buf` back once the output is done with it. */
+  private send(buf: Buffer, chunk: Buffer): void {
+    const spares = this.spares;
+    if (spares === undefined || buf.length !== BUFFER_SIZE) this.out.write(chunk);
+    else if (chunk.buffer !== buf.buffer) {
+      this.out.write(chunk);
+      if (spares.length < SPARES) spares.push(buf);
+    } else this.out.write(chunk, () => void (spares.length < SPARES && spares.push(buf)));
+  }
+
+  private drained(): Promise<void> {
+    if (!this.out.writableNeedDrain) return Promise.resolve();
     // 'error' and 'close' also end the wait: a closed pipe must not hang the run.
-    await new Promise<void>((resolve, reject) => {
+    return new Promise<void>((resolve, reject) => {
       const done = (err?: Error): void => {
         this.out.off('drain', onDrain).off('error', onError).off('close', onClose);
         if (err) reject(err);
@@ -109,18 +153,30 @@ export class NdjsonSink implements MessageSink {
     });
   }
 
-  private pushBytes(bytes: Buffer): void {
-    this.moveTextToChunks();
-    this.chunks.push(bytes);
-    this.chunkBytes += bytes.length;
+  private putLine(message: object): void {
+    for (const part of stringifyParts(message)) {
+      if (typeof part === 'string') this.putText(part);
+      else {
+        this.reserve(part.length);
+        this.pos += part.copy(this.buf, this.pos);
+      }
+    }
+    this.reserve(1);
+    this.buf[this.pos++] = 0x0a;
   }
 
-  private moveTextToChunks(): void {
-    if (this.text === '') return;
-    const text = Buffer.from(this.text, 'utf8');
-    this.text = '';
-    this.chunks.push(text);
-    this.chunkBytes += text.length;
+  private putText(text: string): void {
+    // A UTF-16 unit takes at most 3 UTF-8 bytes; a long text is measured rather than over-reserved.
+    this.reserve(text.length <= 16384 ? text.length * 3 : Buffer.byteLength(text, 'utf8'));
+    this.pos += this.buf.write(text, this.pos, 'utf8');
+  }
+
+  /** Grows the buffer (a copy) when a line does not fit; lines are never split between writes. */
+  private reserve(bytes: number): void {
+    if (this.pos + bytes <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + bytes));
+    this.buf.copy(grown, 0, 0, this.pos);
+    this.buf = grown;
   }
 
   private checkOpen(): void {

@@ -53,3 +53,19 @@ test('a redactor learns secrets met during the run (tokens from the token endpoi
   assert.equal(redact(`got ${learned} and ${encodeURIComponent(learned)}`), 'got *** and ***');
   assert.equal(redactBytes(redact, Buffer.from(`{"t":"${learned}"}`)).toString(), '{"t":"***"}');
 });
+
+test('byte redaction rewrites only the lines with a hit, through text; the other lines stay the same bytes', () => {
+  const redact = createRedactor(['s3cret', 'x']);
+  const invalidUtf8 = Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d, 0x0a]); // stays as is: no hit on its line
+  const b = Buffer.concat([
+    Buffer.from('{"a":"s3cret"}\n{"b":1}\n'),
+    invalidUtf8,
+    Buffer.from('{"c":"s3cret and s3cret"}\n{"d":"é"}'),
+  ]);
+  const out = redactBytes(redact, b);
+  assert.deepEqual(
+    out,
+    Buffer.concat([Buffer.from('{"a":"***"}\n{"b":1}\n'), invalidUtf8, Buffer.from('{"c":"*** and ***"}\n{"d":"é"}')]),
+  );
+  assert.equal(redactBytes(createRedactor(['s3cret']), Buffer.from('s3cre')).toString(), 's3cre', 'a partial secret is not a hit');
+});

@@ -117,3 +117,102 @@ test('raw JSON values are written as their bytes, in order across flushes, and s
   assert.ok(!Buffer.concat(chunks).includes('s3cret'));
   assert.deepEqual(got.slice(0, 2).map((m) => m.type), ['RECORD', 'STATE'], 'a STATE stays after the records it follows');
 });
+
+/** Takes every chunk at once, as Buffers. */
+function collect() {
+  const chunks: Buffer[] = [];
+  const out = new Writable({ write: (chunk: Buffer, _enc, cb) => (chunks.push(chunk), cb()) });
+  return { out, chunks, text: () => Buffer.concat(chunks).toString() };
+}
+
+test('the secrets are masked in text, in raw bytes, and across the border between a line\'s parts', async () => {
+  const { RawJson, RawMembers, withMembers } = await import('../../../src/json/raw-json.js');
+  const raw = (text: string) => new RawJson(Buffer.from(text));
+  const { out, text } = collect();
+  // The last two secrets span text and raw bytes, and raw bytes and prepared typed columns.
+  const sink = new NdjsonSink(out, createRedactor(['s3cret', 'r4w-tok', 'X7","fields":{"e', 'Q9"},"cf_1']));
+  await sink.write({ note: 'has s3cret', fields: raw('{"d":"r4w-tok!"}') });
+  await sink.write({ title: 'X7', fields: raw('{"e":1}') });
+  await sink.write(withMembers({ fields: raw('{"f":"Q9"}') }, new RawMembers(Buffer.from(',"cf_1":"v"'))));
+  await sink.flush();
+  assert.equal(text(), ['{"note":"has ***","fields":{"d":"***!"}}', '{"title":"***":1}}', '{"fields":{"f":"***":"v"}', ''].join('\n'));
+});
+
+test('writeUnredacted writes its message as is, after the lines before it (redacted) and before the lines after', async () => {
+  const { out, chunks, text } = collect();
+  const sink = new NdjsonSink(out, createRedactor(['new-tok']));
+  await sink.write({ n: 1, t: 'new-tok' });
+  await sink.writeUnredacted({ n: 2, type: 'CONTROL', t: 'new-tok' });
+  await sink.write({ n: 3, t: 'new-tok' });
+  await sink.flush();
+  assert.equal(text(), '{"n":1,"t":"***"}\n{"n":2,"type":"CONTROL","t":"new-tok"}\n{"n":3,"t":"***"}\n');
+  assert.equal(chunks[1]!.toString(), '{"n":2,"type":"CONTROL","t":"new-tok"}\n', 'the unredacted line goes out alone');
+});
+
+test('lines are redacted by the redactor in force when they go out: one set after they were written, or one that learned a secret', async () => {
+  const { out, text } = collect();
+  const sink = new NdjsonSink(out);
+  await sink.write({ t: 'cfg-secret' }); // before the config is read: no redactor yet
+  const growing = createRedactor(['cfg-secret']);
+  sink.redact = growing;
+  await sink.write({ t: 'learned-tok' });
+  growing.add('learned-tok');
+  await sink.flush();
+  assert.equal(text(), '{"t":"***"}\n{"t":"***"}\n');
+});
+
+test('a line bigger than the buffer grows it and goes out whole, with the lines around it', async () => {
+  const { RawJson } = await import('../../../src/json/raw-json.js');
+  const { out, chunks, text } = collect();
+  const sink = new NdjsonSink(out, createRedactor(['s3cret']));
+  const big = 'é'.repeat(FLUSH_AT) + 's3cret';
+  await sink.write({ n: 1 });
+  await sink.write({ n: 2, big, raw: new RawJson(Buffer.from(JSON.stringify({ big }))) });
+  await sink.write({ n: 3 });
+  await sink.flush();
+  const masked = 'é'.repeat(FLUSH_AT) + '***';
+  assert.equal(text(), `{"n":1}\n{"n":2,"big":"${masked}","raw":{"big":"${masked}"}}\n{"n":3}\n`);
+  assert.ok(chunks.every((c) => c.at(-1) === 0x0a), 'whole lines only');
+});
+
+test('into a socket, written buffers are reused only once the socket is done with them: every byte arrives as written', async () => {
+  const { createServer, connect } = await import('node:net');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { RawJson } = await import('../../../src/json/raw-json.js');
+  // A Unix socket (small kernel buffers) whose reader starts late: writes complete after they are made.
+  const dir = mkdtempSync(join(tmpdir(), 'sink-'));
+  const path = join(dir, 's.sock');
+  const received: Buffer[] = [];
+  let ended!: Promise<void>;
+  const server = createServer((s) => {
+    s.pause();
+    setTimeout(() => s.resume(), 200);
+    s.on('data', (d: Buffer) => received.push(d));
+    ended = new Promise<void>((r) => s.on('end', r));
+  });
+  await new Promise<void>((r) => server.listen(path, r));
+  const socket = connect(path);
+  await new Promise<void>((r) => socket.on('connect', r));
+  const sink = new NdjsonSink(socket, createRedactor(['s3cret']));
+  const expected: string[] = [];
+  for (let n = 0; n < 600; n++) {
+    const text = `${n}`.repeat(n < 400 ? 900 : 3000 + n) + (n % 17 === 0 ? ' s3cret' : '');
+    await sink.write({ n, raw: new RawJson(Buffer.from(JSON.stringify({ text }))) });
+    // Small writes (below the socket's highWaterMark) go out without waiting for 'drain', while
+    // the reader has not started yet, so the socket queues them.
+    if (n < 400) await idle();
+    expected.push(JSON.stringify({ n, raw: { text: text.replace('s3cret', '***') } }));
+    if (n % 100 === 0) {
+      await sink.writeUnredacted({ n, control: 's3cret' });
+      expected.push(JSON.stringify({ n, control: 's3cret' }));
+    }
+  }
+  await sink.flush();
+  socket.end();
+  await ended;
+  server.close();
+  rmSync(dir, { recursive: true, force: true });
+  assert.equal(Buffer.concat(received).toString(), `${expected.join('\n')}\n`);
+});
