@@ -55,6 +55,11 @@ export class EmittedMemory {
     this.entries = loaded === undefined ? new Map() : decodeEmitted(loaded);
   }
 
+  /** Whether this issue is remembered at all: only then is its `updated` worth reading for skip(). */
+  has(id: string): boolean {
+    return this.entries.has(id);
+  }
+
   /** True when this issue was emitted with exactly this `updated` (by the run whose state was loaded, or by this one). */
   skip(id: string, updated: number): boolean {
     const same = this.entries.get(id) === updated;
