@@ -76,18 +76,36 @@ export class EmittedMemory {
    * kept). Also forgets the rest here: this run re-reads no more than a resume from that state would.
    */
   toState(keep: (id: string, updated: number) => boolean): EmittedJson | undefined {
-    let kept: Array<[string, number]> = [];
-    for (const [id, updated] of this.entries) {
-      if (keep(id, updated)) kept.push([id, updated]);
-      else this.entries.delete(id);
+    // Every STATE walks the whole memory, mostly while the code is still cold (a 20k run makes a dozen):
+    // keys and values read without an entry array each, and no sort when already in order (the walk
+    // emits mostly in `updated` order).
+    let ids: string[] = [];
+    let times: number[] = [];
+    let inOrder = true;
+    for (const id of this.entries.keys()) {
+      const updated = this.entries.get(id)!;
+      if (!keep(id, updated)) {
+        this.entries.delete(id);
+        continue;
+      }
+      const last = times.length - 1;
+      if (last >= 0 && (updated < times[last]! || (updated === times[last]! && id < ids[last]!))) inOrder = false;
+      ids.push(id);
+      times.push(updated);
     }
-    if (kept.length === 0) return undefined;
-    kept.sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1));
-    if (kept.length > MAX_REMEMBERED) {
-      for (const [id] of kept.slice(0, kept.length - MAX_REMEMBERED)) this.entries.delete(id);
-      kept = kept.slice(-MAX_REMEMBERED);
+    if (ids.length === 0) return undefined;
+    if (!inOrder) {
+      const order = ids.map((_, i) => i).sort((a, b) => times[a]! - times[b]! || (ids[a]! < ids[b]! ? -1 : 1));
+      ids = order.map((i) => ids[i]!);
+      times = order.map((i) => times[i]!);
     }
-    const since = kept[0]![1];
-    return { since, issues: kept.map(([id, updated]) => `${id}:${(updated - since).toString(36)}`).join(',') };
+    if (ids.length > MAX_REMEMBERED) {
+      const cut = ids.length - MAX_REMEMBERED;
+      for (let i = 0; i < cut; i++) this.entries.delete(ids[i]!);
+      ids = ids.slice(cut);
+      times = times.slice(cut);
+    }
+    const since = times[0]!;
+    return { since, issues: ids.map((id, i) => `${id}:${(times[i]! - since).toString(36)}`).join(',') };
   }
 }
