@@ -106,6 +106,42 @@ export class EmittedMemory {
       times = times.slice(cut);
     }
     const since = times[0]!;
-    return { since, issues: ids.map((id, i) => `${id}:${(times[i]! - since).toString(36)}`).join(',') };
+    return { since, issues: entriesText(ids, times, since) };
   }
+}
+
+/**
+ * `<id>:<base-36 ms after since>,...` written as bytes: toString(36) of a number past 2^31 (months of
+ * ms) took ~0.5 us, and a STATE lists up to MAX_REMEMBERED of them. Ids are ASCII (ID).
+ */
+function entriesText(ids: readonly string[], times: readonly number[], since: number): string {
+  let size = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const n = times[i]! - since;
+    // Never in a walk (whole ms, since the least): written as toString(36) would, for readableState to refuse.
+    if (!Number.isSafeInteger(n) || n < 0) return ids.map((id, j) => `${id}:${(times[j]! - since).toString(36)}`).join(',');
+    size += ids[i]!.length + 13; // ':', at most 11 base-36 digits, ','
+  }
+  const b = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (let i = 0; i < ids.length; i++) {
+    if (i > 0) b[at++] = 0x2c;
+    const id = ids[i]!;
+    for (let k = 0; k < id.length; k++) b[at++] = id.charCodeAt(k);
+    b[at++] = 0x3a;
+    let n = times[i]! - since;
+    const first = at;
+    do {
+      const q = Math.floor(n / 36);
+      const d = n - q * 36;
+      b[at++] = d < 10 ? 0x30 + d : 0x57 + d; // 0-9, a-z
+      n = q;
+    } while (n > 0);
+    for (let l = first, r = at - 1; l < r; l++, r--) {
+      const c = b[l]!;
+      b[l] = b[r]!;
+      b[r] = c;
+    }
+  }
+  return b.toString('latin1', 0, at);
 }

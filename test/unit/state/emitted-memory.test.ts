@@ -37,11 +37,12 @@ test('emitted memory: whatever the order issues were emitted in, the state lists
     for (let i = 0; i < size; i++) {
       // Mostly in order, as the walk emits, with ties and stragglers.
       const id = String(10000 + (rnd(10) === 1 ? rnd(size) : i)); // some emitted again
-      const updated = T + (rnd(10) === 0 ? rnd(size) : i) * 1000;
+      // The first years back: offsets past 2^31 ms.
+      const updated = i === 0 ? T - 9.5e10 : T + (rnd(10) === 0 ? rnd(size) : i) * 1000;
       m.emitted(id, updated);
       model.set(id, updated);
     }
-    const keep = (_id: string, updated: number) => ((updated - T) / 1000) % 5 !== 2;
+    const keep = (_id: string, updated: number) => updated < T || ((updated - T) / 1000) % 5 !== 2;
     const expected = [...model].filter(([id, u]) => keep(id, u)).sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).slice(-MAX_REMEMBERED);
     const json = m.toState(keep)!;
     assert.ok(expected.length > 0 && json !== undefined);
