@@ -65,15 +65,24 @@ export class Baseline {
     if (this.cached !== undefined) return this.cached;
     if (this.fresh.size > 0) this.merge();
     const sorted = [...this.names].sort();
-    const remap = this.names.map((n) => sorted.indexOf(n));
-    const owners = this.owners.subarray(0, this.length).map((o) => remap[o]!);
+    let owners = this.owners.subarray(0, this.length);
+    // Projects are placed as first met; the census lists them sorted (most runs meet them in that order).
+    if (sorted.some((name, i) => name !== this.names[i])) {
+      const remap = Uint32Array.from(this.names, (n) => sorted.indexOf(n));
+      const had = owners;
+      owners = new Uint32Array(had.length);
+      for (let i = 0; i < had.length; i++) owners[i] = remap[had[i]!]!;
+    }
     this.cached = encodeSorted(this.ids.subarray(0, this.length), owners, sorted);
     return this.cached;
   }
 
   /** Merges the fresh ids into the sorted list, from the back, in place (no copy of the list). */
   private merge(): void {
-    const add = Float64Array.from(this.fresh.keys()).sort(); // numeric for typed arrays
+    const add = new Float64Array(this.fresh.size);
+    let n = 0;
+    for (const id of this.fresh.keys()) add[n++] = id;
+    add.sort(); // numeric for typed arrays
     const total = this.length + add.length;
     if (total > this.ids.length) {
       const capacity = Math.max(total, Math.ceil(this.ids.length * 1.5));

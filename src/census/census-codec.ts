@@ -33,12 +33,21 @@ export function encodeSorted(ids: ArrayLike<number>, owners: ArrayLike<number>, 
   const ranges = encodeRanges(ids);
   if (projects.length <= 1) return { ids: ranges, projects: [...projects] };
   const bits = bitsFor(projects.length);
-  const bytes = new Uint8Array(Math.ceil((ids.length * bits) / 8));
+  const bytes = Buffer.alloc(Math.ceil((ids.length * bits) / 8));
+  // Each owner's bits go in after the previous one's, lowest first; whole bytes leave from the bottom.
+  let pending = 0;
+  let held = 0;
+  let at = 0;
   for (let i = 0; i < ids.length; i++) {
-    const owner = owners[i]!;
-    for (let b = 0; b < bits; b++) if ((owner >> b) & 1) bytes[(i * bits + b) >> 3]! |= 1 << ((i * bits + b) & 7);
+    pending |= owners[i]! << held;
+    held += bits;
+    for (; held >= 8; held -= 8) {
+      bytes[at++] = pending & 0xff;
+      pending >>>= 8;
+    }
   }
-  return { ids: ranges, projects: [...projects], owners: Buffer.from(bytes).toString('base64') };
+  if (held > 0) bytes[at] = pending;
+  return { ids: ranges, projects: [...projects], owners: bytes.toString('base64') };
 }
 
 /** Throws an Error naming what is wrong. */

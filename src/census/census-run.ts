@@ -299,11 +299,11 @@ export class CensusRun {
     const self = this;
     return {
       ...walk,
-      *records(issue) {
-        yield* self.flush();
-        if (self.gone.has(Number(issue.id))) return; // its tombstone is out: this body was read before it went
+      records(issue, out) {
+        if (self.pending?.done === true) for (const event of self.flush()) out.push(event);
+        if (self.gone.size > 0 && self.gone.has(Number(issue.id))) return; // its tombstone is out: this body was read before it went
         self.note(issue.id, issue.key);
-        yield* walk.records(issue);
+        walk.records(issue, out);
       },
       states(state: JsonObject) {
         const flushed = [...self.flush()];

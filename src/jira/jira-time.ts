@@ -68,8 +68,6 @@ export function parseJiraTime(value: string): number {
   return ms;
 }
 
-const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
-
 /** [year, month, day, hour, minute, second, millisecond] of the last utcFields call (no allocation per call). */
 const F = new Int32Array(7);
 
@@ -101,12 +99,28 @@ function utcFields(ms: number): boolean {
   return true;
 }
 
-/** Same as new Date(ms).toISOString(), about three times faster. */
+/** The character code of the digit n (0-9). */
+const digit = (n: number): number => 48 + n;
+
+/**
+ * Same as new Date(ms).toISOString(), several times faster: the 24 characters made in one call (a
+ * template of number-to-string pieces took ~0.4-0.8 us warm, twice per issue record; this ~0.1 us).
+ */
 export function isoUtc(ms: number): string {
   if (!utcFields(ms)) return new Date(ms).toISOString();
+  const y = F[0]!;
+  const mo = F[1]!;
+  const d = F[2]!;
+  const h = F[3]!;
+  const mi = F[4]!;
+  const s = F[5]!;
   const milli = F[6]!;
-  const mmm = milli < 10 ? `00${milli}` : milli < 100 ? `0${milli}` : `${milli}`;
-  return `${F[0]}-${pad2(F[1]!)}-${pad2(F[2]!)}T${pad2(F[3]!)}:${pad2(F[4]!)}:${pad2(F[5]!)}.${mmm}Z`;
+  return String.fromCharCode(
+    digit((y / 1000) | 0), digit(((y / 100) | 0) % 10), digit(((y / 10) | 0) % 10), digit(y % 10), 0x2d,
+    digit((mo / 10) | 0), digit(mo % 10), 0x2d, digit((d / 10) | 0), digit(d % 10), 0x54,
+    digit((h / 10) | 0), digit(h % 10), 0x3a, digit((mi / 10) | 0), digit(mi % 10), 0x3a, digit((s / 10) | 0), digit(s % 10), 0x2e,
+    digit((milli / 100) | 0), digit(((milli / 10) | 0) % 10), digit(milli % 10), 0x5a,
+  );
 }
 
 /** n's last two digits as ASCII into b at p. */

@@ -55,6 +55,11 @@ export class EmittedMemory {
     this.entries = loaded === undefined ? new Map() : decodeEmitted(loaded);
   }
 
+  /** Whether this issue is remembered at all: only then is its `updated` worth reading for skip(). */
+  has(id: string): boolean {
+    return this.entries.has(id);
+  }
+
   /** True when this issue was emitted with exactly this `updated` (by the run whose state was loaded, or by this one). */
   skip(id: string, updated: number): boolean {
     const same = this.entries.get(id) === updated;
@@ -71,18 +76,72 @@ export class EmittedMemory {
    * kept). Also forgets the rest here: this run re-reads no more than a resume from that state would.
    */
   toState(keep: (id: string, updated: number) => boolean): EmittedJson | undefined {
-    let kept: Array<[string, number]> = [];
-    for (const [id, updated] of this.entries) {
-      if (keep(id, updated)) kept.push([id, updated]);
-      else this.entries.delete(id);
+    // Every STATE walks the whole memory, mostly while the code is still cold (a 20k run makes a dozen):
+    // keys and values read without an entry array each, and no sort when already in order (the walk
+    // emits mostly in `updated` order).
+    let ids: string[] = [];
+    let times: number[] = [];
+    let inOrder = true;
+    for (const id of this.entries.keys()) {
+      const updated = this.entries.get(id)!;
+      if (!keep(id, updated)) {
+        this.entries.delete(id);
+        continue;
+      }
+      const last = times.length - 1;
+      if (last >= 0 && (updated < times[last]! || (updated === times[last]! && id < ids[last]!))) inOrder = false;
+      ids.push(id);
+      times.push(updated);
     }
-    if (kept.length === 0) return undefined;
-    kept.sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1));
-    if (kept.length > MAX_REMEMBERED) {
-      for (const [id] of kept.slice(0, kept.length - MAX_REMEMBERED)) this.entries.delete(id);
-      kept = kept.slice(-MAX_REMEMBERED);
+    if (ids.length === 0) return undefined;
+    if (!inOrder) {
+      const order = ids.map((_, i) => i).sort((a, b) => times[a]! - times[b]! || (ids[a]! < ids[b]! ? -1 : 1));
+      ids = order.map((i) => ids[i]!);
+      times = order.map((i) => times[i]!);
     }
-    const since = kept[0]![1];
-    return { since, issues: kept.map(([id, updated]) => `${id}:${(updated - since).toString(36)}`).join(',') };
+    if (ids.length > MAX_REMEMBERED) {
+      const cut = ids.length - MAX_REMEMBERED;
+      for (let i = 0; i < cut; i++) this.entries.delete(ids[i]!);
+      ids = ids.slice(cut);
+      times = times.slice(cut);
+    }
+    const since = times[0]!;
+    return { since, issues: entriesText(ids, times, since) };
   }
+}
+
+/**
+ * `<id>:<base-36 ms after since>,...` written as bytes: toString(36) of a number past 2^31 (months of
+ * ms) took ~0.5 us, and a STATE lists up to MAX_REMEMBERED of them. Ids are ASCII (ID).
+ */
+function entriesText(ids: readonly string[], times: readonly number[], since: number): string {
+  let size = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const n = times[i]! - since;
+    // Never in a walk (whole ms, since the least): written as toString(36) would, for readableState to refuse.
+    if (!Number.isSafeInteger(n) || n < 0) return ids.map((id, j) => `${id}:${(times[j]! - since).toString(36)}`).join(',');
+    size += ids[i]!.length + 13; // ':', at most 11 base-36 digits, ','
+  }
+  const b = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (let i = 0; i < ids.length; i++) {
+    if (i > 0) b[at++] = 0x2c;
+    const id = ids[i]!;
+    for (let k = 0; k < id.length; k++) b[at++] = id.charCodeAt(k);
+    b[at++] = 0x3a;
+    let n = times[i]! - since;
+    const first = at;
+    do {
+      const q = Math.floor(n / 36);
+      const d = n - q * 36;
+      b[at++] = d < 10 ? 0x30 + d : 0x57 + d; // 0-9, a-z
+      n = q;
+    } while (n > 0);
+    for (let l = first, r = at - 1; l < r; l++, r--) {
+      const c = b[l]!;
+      b[l] = b[r]!;
+      b[r] = c;
+    }
+  }
+  return b.toString('latin1', 0, at);
 }

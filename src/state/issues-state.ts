@@ -208,8 +208,16 @@ export function readAgain(cursor: string | undefined, rules: { startDate: string
   const from = rereadFrom(cursor, rules.startDate, rules.lookbackMinutes);
   if (open === undefined) return (_id, updated) => updated >= from;
   const parts = Array.isArray(open) ? (open as readonly Part[]) : [{ position: open as Position, upper: Number.POSITIVE_INFINITY }];
-  const ahead = parts.map((p) => ({ t: p.position.updated, at: new Set(p.position.ids), upper: p.upper }));
-  return (id, updated) => updated >= from || ahead.some((p) => updated < p.upper && (updated > p.t || (updated === p.t && !p.at.has(id))));
+  // Asked of every issue the memory holds at every STATE: a plain loop over arrays (a closure per call cost more).
+  const n = parts.length;
+  const at = parts.map((p) => p.position.updated);
+  const upper = parts.map((p) => p.upper);
+  const tied = parts.map((p) => new Set(p.position.ids));
+  return (id, updated) => {
+    if (updated >= from) return true;
+    for (let i = 0; i < n; i++) if (updated < upper[i]! && (updated > at[i]! || (updated === at[i]! && !tied[i]!.has(id)))) return true;
+    return false;
+  };
 }
 
 /**

@@ -19,6 +19,7 @@ import { browseRoot, issueRecord, ISSUE_PICKS } from './issue-record.js';
 import { TypedColumns, typedColumns } from './typed-fields.js';
 import { mapOrdered } from './map-ordered.js';
 import { mergePool } from './merge-async.js';
+import { oneByOne } from './one-by-one.js';
 import { prepareWalk, type PreparedWalk, type WalkMember } from './riders/rider.js';
 import { riderNamed } from './riders/riders.js';
 import { ConnectorError } from '../errors.js';
@@ -38,7 +39,10 @@ interface WalkResult {
 }
 
 /** The issues emitted lately (state/emitted-memory.ts): met again unchanged, skipped. */
-type Memory = Pick<EmittedMemory, 'skip' | 'emitted'>;
+type Memory = Pick<EmittedMemory, 'has' | 'skip' | 'emitted'>;
+
+/** The walk's events: one, or a batch's at once (handed out one at a time: one-by-one.ts). */
+type WalkEvents = StreamEvent | StreamEvent[];
 
 interface Batch {
   issues: IssueParts[];
@@ -118,7 +122,7 @@ async function* leafBatches(ctx: StreamContext, leaf: Leaf, result: WalkResult, 
         for (let i = 0; i < ids.length; i += BULKFETCH_MAX_IDS) yield ids.slice(i, i + BULKFETCH_MAX_IDS);
       }
       // Ids-only rows carry no `updated`: an issue emitted before is skipped by its body's.
-      const fresh = (issues: IssueParts[]) => issues.filter((i) => !memory.skip(i.id, updatedOf(i)));
+      const fresh = (issues: IssueParts[]) => issues.filter((i) => !(memory.has(i.id) && memory.skip(i.id, updatedOf(i))));
       yield* mapOrdered(batches(), async (batch): Promise<Batch> => ({ issues: fresh(await bodies(ctx, batch, result, walk)), position: undefined }), lookahead);
       return;
     }
@@ -154,7 +158,7 @@ async function* walkRange(
   walk: PreparedWalk,
   /** what was emitted (skipped when met again unchanged); each issue emitted is noted */
   memory: Memory,
-): AsyncGenerator<StreamEvent> {
+): AsyncGenerator<StreamEvent[]> {
   const cloud = deploymentOf(ctx.config) === 'cloud';
   const width = Math.min(leaves.length, LEAVES_AT_ONCE);
   // Every batch pulled ahead is held in memory (its bulkfetch body). 1.5 x max_concurrency keeps
@@ -199,18 +203,28 @@ async function* walkRange(
   for await (const m of mergePool(leaves.length, open, width)) {
     if (m.done) {
       status[m.index] = 'done';
-      if (stateAt !== undefined && status.some((st) => st !== 'done')) yield* walk.states(readableState(stateAt(openParts())));
+      if (stateAt !== undefined && status.some((st) => st !== 'done')) yield walk.states(readableState(stateAt(openParts())));
       continue;
     }
-    for (const issue of m.value.issues) {
-      result.records++;
-      yield* walk.records(issue);
-      const updated = updatedOf(issue);
-      if (!Number.isNaN(updated)) memory.emitted(issue.id, updated); // one not noted is emitted again: safe
+    // The batch's records are made at once and go out as one array; a failure making one (a bug, a
+    // date Jira never sends) stops the walk after the records before it, as when each went out alone.
+    const out: StreamEvent[] = [];
+    let failure: { error: unknown } | undefined;
+    try {
+      for (const issue of m.value.issues) {
+        result.records++;
+        walk.records(issue, out);
+        const updated = updatedOf(issue);
+        if (!Number.isNaN(updated)) memory.emitted(issue.id, updated); // one not noted is emitted again: safe
+      }
+    } catch (error) {
+      failure = { error };
     }
+    if (out.length > 0) yield out;
+    if (failure !== undefined) throw failure.error;
     if (m.value.position !== undefined && stateAt !== undefined) {
       at[m.index] = m.value.position;
-      yield* walk.states(readableState(stateAt(openParts())));
+      yield walk.states(readableState(stateAt(openParts())));
     }
   }
 }
@@ -278,7 +292,11 @@ function readableState(state: IssuesState): JsonObject {
  * The walk for one or more members (the issues stream, the riders): one window, one set of requests,
  * every member's records per issue and every member's STATE per batch (see riders/rider.ts).
  */
-async function* readWalk(ctx: StreamContext, members: readonly WalkMember[], names = members.map((m) => m.name)): AsyncGenerator<StreamEvent> {
+function readWalk(ctx: StreamContext, members: readonly WalkMember[], names = members.map((m) => m.name)): AsyncIterable<StreamEvent> {
+  return oneByOne(walkEvents(ctx, members, names));
+}
+
+async function* walkEvents(ctx: StreamContext, members: readonly WalkMember[], names: readonly string[]): AsyncGenerator<WalkEvents> {
   const label = names.join(', ');
   const fullRefresh = ctx.syncMode === 'full_refresh';
   // Deleted issues (the id census) ride in the walk's state and run before or beside it (census/walk-deletions.ts).
@@ -290,7 +308,7 @@ async function* readWalk(ctx: StreamContext, members: readonly WalkMember[], nam
   const skew = checkStateClock(state, now);
   if (skew !== undefined) yield { type: 'log', level: 'WARN', message: skew.warning };
   if (skew?.clear) {
-    yield* walk.states({});
+    yield walk.states({});
     return;
   }
   yield* deletions.before(walk, readableState(state));
@@ -329,7 +347,7 @@ async function* readWalk(ctx: StreamContext, members: readonly WalkMember[], nam
   if (sweepFrom === undefined) {
     const done = completedState(plan);
     yield* deletions.settle(); // a census beside the walk: done, its tombstones before this STATE
-    yield* walk.states(readableState(remembering(done, readAgain(done.cursor, rules))));
+    yield walk.states(readableState(remembering(done, readAgain(done.cursor, rules))));
     return;
   }
   // The state that completes the window moves the cursor past everything it did not see: it rests on
@@ -357,7 +375,7 @@ async function* readWalk(ctx: StreamContext, members: readonly WalkMember[], nam
   }
   yield* deletions.settle(); // a census beside the walk: done, its tombstones before the last STATE
   await proof;
-  yield* walk.states(readableState(remembering(state, readAgain(state.cursor, rules))));
+  yield walk.states(readableState(remembering(state, readAgain(state.cursor, rules))));
   for (const message of walk.warnings()) yield { type: 'log', level: 'WARN', message };
   const skipped = memory.skipped === 0 ? '' : `, ${memory.skipped} skipped as unchanged since they were emitted`;
   yield { type: 'log', level: 'INFO', message: `${label}: ${result.records} issues read${skipped}` };

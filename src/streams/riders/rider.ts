@@ -49,8 +49,8 @@ export interface PreparedWalk {
   /** `fields` for bulkfetch and the Data Center search */
   fields: string[];
   picks: FieldPicks;
-  /** the records of every member for one issue */
-  records(issue: IssueParts): Generator<StreamEvent>;
+  /** the records of every member for one issue, appended to `out` (the walk hands out a batch's events at once) */
+  records(issue: IssueParts, out: StreamEvent[]): void;
   /** one state event per member */
   states(state: JsonObject): StreamEvent[];
   /** every member's warnings, at the end of the walk */
@@ -99,10 +99,11 @@ export async function prepareWalk(ctx: StreamContext, members: readonly WalkMemb
     label: names.join(', '),
     fields,
     picks,
-    *records(issue) {
-      for (const [n, p] of prepared.entries()) {
-        const view = views[n]!;
-        for (const data of p.records(view === undefined ? issue : { ...issue, read: view(issue) })) yield { type: 'record', stream: names[n]!, data };
+    records(issue, out) {
+      for (let n = 0; n < prepared.length; n++) {
+        const view = views[n];
+        const stream = names[n]!;
+        for (const data of prepared[n]!.records(view === undefined ? issue : { ...issue, read: view(issue) })) out.push({ type: 'record', stream, data });
       }
     },
     states: (state) => names.map((stream) => ({ type: 'state', stream, state })),

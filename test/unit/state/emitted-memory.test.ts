@@ -28,6 +28,31 @@ test('emitted memory: skips exactly the (id, updated) it remembers, round-trips 
   assert.ok(!kept.has('20000') && kept.has(String(20000 + MAX_REMEMBERED + 9)), 'the oldest are dropped');
 });
 
+test('emitted memory: whatever the order issues were emitted in, the state lists them by updated then id, and keeps the newest', () => {
+  let seed = 7;
+  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+  for (const size of [5, 300, MAX_REMEMBERED + 2000]) {
+    const m = new EmittedMemory(undefined);
+    const model = new Map<string, number>();
+    for (let i = 0; i < size; i++) {
+      // Mostly in order, as the walk emits, with ties and stragglers.
+      const id = String(10000 + (rnd(10) === 1 ? rnd(size) : i)); // some emitted again
+      // The first years back: offsets past 2^31 ms.
+      const updated = i === 0 ? T - 9.5e10 : T + (rnd(10) === 0 ? rnd(size) : i) * 1000;
+      m.emitted(id, updated);
+      model.set(id, updated);
+    }
+    const keep = (_id: string, updated: number) => updated < T || ((updated - T) / 1000) % 5 !== 2;
+    const expected = [...model].filter(([id, u]) => keep(id, u)).sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).slice(-MAX_REMEMBERED);
+    const json = m.toState(keep)!;
+    assert.ok(expected.length > 0 && json !== undefined);
+    if (size > MAX_REMEMBERED) assert.equal(expected.length, MAX_REMEMBERED);
+    assert.equal(json.since, expected[0]![1]);
+    assert.deepEqual([...decodeEmitted(json)], expected, `${size} issues`);
+    for (const [id, u] of model) assert.equal(m.skip(id, u), expected.some(([i]) => i === id), `${id} forgotten exactly when left out`);
+  }
+});
+
 test('states with and without "emitted" load; a malformed one is a config error that names the fix', () => {
   assert.deepEqual(parseIssuesState({ cursor: '2026-11-30T12:00:00.000Z' }), { cursor: '2026-11-30T12:00:00.000Z' });
   const s = { cursor: '2026-11-30T12:00:00.000Z', emitted: { since: T, issues: '10001:0,10002:1pq' } };
