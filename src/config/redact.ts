@@ -95,7 +95,7 @@ function redactLines(b: Buffer, search: SecretSearch, redact: (text: string) => 
       if (at >= 0 && (hit < 0 || at < hit)) [hit, end] = [at, at + needles[k]!.length];
     }
     if (hit < 0) break;
-    const lineStart = b.lastIndexOf(0x0a, hit) + 1;
+    const lineStart = hit === 0 ? 0 : b.lastIndexOf(0x0a, hit - 1) + 1;
     const lineEnd = b.indexOf(0x0a, end - 1);
     const stop = lineEnd < 0 ? b.length : lineEnd + 1;
     parts.push(b.subarray(done, lineStart), Buffer.from(redact(b.toString('utf8', lineStart, stop)), 'utf8'));
@@ -106,6 +106,7 @@ function redactLines(b: Buffer, search: SecretSearch, redact: (text: string) => 
   parts.push(b.subarray(done));
   return Buffer.concat(parts);
 }
+
 const viaText = (redact: Redactor, b: Buffer): Buffer => Buffer.from(redact(b.toString('utf8')), 'utf8');
 
 /** Redacts UTF-8 bytes with any redactor: its byte search if it has one, else through text. */

@@ -14,8 +14,6 @@
 // output after the records it covers. Whatever is buffered goes out as soon as the event loop has
 // nothing else to do (the pipeline waits on Jira), and on flush() before the process exits; a line
 // lost to kill -9 before that was never covered by a written STATE, so it is read again on resume.
-import { WriteStream } from 'node:fs';
-import { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
 import { noRedaction, redactBytes, type Redactor } from '../config/redact.js';
 import { OutputClosedError } from '../errors.js';
@@ -33,21 +31,12 @@ export const FLUSH_AT = 64 * 1024;
 
 /** FLUSH_AT plus room for the line that crosses it (an issue is ~20 KB), so it rarely grows. */
 const BUFFER_SIZE = FLUSH_AT + 48 * 1024;
-/** Written buffers kept for reuse (one is enough when the output takes each write at once). */
-const SPARES = 2;
 
 export class NdjsonSink implements MessageSink {
   private closedError: OutputClosedError | undefined;
   /** Whole lines not yet written, assembled in place: [0, pos). Handed to the output on flush. */
   private buf: Buffer = Buffer.allocUnsafe(BUFFER_SIZE);
   private pos = 0;
-  /**
-   * Buffers the output is done with. A socket, pipe, TTY or file stream has let go of a chunk once
-   * its write callback ran (the kernel has the bytes); any other Writable may still hold it (a
-   * PassThrough queues it for its reader), so its buffers are never reused. Reuse saves ~3 us an
-   * issue: a fresh 112 KB buffer per write is cold memory to fill, and garbage to collect.
-   */
-  private readonly spares: Buffer[] | undefined;
   private flushQueued = false;
 
   /** Replaced once the config (and so the secrets) is known; applied when the buffered lines are written out. */
@@ -58,7 +47,6 @@ export class NdjsonSink implements MessageSink {
     redact: Redactor = noRedaction,
   ) {
     this.redact = redact;
-    this.spares = out instanceof Socket || out instanceof WriteStream ? [] : undefined;
     out.on('error', (err: Error) => (this.closedError = new OutputClosedError(err)));
   }
 
@@ -95,8 +83,7 @@ export class NdjsonSink implements MessageSink {
     this.checkOpen();
     this.writeBuffered();
     this.putLine(message);
-    const buf = this.buf;
-    this.send(buf, this.take());
+    this.out.write(this.take());
     await this.drained();
   }
 
@@ -114,27 +101,20 @@ export class NdjsonSink implements MessageSink {
    * a line's parts.
    */
   private writeBuffered(): void {
-    if (this.pos === 0) return;
-    const buf = this.buf;
-    this.send(buf, redactBytes(this.redact, this.take()));
+    if (this.pos > 0) this.out.write(redactBytes(this.redact, this.take()));
   }
 
-  /** The buffered bytes; the output keeps them, so the next line goes into another buffer. */
+  /**
+   * The buffered bytes; the output keeps them, so the next line goes into a new buffer. (Reusing a
+   * buffer once a socket has called back for it saved ~3 us an issue in a micro-bench, but in the
+   * pinned bench it saved no CPU and raised peak RSS 10-15 %: fewer Buffer allocations, fewer GCs, so
+   * response bodies lived longer.)
+   */
   private take(): Buffer {
     const bytes = this.buf.subarray(0, this.pos);
-    this.buf = this.spares?.pop() ?? Buffer.allocUnsafe(BUFFER_SIZE);
+    this.buf = Buffer.allocUnsafe(BUFFER_SIZE);
     this.pos = 0;
     return bytes;
-  }
-
-  /** Writes `chunk` (bytes of `buf`, or a redacted copy) and takes `buf` back once the output is done with it. */
-  private send(buf: Buffer, chunk: Buffer): void {
-    const spares = this.spares;
-    if (spares === undefined || buf.length !== BUFFER_SIZE) this.out.write(chunk);
-    else if (chunk.buffer !== buf.buffer) {
-      this.out.write(chunk);
-      if (spares.length < SPARES) spares.push(buf);
-    } else this.out.write(chunk, () => void (spares.length < SPARES && spares.push(buf)));
   }
 
   private drained(): Promise<void> {

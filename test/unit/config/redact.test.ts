@@ -69,3 +69,8 @@ test('byte redaction rewrites only the lines with a hit, through text; the other
   );
   assert.equal(redactBytes(createRedactor(['s3cret']), Buffer.from('s3cre')).toString(), 's3cre', 'a partial secret is not a hit');
 });
+
+test('byte redaction masks a secret at the very start of the bytes, and one that begins with a line break', () => {
+  assert.equal(redactBytes(createRedactor(['s3cret']), Buffer.from('s3cret"}\n{"b":1}\n')).toString(), '***"}\n{"b":1}\n');
+  assert.equal(redactBytes(createRedactor(['\n{"k"']), Buffer.from('{"a":1}\n{"k":2}\n')).toString(), '{"a":1}***:2}\n');
+});

@@ -175,7 +175,7 @@ test('a line bigger than the buffer grows it and goes out whole, with the lines 
   assert.ok(chunks.every((c) => c.at(-1) === 0x0a), 'whole lines only');
 });
 
-test('into a socket, written buffers are reused only once the socket is done with them: every byte arrives as written', async () => {
+test('into a socket whose reader starts late: every byte arrives as written, in order, redacted but for writeUnredacted', async () => {
   const { createServer, connect } = await import('node:net');
   const { mkdtempSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
