@@ -72,3 +72,21 @@ test('bulkfetch body: omitted fields are picked, then cut out of the bytes kept 
     assert.deepEqual(JSON.parse((fromSpaced.fields as RawJson).bytes.toString()), want, `spaced ${JSON.stringify(fields)}`);
   }
 });
+
+test('bulkfetch body: the typed columns text buffer, sized from the last answer, grows when an answer has far more text', async () => {
+  const { columnReader } = await import('../../../src/jira/custom-field-kinds.js');
+  const { RawMembers } = await import('../../../src/json/raw-json.js');
+  const typed = { summary: null, customfield_1: columnReader('string', 'note') };
+  const issues = (n: number, note: (i: number) => string | null, filler: string) =>
+    ({ issues: Array.from({ length: n }, (_, i) => ({ id: String(i), key: `A-${i}`, fields: { summary: 's', customfield_1: note(i), description: filler } })) });
+  // First little text per body byte, then a lot: the second answer's buffer starts too small.
+  const answers = [issues(20, () => 'x', 'y'.repeat(5000)), issues(50, (i) => `${i}:${'z'.repeat(3000)}`, ''), issues(5, (i) => (i % 2 ? null : 'é"\\'), '')];
+  for (const answer of answers) {
+    const body = readBulkfetchBody(Buffer.from(JSON.stringify(answer)), typed);
+    body.issues!.forEach((issue, n) => {
+      assert.ok(issue.members instanceof RawMembers);
+      assert.deepEqual(issue.members.parsed(), { note: answer.issues[n]!.fields.customfield_1 });
+      assert.equal(issue.fields instanceof RawJson ? issue.fields.bytes.toString() : undefined, JSON.stringify(answer.issues[n]!.fields));
+    });
+  }
+});

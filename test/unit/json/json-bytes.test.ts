@@ -128,3 +128,26 @@ test('json-bytes: KeyNames guesses the key that followed last time, and a wrong 
     assert.deepEqual(seen, expected[n], text);
   });
 });
+
+test('json-bytes: a guessed key is taken only when the whole key token is that name (longer, shorter, escaped or quoted keys fall back)', () => {
+  const names = new KeyNames(['summary', 'a"b', 'status']);
+  const read = (text: string) => {
+    const r = new JsonBytesReader(Buffer.from(text));
+    const seen: number[] = [];
+    for (let i = r.firstKeyOf(names); i !== END_OF_OBJECT; i = r.nextKeyOf(names)) {
+      seen.push(i);
+      r.skipValue();
+    }
+    return seen;
+  };
+  const json = (...keys: string[]) => `{${keys.map((k, n) => `${JSON.stringify(k)}:${n}`).join(',')}}`;
+  // Teach the guess: summary, then status.
+  assert.deepEqual(read(json('summary', 'status')), [0, 2]);
+  assert.deepEqual(read(json('summaryX', 'status')), [OTHER_KEY, 2], 'a key the guess is a prefix of');
+  assert.deepEqual(read(json('summar', 'status')), [OTHER_KEY, 2], 'a key that is a prefix of the guess');
+  assert.deepEqual(read(json('summary\\', 'status')), [OTHER_KEY, 2], 'the guess followed by an escape');
+  assert.deepEqual(read('{"summ\\u0061ry":1,"status":2}'), [0, 2], 'the name spelled with an escape');
+  assert.deepEqual(read(json('summary', 'a"b', 'status')), [0, 1, 2], 'a name with a quote, matched by its decoded spelling');
+  assert.deepEqual(read(json('summary', 'a"b', 'status')), [0, 1, 2], 'and again, once it is the guess');
+  assert.deepEqual(read('{"summary": 1 , "status" :2}'), [0, 2], 'spaces around the colon');
+});
