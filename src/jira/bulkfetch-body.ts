@@ -26,7 +26,7 @@ export function readBulkfetchBody(body: Buffer, picks: FieldPicks, omit: readonl
   let issues: IssueParts[] | undefined;
   const raws: Raws = [];
   const keys = pickKeysOf(picks);
-  // The typed columns' text of every issue of the answer, in one buffer (each issue's a view of it),
+  // The typed columns' text of every issue of the answer, in one buffer (each issue's a span of it),
   // sized by the last answer's share of text per body byte: V8 counts every buffer allocated against
   // its external-memory limit, each crossing costs a full mark-compact, and a fixed quarter of the
   // body was half again what the text took.

@@ -92,11 +92,6 @@ export class ByteWriter {
     this.room(text.length * 3);
     this.pos += this.buf.write(text, this.pos, 'utf8');
   }
-
-  /** The bytes written in [start, end), as a view (valid until the writer grows: take views once done). */
-  view(start: number, end: number): Buffer {
-    return this.buf.subarray(start, end);
-  }
 }
 
 const viewOf = (b: Buffer): DataView => new DataView(b.buffer, b.byteOffset, b.length);
