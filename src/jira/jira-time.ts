@@ -99,28 +99,16 @@ function utcFields(ms: number): boolean {
   return true;
 }
 
-/** The character code of the digit n (0-9). */
-const digit = (n: number): number => 48 + n;
+/** isoUtc's characters are written here (quotedIsoUtcInto), then read back as one string. */
+const ISO = Buffer.alloc(26);
 
 /**
- * Same as new Date(ms).toISOString(), several times faster: the 24 characters made in one call (a
- * template of number-to-string pieces took ~0.4-0.8 us warm, twice per issue record; this ~0.1 us).
+ * Same as new Date(ms).toISOString(), several times faster: the characters written as bytes by
+ * quotedIsoUtcInto (one layout for both) and read back in one call (a template of number-to-string
+ * pieces took ~0.4-0.8 us warm, twice per issue record; this ~0.15 us).
  */
 export function isoUtc(ms: number): string {
-  if (!utcFields(ms)) return new Date(ms).toISOString();
-  const y = F[0]!;
-  const mo = F[1]!;
-  const d = F[2]!;
-  const h = F[3]!;
-  const mi = F[4]!;
-  const s = F[5]!;
-  const milli = F[6]!;
-  return String.fromCharCode(
-    digit((y / 1000) | 0), digit(((y / 100) | 0) % 10), digit(((y / 10) | 0) % 10), digit(y % 10), 0x2d,
-    digit((mo / 10) | 0), digit(mo % 10), 0x2d, digit((d / 10) | 0), digit(d % 10), 0x54,
-    digit((h / 10) | 0), digit(h % 10), 0x3a, digit((mi / 10) | 0), digit(mi % 10), 0x3a, digit((s / 10) | 0), digit(s % 10), 0x2e,
-    digit((milli / 100) | 0), digit(((milli / 10) | 0) % 10), digit(milli % 10), 0x5a,
-  );
+  return quotedIsoUtcInto(ms, ISO, 0) ? ISO.toString('latin1', 1, 25) : new Date(ms).toISOString();
 }
 
 /** n's last two digits as ASCII into b at p. */
@@ -130,7 +118,7 @@ function two(b: Uint8Array, p: number, n: number): void {
   b[p + 1] = 48 + n - tens * 10;
 }
 
-/** isoUtc(ms) quoted, as bytes into b at `at` (26 bytes, room the caller made), without a string; false outside the years 1000-9999. */
+/** new Date(ms).toISOString() quoted, as bytes into b at `at` (26 bytes, room the caller made), without a string; false outside the years 1000-9999. */
 export function quotedIsoUtcInto(ms: number, b: Uint8Array, at: number): boolean {
   if (!utcFields(ms)) return false;
   const year = F[0]!;
