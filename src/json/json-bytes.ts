@@ -104,6 +104,14 @@ export class KeyNames {
         }
       }
     }
+    return this.matchUnguessed(b, start, end);
+  }
+
+  /**
+   * matchBytes for a key guessAt already found not to be the guess (a name it cannot check has a byte
+   * JSON escapes, which an unescaped key never has): looked up and remembered, the guess not compared again.
+   */
+  matchUnguessed(b: Buffer, start: number, end: number): number {
     const found = this.lookup(b, start, end);
     if (found !== OTHER_KEY) {
       this.after[this.last] = found;
@@ -403,7 +411,7 @@ export class JsonBytesReader {
     const start = this.keySpan();
     const end = this.keyEnd;
     const b = this.bytes;
-    return this.escaped ? names.matchName(JSON.parse(b.toString('utf8', start, end)) as string) : names.matchBytes(b, start + 1, end - 1);
+    return this.escaped ? names.matchName(JSON.parse(b.toString('utf8', start, end)) as string) : names.matchUnguessed(b, start + 1, end - 1);
   }
 
   /** After keySpan: the index after the key's closing quote. */
